@@ -1,0 +1,84 @@
+//! Wire types shared by the Curtain SPA and the API server, plus the pure rules
+//! (validation, the age gate) that both sides must agree on.
+//!
+//! This crate depends on `serde` only, so it compiles to wasm without weight.
+
+pub mod date;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use date::CivilDate;
+
+/// Name of the HttpOnly cookie that carries the session token.
+pub const SESSION_COOKIE: &str = "curtain_session";
+/// Name of the page-readable cookie whose value the SPA echoes in [`CSRF_HEADER`].
+pub const CSRF_COOKIE: &str = "curtain_csrf";
+/// Name of the cookie in which the SPA stores the visitor's consent answer.
+pub const CONSENT_COOKIE: &str = "curtain_consent";
+/// Header that must carry the CSRF token on unsafe requests from a signed-in caller.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// Field name -> messages, in the order they should be shown.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// Every error the API returns has this shape: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// A machine-readable `code`, a sentence for people, and per-field messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldErrors,
+}
+
+/// `POST /api/auth/signup`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignupRequest {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// The policy version the person was shown and agreed to.
+    pub accepted_policy_version: u32,
+}
+
+/// `POST /api/auth/signin`. `login` is a username or an e-mail address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SigninRequest {
+    pub login: String,
+    pub password: String,
+    /// Ask for a persistent sign-in ("remember me").
+    #[serde(default)]
+    pub remember: bool,
+}
+
+/// The signed-in member, as `GET /api/session`, sign-up and sign-in return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub username: String,
+    pub email: String,
+    /// Aged 13 to 17 at sign-up: stricter defaults apply.
+    pub minor: bool,
+    /// Whether this sign-in persists after the browser closes.
+    pub remembered: bool,
+    /// RFC 3339 timestamp of account creation.
+    pub joined_at: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// `"ok"` when the server and its database answer.
+    pub status: String,
+    pub database: String,
+    pub version: String,
+}
