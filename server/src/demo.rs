@@ -1,0 +1,65 @@
+//! Demonstration members, loaded with `--demo` so a newcomer has someone to
+//! sign in as. Loading is idempotent: existing members are left alone.
+
+use sqlx::SqlitePool;
+
+use crate::accounts::{self, NewAccount};
+use crate::error::Error;
+use crate::{clock, password};
+
+/// The password every demonstration member has.
+pub const DEMO_PASSWORD: &str = "curtain-demo";
+
+/// `(username, e-mail, birth date, what makes them interesting)`.
+pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
+    ("ana", "ana@example.org", "1991-04-12", "an open profile"),
+    ("bruno", "bruno@example.org", "1985-09-30", "a private account"),
+    ("chloe", "chloe@example.org", "2010-02-14", "a minor: private and undiscoverable by default"),
+];
+
+pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
+    let today = clock::today();
+    for (username, email, birth, _) in MEMBERS {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = ?)")
+            .bind(accounts::key(username))
+            .fetch_one(db)
+            .await?;
+        if exists {
+            continue;
+        }
+        let birth_date = curtain_api::CivilDate::parse(birth).expect("demo birth dates are valid");
+        let minor = curtain_api::validate::age_gate(birth_date, today) == curtain_api::validate::AgeGate::Minor;
+        let hash = password::hash(DEMO_PASSWORD.into()).await.map_err(anyhow_from)?;
+        accounts::create(
+            db,
+            NewAccount {
+                username,
+                email,
+                password_hash: &hash,
+                birth_date: birth,
+                minor,
+                accepted_policy_version: 1,
+                created_at: clock::now(),
+            },
+        )
+        .await
+        .map_err(anyhow_from)?;
+    }
+    Ok(())
+}
+
+fn anyhow_from(e: Error) -> anyhow::Error {
+    match e {
+        Error::Internal(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// The lines `serve --demo` prints so people know how to sign in.
+pub fn sign_in_help() -> String {
+    let mut s = String::from("Demo members (password \"curtain-demo\"):\n");
+    for (username, _, _, what) in MEMBERS {
+        s.push_str(&format!("  {username:<8} {what}\n"));
+    }
+    s
+}

@@ -1,0 +1,135 @@
+//! The server's one error type. Every variant maps to a status code and the
+//! JSON error shape of the contract; internal failures are logged and reported
+//! without detail, so nothing about the database or the code leaks out.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use curtain_api::{ErrorBody, ErrorDetail, FieldErrors};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 422: the request was understood but some fields are wrong.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// 409: a unique value (username, e-mail) is already taken.
+    #[error("conflict")]
+    Taken(FieldErrors),
+    /// 401 at sign-in. One message whether the account exists or not.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// 401: this needs a signed-in member.
+    #[error("not signed in")]
+    Unauthorized,
+    /// 403: younger than 13 at sign-up.
+    #[error("underage")]
+    Underage,
+    /// 403: unsafe request from a signed-in caller without the right CSRF token.
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    /// 404.
+    #[error("not found")]
+    NotFound,
+    /// 429 with `Retry-After` in seconds.
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
+    /// Any other client error, with its own status and code.
+    #[error("{message}")]
+    Request { status: StatusCode, code: &'static str, message: String },
+    /// 500: something broke on our side.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl Error {
+    pub fn request(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Error::Request { status, code, message: message.into() }
+    }
+
+    /// 422 for a single field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_string(), vec![message.into()]);
+        Error::Invalid(fields)
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need another look.".into()),
+            Error::Taken(_) => (StatusCode::CONFLICT, "taken", "That is already in use by another account.".into()),
+            Error::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "That username or e-mail and password don't match an account.".into(),
+            ),
+            Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Sign in to continue.".into()),
+            Error::Underage => (
+                StatusCode::FORBIDDEN,
+                "underage",
+                "Sorry, Curtain is only for people aged 13 and over. Nothing you entered has been kept.".into(),
+            ),
+            Error::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "This request could not be verified. Reload the page and try again.".into(),
+            ),
+            Error::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here.".into()),
+            Error::RateLimited { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("Too many failed sign-ins. Try again in {}.", minutes_phrase(*retry_after)),
+            ),
+            Error::Request { status, code, message } => (*status, code, message.clone()),
+            Error::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side. Please try again.".into(),
+            ),
+        }
+    }
+}
+
+fn minutes_phrase(seconds: u64) -> String {
+    let minutes = seconds.div_ceil(60).max(1);
+    if minutes == 1 { "a minute".into() } else { format!("{minutes} minutes") }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let (status, code, message) = self.parts();
+        let fields = match self {
+            Error::Invalid(ref f) | Error::Taken(ref f) => f.clone(),
+            _ => FieldErrors::new(),
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };
+        let mut response = (status, Json(body)).into_response();
+        if let Error::RateLimited { retry_after } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_message_rounds_up_to_whole_minutes() {
+        assert_eq!(minutes_phrase(1), "a minute");
+        assert_eq!(minutes_phrase(60), "a minute");
+        assert_eq!(minutes_phrase(61), "2 minutes");
+        assert_eq!(minutes_phrase(900), "15 minutes");
+    }
+}

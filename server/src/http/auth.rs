@@ -1,0 +1,138 @@
+//! Sign-up, sign-in, sign-out and the current session.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use axum_extra::extract::cookie::CookieJar;
+use curtain_api::validate::{self, AgeGate};
+use curtain_api::{SessionUser, SigninRequest, SignupRequest};
+
+use super::ApiJson;
+use crate::accounts::{self, NewAccount};
+use crate::error::{Error, Result};
+use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
+use crate::{clock, password, rate_limit, AppState};
+
+/// `POST /api/auth/signup`: creates the account and signs it in.
+pub async fn signup(
+    State(state): State<AppState>,
+    MaybeViewer(current): MaybeViewer,
+    client: ClientInfo,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, CookieJar, Json<SessionUser>)> {
+    let today = clock::today();
+    // The age gate comes first: a child is told at once, and nothing they
+    // typed is written anywhere, not even in a log.
+    let birth = validate::birth_date(&req.birth_date, today).ok();
+    let gate = birth.map(|b| validate::age_gate(b, today));
+    if gate == Some(AgeGate::Underage) {
+        return Err(Error::Underage);
+    }
+    let errors = validate::signup(&req, today);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let password_hash = password::hash(req.password.clone()).await?;
+    let now = clock::now();
+    let user_id = accounts::create(
+        &state.db,
+        NewAccount {
+            username: req.username.trim(),
+            email: &req.email,
+            password_hash: &password_hash,
+            birth_date: req.birth_date.trim(),
+            minor: gate == Some(AgeGate::Minor),
+            accepted_policy_version: req.accepted_policy_version,
+            created_at: now,
+        },
+    )
+    .await?;
+    if let Some(old) = current {
+        session::end(&state, old.session_id).await?;
+    }
+    let jar = session::start(&state, jar, user_id, false, &client).await?;
+    let user = SessionUser {
+        username: req.username.trim().to_string(),
+        email: req.email.trim().to_string(),
+        minor: gate == Some(AgeGate::Minor),
+        remembered: false,
+        joined_at: clock::rfc3339(now),
+    };
+    Ok((StatusCode::CREATED, jar, Json(user)))
+}
+
+/// `POST /api/auth/signin`: rate-limited; one answer for a wrong password and
+/// an unknown account.
+pub async fn signin(
+    State(state): State<AppState>,
+    MaybeViewer(current): MaybeViewer,
+    client: ClientInfo,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<SigninRequest>,
+) -> Result<(CookieJar, Json<SessionUser>)> {
+    let account_key = accounts::key(&req.login);
+    if account_key.is_empty() || req.password.is_empty() {
+        let mut fields = curtain_api::FieldErrors::new();
+        if account_key.is_empty() {
+            fields.insert("login".into(), vec!["Enter your username or e-mail address.".into()]);
+        }
+        if req.password.is_empty() {
+            fields.insert("password".into(), vec!["Enter your password.".into()]);
+        }
+        return Err(Error::Invalid(fields));
+    }
+    let now = clock::now();
+    rate_limit::check(&state.db, &account_key, &client.ip, now).await?;
+
+    let found = if req.password.chars().count() > validate::PASSWORD_MAX {
+        None
+    } else {
+        accounts::find_for_signin(&state.db, &account_key).await?
+    };
+    let (user_id, stored) = match found {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let ok = password::verify(req.password.clone(), stored).await?;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        rate_limit::record_failure(&state.db, &account_key, &client.ip, now).await?;
+        return Err(Error::BadCredentials);
+    };
+    rate_limit::clear_account(&state.db, &account_key).await?;
+
+    if let Some(old) = current {
+        session::end(&state, old.session_id).await?;
+    }
+    let persistent = session::is_persistent(req.remember);
+    let jar = session::start(&state, jar, user_id, persistent, &client).await?;
+    let (username, email, minor, created_at): (String, String, bool, i64) =
+        sqlx::query_as("SELECT username, email, minor, created_at FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_one(&state.db)
+            .await?;
+    Ok((
+        jar,
+        Json(SessionUser { username, email, minor, remembered: persistent, joined_at: clock::rfc3339(created_at) }),
+    ))
+}
+
+/// `POST /api/auth/signout`: ends the server session and clears the cookies.
+/// Signing out when already signed out is not an error.
+pub async fn signout(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    jar: CookieJar,
+) -> Result<(StatusCode, CookieJar)> {
+    if let Some(viewer) = viewer {
+        session::end(&state, viewer.session_id).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
+}
+
+/// `GET /api/session`: the signed-in member, or 401. Re-issues the CSRF cookie
+/// in case the browser lost it.
+pub async fn session(State(state): State<AppState>, viewer: Viewer, jar: CookieJar) -> (CookieJar, Json<SessionUser>) {
+    let jar = jar.add(session::csrf_cookie(viewer.csrf_token(), viewer.persistent, state.config.secure_cookies));
+    (jar, Json(viewer.to_wire()))
+}

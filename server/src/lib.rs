@@ -1,0 +1,74 @@
+//! The Curtain API server: a JSON API under `/api` and the built SPA, from one
+//! origin so the session cookies stay first-party.
+//!
+//! The server keeps no state in memory between requests: sessions, rate
+//! limits and everything else live in the database, so replicas can share it.
+
+pub mod accounts;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+mod http;
+pub mod password;
+pub mod rate_limit;
+pub mod session;
+pub mod spa;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::Router;
+use sqlx::SqlitePool;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// How this server instance behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The built SPA (Trunk's `dist/`).
+    pub dist: PathBuf,
+    /// Mark cookies `Secure` (when served over https).
+    pub secure_cookies: bool,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub config: Arc<Config>,
+}
+
+/// The whole application: `/api`, then the SPA for every other path.
+pub fn app(state: AppState) -> Router {
+    let security_headers = [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ];
+    let mut router = Router::new()
+        .nest("/api", http::router(state.clone()).with_state(state.clone()))
+        .merge(spa::router(state.config.dist.clone()))
+        .layer(CompressionLayer::new().br(true).gzip(true));
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
