@@ -1,1 +1,158 @@
-fn main() {}
+//! `cargo xtask`: Curtain's developer tasks, in Rust so they behave the same on
+//! a laptop and in CI. `cargo xtask help` lists them.
+//!
+//! Every task starts by making sure the pinned tools are installed (`tools`),
+//! then builds with them; each command is printed before it runs.
+
+mod cli;
+mod shell;
+mod tools;
+mod versions;
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use cli::{ServeOptions, Task};
+use tools::{Browser, Toolchain, CHROMEDRIVER, CHROMIUM};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = match cli::parse(&args) {
+        Ok(task) => task,
+        Err(message) => {
+            eprintln!("error: {message}\n(`cargo xtask help` lists the tasks and their options)");
+            return ExitCode::from(2);
+        }
+    };
+    match run(task) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(task: Task) -> Result<(), String> {
+    let root = workspace_root();
+    match task {
+        Task::Help => {
+            print!("{}", cli::USAGE);
+            Ok(())
+        }
+        Task::Setup => Toolchain::prepare(&root, Browser::Needed).map(drop),
+        Task::Build => {
+            let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
+            build_spa(&tools)?;
+            build_server(&tools).map(drop)
+        }
+        Task::Run(options) => {
+            let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
+            build_spa(&tools)?;
+            let server = build_server(&tools)?;
+            serve(&tools, &server, &options)
+        }
+        Task::Test { cargo_test_args } => {
+            let tools = Toolchain::prepare(&root, Browser::Needed)?;
+            build_spa(&tools)?;
+            test(&tools, &cargo_test_args)
+        }
+    }
+}
+
+/// The SPA, optimised, into `dist/` (Trunk runs wasm-bindgen and wasm-opt from PATH).
+fn build_spa(tools: &Toolchain) -> Result<(), String> {
+    tools.run(tools.command("trunk").args(["build", "--release"]))
+}
+
+/// The server binary, built with the workspace's `server` profile; returns its path.
+fn build_server(tools: &Toolchain) -> Result<PathBuf, String> {
+    tools.run(
+        tools
+            .cargo()
+            .args(["build", "--profile", "server", "-p", "curtain-server"]),
+    )?;
+    Ok(target_dir(tools.root())
+        .join("server")
+        .join("curtain-server"))
+}
+
+/// Runs the server in the foreground until Ctrl-C; its exit status becomes ours.
+fn serve(tools: &Toolchain, server: &Path, options: &ServeOptions) -> Result<(), String> {
+    // The default SQLite database lives here; the server creates the file, not the folder.
+    let data = tools.root().join("data");
+    fs::create_dir_all(&data)
+        .map_err(|err| format!("could not create {}: {err}", data.display()))?;
+
+    let mut command = tools.command(server);
+    command.args([
+        "serve",
+        "--addr",
+        &options.addr,
+        "--database",
+        &options.database,
+        "--dist",
+        "dist",
+    ]);
+    if options.demo {
+        command.arg("--demo");
+    }
+    let line = tools.describe(&command);
+    println!("$ {line}");
+    println!(
+        "\nCurtain is running at {}  (Ctrl-C stops it)\n",
+        options.url()
+    );
+    foreground(command, &line)
+}
+
+/// Becomes the server process, so Ctrl-C and the exit status reach it directly.
+#[cfg(unix)]
+fn foreground(mut command: Command, line: &str) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let err = command.exec();
+    Err(format!("could not start `{line}`: {err}"))
+}
+
+#[cfg(not(unix))]
+fn foreground(mut command: Command, line: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|err| format!("could not start `{line}`: {err}"))?;
+    std::process::exit(status.code().unwrap_or(1))
+}
+
+/// Every test in the workspace; the end-to-end ones find the SPA and the browser
+/// through these variables.
+fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
+    tools.run(
+        tools
+            .cargo()
+            .env("CURTAIN_DIST", tools.root().join("dist"))
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("CHROMIUM", CHROMIUM)
+            .args(["test", "--workspace"])
+            .args(cargo_test_args),
+    )
+}
+
+/// The workspace root: the folder above this package.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or(manifest_dir)
+}
+
+/// Cargo's output folder: `CARGO_TARGET_DIR` when set (relative to the root), else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}

@@ -1,0 +1,383 @@
+//! The tools the build needs, at the versions known to work, installed when missing.
+//!
+//! Every check is a quick `--version` call, so a machine that is already set up
+//! pays a fraction of a second. Every child process gets the same PATH: the npm
+//! binaryen first (Debian's older wasm-opt builds a module Chromium refuses to
+//! start), then cargo's bin directory, then the caller's PATH.
+
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::shell;
+use crate::versions::{locked_version, reported_version, reports_version};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// trunk 0.22 needs a newer rustc than the project's toolchain.
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const BINARYEN_VERSION: &str = "132";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Whether a task drives a browser, so Chromium and ChromeDriver must be there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    Needed,
+    NotNeeded,
+}
+
+/// The prepared environment: tools checked, PATH decided. Commands made here
+/// run in the workspace root with that PATH.
+pub struct Toolchain {
+    root: PathBuf,
+    cargo: OsString,
+    path: OsString,
+}
+
+impl Toolchain {
+    /// Checks every tool, installs what is missing or at the wrong version.
+    pub fn prepare(root: &Path, browser: Browser) -> Result<Toolchain, String> {
+        let home = env::var_os("HOME")
+            .filter(|home| !home.is_empty())
+            .map(PathBuf::from);
+        let cargo_bin = cargo_home(env::var_os("CARGO_HOME"), home.clone())
+            .ok_or("neither CARGO_HOME nor HOME is set")?
+            .join("bin");
+        let binaryen_dir = tools_dir(env::var_os("XDG_CACHE_HOME"), home)
+            .ok_or("neither XDG_CACHE_HOME nor HOME is set")?
+            .join(format!("binaryen-{BINARYEN_VERSION}"));
+        let npm_bin = binaryen_dir.join("node_modules").join(".bin");
+
+        let toolchain = Toolchain {
+            root: root.to_owned(),
+            // The cargo running this task, so nested builds use the same toolchain.
+            cargo: env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            path: tool_path(&npm_bin, &cargo_bin, env::var_os("PATH"))?,
+        };
+        toolchain.ensure_wasm_target()?;
+        toolchain.ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, Locked::Yes)?;
+        // The CLI must equal the library the SPA links, or the generated glue won't fit.
+        let lockfile = fs::read_to_string(root.join("Cargo.lock"))
+            .map_err(|err| format!("could not read Cargo.lock: {err}"))?;
+        let wasm_bindgen = locked_version(&lockfile, "wasm-bindgen")?;
+        // `--locked` pins a dependency version the registry no longer serves.
+        toolchain.ensure_cargo_tool(
+            "wasm-bindgen",
+            "wasm-bindgen-cli",
+            &wasm_bindgen,
+            Locked::No,
+        )?;
+        toolchain.ensure_wasm_opt(&binaryen_dir)?;
+        if browser == Browser::Needed {
+            toolchain.ensure_browser()?;
+        }
+        Ok(toolchain)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `program`, to run in the workspace root with the tools' PATH.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(&self.root).env("PATH", &self.path);
+        command
+    }
+
+    pub fn cargo(&self) -> Command {
+        self.command(&self.cargo)
+    }
+
+    /// Shows `command`, runs it with this terminal, and fails unless it succeeds.
+    pub fn run(&self, command: &mut Command) -> Result<(), String> {
+        let line = self.describe(command);
+        println!("$ {line}");
+        let status = command
+            .status()
+            .map_err(|err| format!("could not start `{line}`: {err}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{line}` failed ({status})"))
+        }
+    }
+
+    /// `command` as one would type it in the workspace root (PATH aside).
+    pub fn describe(&self, command: &Command) -> String {
+        let program = Path::new(command.get_program());
+        let program = if program == Path::new(&self.cargo) {
+            Path::new("cargo")
+        } else {
+            program.strip_prefix(&self.root).unwrap_or(program)
+        };
+        let env = command
+            .get_envs()
+            .filter(|(name, _)| *name != "PATH")
+            .filter_map(|(name, value)| Some((name, value?)));
+        let line = shell::command_line(env, &program.to_string_lossy(), command.get_args());
+        match command.get_current_dir() {
+            Some(dir) if dir != self.root => format!("{line}   (in {})", dir.display()),
+            _ => line,
+        }
+    }
+
+    /// What `command` prints on stdout, if it starts and succeeds. Quiet.
+    fn stdout_of(&self, command: &mut Command) -> Option<String> {
+        let output = command
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    fn version_of(&self, program: impl AsRef<OsStr>) -> Option<String> {
+        self.stdout_of(self.command(program).arg("--version"))
+    }
+
+    fn ensure_wasm_target(&self) -> Result<(), String> {
+        let installed = self
+            .stdout_of(self.command("rustup").args(["target", "list", "--installed"]))
+            .ok_or("`rustup` was not found: install Rust with rustup (https://rustup.rs), which adds the wasm target")?;
+        if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+            println!("✓ rust target {WASM_TARGET}");
+            return Ok(());
+        }
+        println!("adding rust target {WASM_TARGET}…");
+        self.run(self.command("rustup").args(["target", "add", WASM_TARGET]))
+    }
+
+    fn ensure_cargo_tool(
+        &self,
+        binary: &str,
+        package: &str,
+        version: &str,
+        locked: Locked,
+    ) -> Result<(), String> {
+        if self
+            .version_of(binary)
+            .is_some_and(|out| reports_version(&out, version))
+        {
+            println!("✓ {binary} {version}");
+            return Ok(());
+        }
+        println!("installing {binary} {version} (takes a few minutes the first time)…");
+        let mut install = self.cargo();
+        install.args(["install", package, "--version", version]);
+        if locked == Locked::Yes {
+            install.arg("--locked");
+        }
+        self.run(&mut install)?;
+        self.confirm_version(binary, binary, version)
+    }
+
+    fn ensure_wasm_opt(&self, binaryen_dir: &Path) -> Result<(), String> {
+        let wasm_opt = binaryen_dir
+            .join("node_modules")
+            .join(".bin")
+            .join("wasm-opt");
+        if self
+            .version_of(&wasm_opt)
+            .is_some_and(|out| reports_version(&out, BINARYEN_VERSION))
+        {
+            println!("✓ wasm-opt {BINARYEN_VERSION} (binaryen from npm)");
+            return Ok(());
+        }
+        if self.version_of("npm").is_none() {
+            return Err(format!(
+                "`npm` was not found. Install Node.js and npm (Debian: `apt-get install nodejs npm`), \
+                 then run this again: it fetches wasm-opt from the npm package binaryen@{BINARYEN_VERSION}, \
+                 because Debian's own wasm-opt breaks the app"
+            ));
+        }
+        println!("installing wasm-opt {BINARYEN_VERSION} (binaryen from npm)…");
+        fs::create_dir_all(binaryen_dir)
+            .map_err(|err| format!("could not create {}: {err}", binaryen_dir.display()))?;
+        // Without a package.json here, npm would install into a parent folder that has one.
+        let manifest = binaryen_dir.join("package.json");
+        if !manifest.exists() {
+            fs::write(&manifest, "{\n  \"private\": true\n}\n")
+                .map_err(|err| format!("could not write {}: {err}", manifest.display()))?;
+        }
+        let package = format!("binaryen@{BINARYEN_VERSION}");
+        self.run(
+            self.command("npm")
+                .args(["install", "--no-audit", "--no-fund", &package])
+                .current_dir(binaryen_dir),
+        )?;
+        self.confirm_version("wasm-opt", &wasm_opt, BINARYEN_VERSION)
+    }
+
+    /// After an install: the tool must now report the wanted version.
+    fn confirm_version(
+        &self,
+        name: &str,
+        program: impl AsRef<OsStr>,
+        version: &str,
+    ) -> Result<(), String> {
+        let output = self.version_of(program).unwrap_or_default();
+        if reports_version(&output, version) {
+            println!("✓ {name} {version}");
+            return Ok(());
+        }
+        Err(format!(
+            "after installing {name} {version}, `{name} --version` reports {}",
+            reported_version(&output)
+                .map_or("nothing".to_owned(), |found| format!("version {found}")),
+        ))
+    }
+
+    fn ensure_browser(&self) -> Result<(), String> {
+        let missing = || {
+            [CHROMIUM, CHROMEDRIVER]
+                .into_iter()
+                .filter(|path| !Path::new(path).exists())
+                .collect::<Vec<_>>()
+        };
+        if missing().is_empty() {
+            println!("✓ chromium and chromedriver");
+            return Ok(());
+        }
+        if !self.running_as_root() {
+            return Err(format!(
+                "{} not found: the browser tests need Debian's Chromium and ChromeDriver. Install them with\n\n    \
+                 sudo apt-get update && sudo apt-get install -y chromium chromium-driver\n\nthen run this again",
+                missing().join(" and ")
+            ));
+        }
+        println!("installing chromium and chromium-driver…");
+        self.run(self.command("apt-get").arg("update"))?;
+        self.run(
+            self.command("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "chromium", "chromium-driver"]),
+        )?;
+        match missing().as_slice() {
+            [] => {
+                println!("✓ chromium and chromedriver");
+                Ok(())
+            }
+            still_missing => Err(format!(
+                "{} still missing after installing chromium and chromium-driver",
+                still_missing.join(" and ")
+            )),
+        }
+    }
+
+    fn running_as_root(&self) -> bool {
+        self.stdout_of(self.command("id").arg("-u"))
+            .is_some_and(|uid| uid.trim() == "0")
+    }
+}
+
+/// Whether `cargo install` may use the tool's own Cargo.lock.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Locked {
+    Yes,
+    No,
+}
+
+/// `$CARGO_HOME`, else `$HOME/.cargo`.
+fn cargo_home(cargo_home: Option<OsString>, home: Option<PathBuf>) -> Option<PathBuf> {
+    match cargo_home.filter(|dir| !dir.is_empty()) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => Some(home?.join(".cargo")),
+    }
+}
+
+/// Where downloaded tools live: `$XDG_CACHE_HOME/curtain-tools`, else
+/// `$HOME/.cache/curtain-tools`. A relative XDG_CACHE_HOME is ignored, as the
+/// XDG specification asks.
+fn tools_dir(xdg_cache_home: Option<OsString>, home: Option<PathBuf>) -> Option<PathBuf> {
+    let cache = match xdg_cache_home
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+    {
+        Some(dir) => dir,
+        None => home?.join(".cache"),
+    };
+    Some(cache.join("curtain-tools"))
+}
+
+/// The PATH for every child: npm's bin, cargo's bin, then the rest without repeats of those two.
+fn tool_path(
+    npm_bin: &Path,
+    cargo_bin: &Path,
+    inherited: Option<OsString>,
+) -> Result<OsString, String> {
+    let inherited = inherited.unwrap_or_default();
+    // An empty entry would mean the current directory: leave those out too.
+    let rest = env::split_paths(&inherited)
+        .filter(|dir| !dir.as_os_str().is_empty() && dir != npm_bin && dir != cargo_bin);
+    let dirs: Vec<PathBuf> = [npm_bin.to_owned(), cargo_bin.to_owned()]
+        .into_iter()
+        .chain(rest)
+        .collect();
+    env::join_paths(dirs).map_err(|err| format!("could not build PATH for the tools: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_home_prefers_the_variable() {
+        let home = Some(PathBuf::from("/home/ada"));
+        assert_eq!(
+            cargo_home(Some("/opt/cargo".into()), home.clone()),
+            Some("/opt/cargo".into())
+        );
+        assert_eq!(
+            cargo_home(None, home.clone()),
+            Some("/home/ada/.cargo".into())
+        );
+        assert_eq!(
+            cargo_home(Some("".into()), home),
+            Some("/home/ada/.cargo".into())
+        );
+        assert_eq!(cargo_home(None, None), None);
+    }
+
+    #[test]
+    fn tools_live_in_the_user_cache() {
+        let home = Some(PathBuf::from("/home/ada"));
+        assert_eq!(
+            tools_dir(None, home.clone()),
+            Some("/home/ada/.cache/curtain-tools".into())
+        );
+        assert_eq!(
+            tools_dir(Some("/var/cache/ada".into()), home.clone()),
+            Some("/var/cache/ada/curtain-tools".into())
+        );
+        assert_eq!(
+            tools_dir(Some("relative".into()), home.clone()),
+            Some("/home/ada/.cache/curtain-tools".into())
+        );
+        assert_eq!(
+            tools_dir(Some("".into()), home),
+            Some("/home/ada/.cache/curtain-tools".into())
+        );
+        assert_eq!(tools_dir(None, None), None);
+    }
+
+    #[test]
+    fn npm_binaryen_comes_first_on_path_then_cargo() {
+        let npm = Path::new("/c/binaryen-132/node_modules/.bin");
+        let cargo = Path::new("/h/.cargo/bin");
+        let path = tool_path(npm, cargo, Some("/usr/bin:/h/.cargo/bin:/bin".into())).unwrap();
+        assert_eq!(
+            path,
+            "/c/binaryen-132/node_modules/.bin:/h/.cargo/bin:/usr/bin:/bin"
+        );
+        assert_eq!(
+            tool_path(npm, cargo, None).unwrap(),
+            "/c/binaryen-132/node_modules/.bin:/h/.cargo/bin"
+        );
+    }
+}
