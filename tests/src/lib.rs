@@ -1,1 +1,269 @@
+//! Test harness: each test boots its own real Curtain server on a random
+//! loopback port with its own temporary SQLite database, and talks to it over
+//! HTTP ([`ApiClient`]) or through headless Chromium ([`browser`]).
 
+pub mod browser;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use curtain_server::{AppState, Config};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::SqlitePool;
+
+/// A running server. Dropping it (or [`TestApp::stop`]) kills the server and
+/// every open connection at once, like a crashed or stopped process.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// A separate connection to the server's database, for checking what it stored.
+    pub db: SqlitePool,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+/// Options for [`TestApp::spawn_with`].
+#[derive(Default, Clone)]
+pub struct Options {
+    /// Serve this SPA folder instead of a minimal placeholder.
+    pub dist: Option<PathBuf>,
+    pub secure_cookies: bool,
+}
+
+impl TestApp {
+    /// A server with a placeholder SPA (an `index.html` and one hashed asset):
+    /// enough for API tests.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Options::default()).await
+    }
+
+    /// A server serving the real built SPA, for browser tests.
+    pub async fn spawn_with_spa() -> TestApp {
+        Self::spawn_with(Options { dist: Some(built_spa()), ..Options::default() }).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let dist = match options.dist {
+            Some(d) => d,
+            None => placeholder_spa(dir.path()),
+        };
+        let url = format!("sqlite://{}", dir.path().join("curtain.db").display());
+        let config = Config { dist, secure_cookies: options.secure_cookies };
+        let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server_url = url.clone();
+        // The server gets its own runtime on its own thread, so stopping it can
+        // drop every connection task, as a real process exit would.
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let db = curtain_server::db::connect(&server_url).await.expect("database");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let state = AppState { db, config: Arc::new(config) };
+                tokio::select! {
+                    r = curtain_server::serve(listener, state, std::future::pending()) => r.expect("serve"),
+                    _ = stop_rx => {}
+                }
+            });
+            rt.shutdown_background();
+        });
+        let addr = addr_rx.await.expect("server started");
+        let db = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .expect("test connection to the database");
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            db,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server abruptly; later requests fail to connect.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A fresh HTTP client with its own cookie jar, like a new browser.
+    pub fn client(&self) -> ApiClient {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .user_agent("curtain-tests")
+            .build()
+            .unwrap();
+        ApiClient { http, jar, base: self.base.clone() }
+    }
+
+    /// Number of rows in every table the application owns.
+    pub async fn row_counts(&self) -> Vec<(String, i64)> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
+        )
+        .fetch_all(&self.db)
+        .await
+        .unwrap();
+        let mut counts = Vec::new();
+        for t in tables {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{t}\"")).fetch_one(&self.db).await.unwrap();
+            counts.push((t, n));
+        }
+        counts
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Trunk's release build of the SPA: `$CURTAIN_DIST`, else `dist/` in the
+/// workspace. Browser tests fail (never skip) when it is missing.
+pub fn built_spa() -> PathBuf {
+    let dist = std::env::var_os("CURTAIN_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "the SPA is not built at {}: run the tests with `cargo xtask test`, which builds it",
+        dist.display()
+    );
+    dist
+}
+
+fn placeholder_spa(dir: &Path) -> PathBuf {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><html lang=\"en\"><title>Curtain</title><div id=app></div></html>").unwrap();
+    std::fs::write(dist.join("curtain-0123456789abcdef.js"), "console.log('curtain');\n".repeat(20)).unwrap();
+    dist
+}
+
+/// A JSON client with its own cookie jar that sends the CSRF header the way the SPA does.
+pub struct ApiClient {
+    pub http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base: String,
+}
+
+/// A response with its body read.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `error.code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// Every `Set-Cookie` header for `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+}
+
+impl ApiClient {
+    /// The value of a cookie the server set in this client's jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split("; ").find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    }
+
+    /// Puts a cookie into the jar, as a browser with that cookie would send it.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let url = self.base.parse().unwrap();
+        self.jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        read(self.http.get(format!("{}{}", self.base, path)).send().await.expect("GET")).await
+    }
+
+    /// POST JSON with the CSRF header when the jar holds a CSRF cookie.
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        let mut req = self.http.post(format!("{}{}", self.base, path)).json(body);
+        if let Some(token) = self.cookie(curtain_api::CSRF_COOKIE) {
+            req = req.header(curtain_api::CSRF_HEADER, token);
+        }
+        read(req.send().await.expect("POST")).await
+    }
+
+    /// POST JSON without any CSRF header.
+    pub async fn post_without_csrf(&self, path: &str, body: &Value) -> Reply {
+        read(self.http.post(format!("{}{}", self.base, path)).json(body).send().await.expect("POST")).await
+    }
+
+    /// POST a raw body with the given content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
+        let req = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body.to_string());
+        read(req.send().await.expect("POST")).await
+    }
+
+    /// Signs up with a valid adult profile and returns the reply.
+    pub async fn sign_up(&self, username: &str, password: &str) -> Reply {
+        self.post("/api/auth/signup", &signup_body(username, password, "1990-05-01")).await
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str, remember: bool) -> Reply {
+        self.post("/api/auth/signin", &serde_json::json!({"login": login, "password": password, "remember": remember}))
+            .await
+    }
+}
+
+/// A sign-up body; the e-mail is derived from the username.
+pub fn signup_body(username: &str, password: &str, birth_date: &str) -> Value {
+    serde_json::json!({
+        "username": username,
+        "email": format!("{}@example.org", username.to_lowercase()),
+        "password": password,
+        "birth_date": birth_date,
+        "accepted_policy_version": 1,
+    })
+}
+
+async fn read(resp: reqwest::Response) -> Reply {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Reply { status, headers, body }
+}

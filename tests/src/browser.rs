@@ -1,0 +1,190 @@
+//! Headless Chromium driven over WebDriver, one browser per test.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use futures::FutureExt;
+use thirtyfour::prelude::*;
+
+/// How long a step may take before the test gives up on it.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Browser {
+    pub driver: WebDriver,
+    pub base: String,
+    chromedriver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+fn chromedriver_path() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+fn chromium_path() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and a fresh headless Chromium profile.
+    pub async fn start(base: &str) -> Result<Browser> {
+        let port = free_port()?;
+        let chromedriver = tokio::process::Command::new(chromedriver_path())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {} (cargo xtask test installs it)", chromedriver_path()))?;
+        let profile = tempfile::tempdir()?;
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(&chromium_path())?;
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+        ] {
+            caps.add_arg(arg)?;
+        }
+        caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + PATIENCE;
+        let driver = loop {
+            match WebDriver::new(&url, caps.clone()).await {
+                Ok(d) => break d,
+                Err(e) if Instant::now() > deadline => return Err(e).context("connecting to chromedriver"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Ok(Browser { driver, base: base.to_string(), chromedriver, _profile: profile })
+    }
+
+    pub async fn goto(&self, path: &str) -> Result<()> {
+        self.driver.goto(format!("{}{}", self.base, path)).await?;
+        Ok(())
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> Result<WebElement> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(el) = self.driver.find(By::Css(css)).await {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                bail!("no element matches {css:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the element matching `css` exists and its text contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.driver.find(By::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("{css:?} never contained {needle:?}; last text: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while !self.driver.find_all(By::Css(css)).await?.is_empty() {
+            if Instant::now() > deadline {
+                bail!("{css:?} is still on the page");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// Clears the field matching `css` and types `text` into it, as a person would.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let el = self.find(css).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// The current `value` of a form field.
+    pub async fn value(&self, css: &str) -> Result<String> {
+        Ok(self.find(css).await?.prop("value").await?.unwrap_or_default())
+    }
+
+    /// A cookie by name, if the browser holds it (HttpOnly ones included).
+    pub async fn cookie(&self, name: &str) -> Result<Option<Cookie>> {
+        Ok(self.driver.get_all_cookies().await?.into_iter().find(|c| c.name == name))
+    }
+
+    pub async fn path(&self) -> Result<String> {
+        Ok(self.driver.current_url().await?.path().to_string())
+    }
+
+    async fn screenshot(&self, name: &str) -> Option<PathBuf> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser-failures");
+        std::fs::create_dir_all(&dir).ok()?;
+        let path = dir.join(format!("{name}.png"));
+        self.driver.screenshot(&path).await.ok()?;
+        Some(path)
+    }
+
+    async fn quit(self) {
+        let Browser { driver, mut chromedriver, .. } = self;
+        let _ = driver.quit().await;
+        let _ = chromedriver.kill().await;
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Runs a browser test: starts Chromium for `base`, runs `test`, and on an
+/// error or a failed assertion saves a screenshot under
+/// `target/browser-failures/NAME.png` before failing.
+pub async fn run<F, Fut>(name: &str, base: &str, test: F)
+where
+    F: FnOnce(&Browser) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let browser = Browser::start(base).await.expect("headless Chromium starts");
+    let outcome = std::panic::AssertUnwindSafe(test(&browser)).catch_unwind().await;
+    let failed = !matches!(outcome, Ok(Ok(())));
+    if failed {
+        if let Some(path) = browser.screenshot(name).await {
+            eprintln!("screenshot of the failure: {}", path.display());
+        }
+    }
+    browser.quit().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("{name}: {e:?}"),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}

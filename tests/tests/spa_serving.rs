@@ -1,0 +1,36 @@
+//! How the server delivers the SPA: history fallback and cache headers.
+
+use curtain_tests::TestApp;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn any_other_path_gets_index_html_revalidated_every_time() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    for path in ["/", "/signin", "/u/ana", "/privacy/v/2"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert_eq!(r.headers["cache-control"], "no-cache", "{path}");
+        assert!(r.body.as_str().unwrap().contains("<title>Curtain</title>"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
+    let app = TestApp::spawn().await;
+    let r = app.client().get("/curtain-0123456789abcdef.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["cache-control"], "public, max-age=31536000, immutable");
+
+    let r = app
+        .client()
+        .http
+        .get(app.url("/curtain-0123456789abcdef.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert!(r.headers()["vary"].to_str().unwrap().to_lowercase().contains("accept-encoding"));
+}
