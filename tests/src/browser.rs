@@ -165,26 +165,29 @@ fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Runs a browser test: starts Chromium for `base`, runs `test`, and on an
-/// error or a failed assertion saves a screenshot under
-/// `target/browser-failures/NAME.png` before failing.
-pub async fn run<F, Fut>(name: &str, base: &str, test: F)
-where
-    F: FnOnce(&Browser) -> Fut,
-    Fut: Future<Output = Result<()>>,
-{
-    let browser = Browser::start(base).await.expect("headless Chromium starts");
-    let outcome = std::panic::AssertUnwindSafe(test(&browser)).catch_unwind().await;
-    let failed = !matches!(outcome, Ok(Ok(())));
-    if failed {
-        if let Some(path) = browser.screenshot(name).await {
-            eprintln!("screenshot of the failure: {}", path.display());
+/// What a browser test's body did: passed, failed with an error, or panicked.
+pub struct Outcome(std::thread::Result<Result<()>>);
+
+impl Browser {
+    /// Runs a test body that uses this browser. On an error or a failed
+    /// assertion it saves a screenshot to `target/browser-failures/NAME.png`.
+    pub async fn attempt(&self, name: &str, test: impl Future<Output = Result<()>>) -> Outcome {
+        let outcome = std::panic::AssertUnwindSafe(test).catch_unwind().await;
+        if !matches!(outcome, Ok(Ok(()))) {
+            if let Some(path) = self.screenshot(name).await {
+                eprintln!("screenshot of the failure: {}", path.display());
+            }
         }
+        Outcome(outcome)
     }
-    browser.quit().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("{name}: {e:?}"),
-        Err(panic) => std::panic::resume_unwind(panic),
+
+    /// Closes the browser, then fails the test if the body did.
+    pub async fn finish(self, outcome: Outcome) {
+        self.quit().await;
+        match outcome.0 {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("{e:?}"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 }
