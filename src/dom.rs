@@ -1,0 +1,78 @@
+//! Small browser helpers: the document title, focus, today's date.
+
+use curtain_api::CivilDate;
+use leptos::prelude::{document, request_animation_frame};
+use wasm_bindgen::JsCast;
+
+const SITE_NAME: &str = "Curtain";
+
+/// Sets `document.title` to "Page · Curtain", or just "Curtain" for the home page.
+pub fn set_page_title(page: Option<&str>) {
+    document().set_title(&page_title(page));
+}
+
+fn page_title(page: Option<&str>) -> String {
+    match page {
+        Some(page) => format!("{page} · {SITE_NAME}"),
+        None => SITE_NAME.to_string(),
+    }
+}
+
+/// Focuses the element with `id` once the current render has reached the page.
+pub fn focus_soon(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(id) {
+            focus(&element);
+        }
+    });
+}
+
+/// After a navigation, moves focus to the new page's heading so keyboard and
+/// screen-reader users start at the top of what changed.
+pub fn focus_main_heading_soon() {
+    request_animation_frame(|| {
+        let Ok(Some(heading)) = document().query_selector("#main h1") else { return };
+        if !heading.has_attribute("tabindex") {
+            let _ = heading.set_attribute("tabindex", "-1");
+        }
+        focus(&heading);
+    });
+}
+
+/// Focuses `#main` (the skip link's target).
+pub fn focus_main() {
+    if let Some(main) = document().get_element_by_id("main") {
+        focus(&main);
+        main.scroll_into_view();
+    }
+}
+
+fn focus(element: &web_sys::Element) {
+    if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}
+
+/// Removes the static shell that `index.html` shows while the app loads.
+pub fn remove_loading_shell() {
+    if let Some(shell) = document().get_element_by_id("loading-shell") {
+        shell.remove();
+    }
+}
+
+/// Today in the visitor's time zone, for checks before a round trip. The
+/// server decides with its own clock.
+pub fn today() -> CivilDate {
+    let now = js_sys::Date::new_0();
+    CivilDate::new(now.get_full_year() as i32, now.get_month() as u8 + 1, now.get_date() as u8)
+        .unwrap_or(CivilDate { year: 1970, month: 1, day: 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_name_the_page_then_the_site() {
+        assert_eq!(super::page_title(Some("Sign in")), "Sign in · Curtain");
+        assert_eq!(super::page_title(None), "Curtain");
+    }
+}

@@ -1,0 +1,140 @@
+//! Who is signed in, as far as the app knows, shared through context.
+//!
+//! The session itself lives in an HttpOnly cookie the page cannot read, so the
+//! app asks `GET /api/session` on load; that is why a reload keeps you signed in.
+
+use curtain_api::SessionUser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+
+/// What the header and pages render from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionView {
+    /// Not asked yet, or the server could not be reached: claim nothing.
+    Unknown,
+    SignedOut,
+    SignedIn(SessionUser),
+}
+
+/// An app-wide problem, shown in the banner under the header with a way to
+/// try the failed step again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppProblem {
+    /// `None`: the server could not be reached. `Some`: what it said instead.
+    pub refusal: Option<String>,
+    pub retry: Retry,
+}
+
+impl AppProblem {
+    fn from_error(error: &ApiError, retry: Retry) -> Self {
+        let refusal = (!error.is_unreachable()).then(|| error.message());
+        AppProblem { refusal, retry }
+    }
+}
+
+/// What "Try again" in the banner does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    SessionCheck,
+    SignOut,
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    user: RwSignal<Option<SessionUser>>,
+    /// Whether the server has told us who (if anyone) is signed in.
+    known: RwSignal<bool>,
+    problem: RwSignal<Option<AppProblem>>,
+    /// A session check or sign-out is on its way.
+    busy: RwSignal<bool>,
+    /// Bumped on every change of who is signed in, so a slow session check
+    /// cannot undo a sign-in that finished after it started.
+    generation: StoredValue<u64>,
+}
+
+impl Session {
+    /// Creates the state, provides it to every descendant, and asks the server.
+    pub fn provide() -> Self {
+        let session = Session {
+            user: RwSignal::new(None),
+            known: RwSignal::new(false),
+            problem: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            generation: StoredValue::new(0),
+        };
+        provide_context(session);
+        session.check();
+        session
+    }
+
+    pub fn view(&self) -> SessionView {
+        if !self.known.get() {
+            return SessionView::Unknown;
+        }
+        match self.user.get() {
+            Some(user) => SessionView::SignedIn(user),
+            None => SessionView::SignedOut,
+        }
+    }
+
+    pub fn problem(&self) -> Option<AppProblem> {
+        self.problem.get()
+    }
+
+    pub fn busy(&self) -> bool {
+        self.busy.get()
+    }
+
+    /// Asks the server who is signed in.
+    pub fn check(self) {
+        let started_at = self.generation.get_value();
+        self.busy.set(true);
+        spawn_local(async move {
+            let result = api::session().await;
+            self.busy.set(false);
+            if self.generation.get_value() != started_at {
+                return;
+            }
+            match result {
+                Ok(user) => self.set_user(user),
+                Err(error) => self.problem.set(Some(AppProblem::from_error(&error, Retry::SessionCheck))),
+            }
+        });
+    }
+
+    /// Records the member that sign-up or sign-in returned.
+    pub fn signed_in(self, user: SessionUser) {
+        self.set_user(Some(user));
+    }
+
+    /// Ends the session on the server. Returns whether it ended; when it did
+    /// not, the banner says why and the app still shows the member signed in.
+    pub async fn sign_out(self) -> bool {
+        self.busy.set(true);
+        let result = api::signout().await;
+        self.busy.set(false);
+        match result {
+            Ok(()) => {
+                self.set_user(None);
+                true
+            }
+            Err(error) => {
+                self.problem.set(Some(AppProblem::from_error(&error, Retry::SignOut)));
+                false
+            }
+        }
+    }
+
+    fn set_user(&self, user: Option<SessionUser>) {
+        self.generation.update_value(|g| *g += 1);
+        self.user.set(user);
+        self.known.set(true);
+        self.problem.set(None);
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
