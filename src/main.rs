@@ -1,1 +1,20 @@
-fn main() {}
+//! Curtain's single-page app: a Leptos client-side app compiled to WebAssembly.
+//!
+//! Map: `app` holds the shell and the routes, `pages` one module per route,
+//! `components` the pieces pages compose, `session` who is signed in, `api`
+//! every HTTP request, `forms` the browser-free form logic.
+
+mod api;
+mod app;
+mod components;
+mod dom;
+mod forms;
+mod pages;
+mod session;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+    // Same task as the mount, so the browser never paints an empty page.
+    dom::remove_loading_shell();
+}

@@ -1,0 +1,51 @@
+//! The app shell and every route, in one place.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+use crate::components::connection_banner::ConnectionBanner;
+use crate::components::footer::SiteFooter;
+use crate::components::header::{SiteHeader, SkipLink};
+use crate::dom::focus_main_heading_soon;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::signin::SigninPage;
+use crate::pages::signup::SignupPage;
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    Session::provide();
+    view! {
+        <Router>
+            <SkipLink />
+            <SiteHeader />
+            <ConnectionBanner />
+            <main id="main" class="site-main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/signin") view=SigninPage />
+                </Routes>
+            </main>
+            <SiteFooter />
+            <FocusOnNavigation />
+        </Router>
+    }
+}
+
+/// Moves focus to the new page's heading after a client-side navigation, as a
+/// full page load would reset it. The first render keeps the browser's default.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|previous| previous != path) {
+            focus_main_heading_soon();
+        }
+        path
+    });
+}

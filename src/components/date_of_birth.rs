@@ -1,0 +1,75 @@
+//! Date of birth as three boxes (day, month, year): easier to type and to
+//! correct than a date picker, and it works the same on every device.
+
+use leptos::prelude::*;
+
+use super::field::{described_by, FieldError};
+use crate::forms::error_id;
+
+/// The three parts, as typed.
+#[derive(Clone, Copy)]
+pub struct BirthDateParts {
+    pub day: RwSignal<String>,
+    pub month: RwSignal<String>,
+    pub year: RwSignal<String>,
+}
+
+impl BirthDateParts {
+    pub fn new() -> Self {
+        Self { day: RwSignal::new(String::new()), month: RwSignal::new(String::new()), year: RwSignal::new(String::new()) }
+    }
+}
+
+/// A `<fieldset>` with id `id`; its boxes are `{prefix}-day`, `{prefix}-month`, `{prefix}-year`.
+#[component]
+pub fn DateOfBirth(
+    id: &'static str,
+    prefix: &'static str,
+    parts: BirthDateParts,
+    #[prop(into)] errors: Signal<Vec<String>>,
+    hint: &'static str,
+) -> impl IntoView {
+    let invalid = move || errors.with(|e| !e.is_empty());
+    let hint_ref = format!("{id}-hint");
+    let describedby = {
+        let hint_ref = hint_ref.clone();
+        let error_ref = error_id(id);
+        move || described_by(&[Some(hint_ref.as_str()), invalid().then_some(error_ref.as_str())])
+    };
+    let part = move |suffix: &'static str, label: &'static str, value: RwSignal<String>, autocomplete: &'static str, wide: bool| {
+        let part_id = format!("{prefix}-{suffix}");
+        view! {
+            <div class="date-input__item">
+                <label class="date-input__label" for=part_id.clone()>{label}</label>
+                <input
+                    class="input date-input__input"
+                    class:date-input__input--year=wide
+                    id=part_id
+                    name=format!("birth_{suffix}")
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete=autocomplete
+                    maxlength=if wide { "4" } else { "2" }
+                    required=true
+                    aria-invalid=move || invalid().then_some("true")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    // Some autofill tools fire only a change event.
+                    on:change=move |ev| value.set(event_target_value(&ev))
+                />
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="field date-input" class:field--invalid=invalid id=id aria-describedby=describedby>
+            <legend class="field__label">"Date of birth"</legend>
+            <p class="hint" id=hint_ref>{hint}</p>
+            <div class="date-input__parts">
+                {part("day", "Day", parts.day, "bday-day", false)}
+                {part("month", "Month", parts.month, "bday-month", false)}
+                {part("year", "Year", parts.year, "bday-year", true)}
+            </div>
+            <FieldError id=error_id(id) errors=errors />
+        </fieldset>
+    }
+}

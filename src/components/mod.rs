@@ -1,0 +1,10 @@
+//! Pieces that pages compose. None of them talks HTTP; `crate::api` does.
+
+pub mod connection_banner;
+pub mod date_of_birth;
+pub mod field;
+pub mod footer;
+pub mod form_alert;
+pub mod header;
+pub mod signin_form;
+pub mod signup_form;

@@ -1,0 +1,106 @@
+//! The sign-in form.
+
+use curtain_api::SigninRequest;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::field::{CheckboxField, TextField};
+use super::form_alert::{show_feedback, FormAlert, SubmitButton};
+use crate::api;
+use crate::forms::{signin_request, Feedback, SigninInput, SIGNIN_FIELDS};
+use crate::session::use_session;
+
+const ALERT_ID: &str = "signin-form-error";
+
+#[component]
+pub fn SigninForm() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
+
+    let feedback = RwSignal::new(Feedback::default());
+    let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
+    // Kept so "Try again" sends exactly what failed to arrive.
+    let last_sent = StoredValue::new(None::<SigninRequest>);
+
+    let send = Action::new_local(|request: &SigninRequest| {
+        let request = request.clone();
+        async move { api::signin(&request).await }
+    });
+    let busy = Signal::from(send.pending());
+
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(user)) => {
+            session.signed_in(user);
+            navigate("/", Default::default());
+        }
+        Some(Err(error)) => show_feedback(feedback, Feedback::from_api_error(&error, SIGNIN_FIELDS), SIGNIN_FIELDS, ALERT_ID),
+        None => {}
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let input = SigninInput {
+            login: login.get_untracked(),
+            password: password.get_untracked(),
+            remember: remember.get_untracked(),
+        };
+        match signin_request(&input) {
+            Ok(request) => {
+                feedback.set(Feedback::default());
+                last_sent.set_value(Some(request.clone()));
+                send.dispatch(request);
+            }
+            Err(fields) => show_feedback(feedback, Feedback::invalid_input(fields), SIGNIN_FIELDS, ALERT_ID),
+        }
+    };
+    let retry = Callback::new(move |()| {
+        if let Some(request) = last_sent.get_value() {
+            if !busy.get_untracked() {
+                send.dispatch(request);
+            }
+        }
+    });
+
+    view! {
+        <form id="signin-form" class="form" novalidate=true on:submit=on_submit>
+            <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
+            <TextField
+                id="signin-login"
+                name="username"
+                label="Username or e-mail"
+                autocomplete="username"
+                value=login
+                errors=errors_for("login")
+            />
+            <TextField
+                id="signin-password"
+                name="password"
+                label="Password"
+                input_type="password"
+                autocomplete="current-password"
+                value=password
+                errors=errors_for("password")
+            />
+            <CheckboxField
+                id="signin-remember"
+                name="remember"
+                checked=remember
+                errors=errors_for("remember")
+                hint="Sets a cookie that keeps you signed in for 30 days, even after you close the browser. Leave it unticked on a shared device."
+            >
+                "Keep me signed in on this device"
+            </CheckboxField>
+            <div class="form__actions">
+                <SubmitButton id="signin-submit" label="Sign in" busy_label="Signing in…" busy=busy />
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,146 @@
+//! The sign-up form. Input is checked with the server's own rules before it is
+//! sent; the server still decides (uniqueness, the age gate).
+
+use curtain_api::SignupRequest;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::date_of_birth::{BirthDateParts, DateOfBirth};
+use super::field::{CheckboxField, TextField};
+use super::form_alert::{show_feedback, FormAlert, SubmitButton};
+use crate::api;
+use crate::dom::today;
+use crate::forms::{signup_request, Feedback, SignupInput, SIGNUP_FIELDS};
+use crate::session::use_session;
+
+const ALERT_ID: &str = "signup-form-error";
+pub const PASSWORD_HINT: &str = "At least 10 characters. A few unrelated words make a password that is long, strong and easy to remember.";
+
+#[component]
+pub fn SignupForm() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let birth = BirthDateParts::new();
+    let accepted_policy = RwSignal::new(false);
+
+    let feedback = RwSignal::new(Feedback::default());
+    let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
+    // Kept so "Try again" sends exactly what failed to arrive.
+    let last_sent = StoredValue::new(None::<SignupRequest>);
+
+    let send = Action::new_local(|request: &SignupRequest| {
+        let request = request.clone();
+        async move { api::signup(&request).await }
+    });
+    let busy = Signal::from(send.pending());
+
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(user)) => {
+            session.signed_in(user);
+            navigate("/", Default::default());
+        }
+        Some(Err(error)) => show_feedback(feedback, Feedback::from_api_error(&error, SIGNUP_FIELDS), SIGNUP_FIELDS, ALERT_ID),
+        None => {}
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let input = SignupInput {
+            username: username.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            birth_day: birth.day.get_untracked(),
+            birth_month: birth.month.get_untracked(),
+            birth_year: birth.year.get_untracked(),
+            accepted_policy: accepted_policy.get_untracked(),
+        };
+        match signup_request(&input, today()) {
+            Ok(request) => {
+                feedback.set(Feedback::default());
+                last_sent.set_value(Some(request.clone()));
+                send.dispatch(request);
+            }
+            Err(fields) => show_feedback(feedback, Feedback::invalid_input(fields), SIGNUP_FIELDS, ALERT_ID),
+        }
+    };
+    let retry = Callback::new(move |()| {
+        if let Some(request) = last_sent.get_value() {
+            if !busy.get_untracked() {
+                send.dispatch(request);
+            }
+        }
+    });
+
+    view! {
+        <form id="signup-form" class="form" novalidate=true on:submit=on_submit>
+            <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
+            <TextField
+                id="signup-username"
+                name="username"
+                label="Username"
+                autocomplete="username"
+                hint="3 to 30 letters, digits or underscores, starting with a letter. Other members see it."
+                value=username
+                errors=errors_for("username")
+            />
+            <TextField
+                id="signup-email"
+                name="email"
+                label="E-mail address"
+                input_type="email"
+                autocomplete="email"
+                hint="For signing in and messages about your account. It is never shown on your profile."
+                value=email
+                errors=errors_for("email")
+            />
+            <TextField
+                id="signup-password"
+                name="password"
+                label="Password"
+                input_type="password"
+                autocomplete="new-password"
+                hint=PASSWORD_HINT
+                value=password
+                errors=errors_for("password")
+            />
+            <DateOfBirth
+                id="signup-birth-date"
+                prefix="signup-birth"
+                parts=birth
+                errors=errors_for("birth_date")
+                hint="Curtain is for people aged 13 and over. We ask so that we store nothing about younger children, and so that members under 18 start with a private profile. For example, 27 3 2007."
+            />
+            <CheckboxField
+                id="signup-accept-policy"
+                name="accept_policy"
+                required=true
+                checked=accepted_policy
+                errors=errors_for("accepted_policy_version")
+                hint="The policy opens in a new tab, so nothing you have typed here is lost."
+            >
+                "I have read the "
+                <a href="/privacy" target="_blank">"privacy policy"</a>
+            </CheckboxField>
+            <div class="form__actions">
+                <SubmitButton id="signup-submit" label="Create account" busy_label="Creating account…" busy=busy />
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_password_hint_states_the_shared_minimum() {
+        let minimum = curtain_api::validate::PASSWORD_MIN.to_string();
+        assert!(super::PASSWORD_HINT.starts_with(&format!("At least {minimum} characters")));
+    }
+}
