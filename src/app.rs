@@ -1,7 +1,7 @@
 //! The app shell and every route, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
@@ -11,6 +11,7 @@ use crate::components::header::{SiteHeader, SkipLink};
 use crate::dom::focus_main_heading_soon;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::settings::{SettingsHome, SettingsLayout};
 use crate::pages::signin::SigninPage;
 use crate::pages::signup::SignupPage;
 use crate::session::Session;
@@ -28,6 +29,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/signin") view=SigninPage />
+                    <ParentRoute path=path!("/settings") view=SettingsLayout>
+                        <Route path=path!("") view=SettingsHome />
+                    </ParentRoute>
                 </Routes>
             </main>
             <SiteFooter />

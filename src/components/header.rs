@@ -87,6 +87,11 @@ fn AccountControls() -> impl IntoView {
                         <span id="account-name" class="account-name">{user.username}</span>
                     </li>
                     <li>
+                        <A href="/settings" attr:id="settings-link" attr:class="site-nav__link">
+                            "Settings"
+                        </A>
+                    </li>
+                    <li>
                         <button
                             id="signout"
                             type="button"

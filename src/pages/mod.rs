@@ -2,5 +2,6 @@
 
 pub mod home;
 pub mod not_found;
+pub mod settings;
 pub mod signin;
 pub mod signup;

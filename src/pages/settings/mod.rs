@@ -1,0 +1,92 @@
+//! `/settings`: one URL per section, a section list beside (or, on a phone,
+//! above) the section itself. Every section needs a signed-in member.
+//!
+//! A section is one entry in [`SECTIONS`] plus one child route in `app.rs`.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+use crate::dom::set_page_title;
+use crate::session::{use_session, SessionView};
+
+/// A settings section: its URL and its name in the section list.
+pub struct SettingsSection {
+    pub path: &'static str,
+    pub label: &'static str,
+    /// One line under the name on the settings home page.
+    pub summary: &'static str,
+}
+
+/// The sections, in the order people see them.
+pub const SECTIONS: &[SettingsSection] = &[];
+
+/// The frame around every section: the section list and the signed-in check.
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    move || match session.view() {
+        SessionView::Unknown => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
+        SessionView::SignedOut => view! {
+            <div class="page page--narrow">
+                <h1>"Settings"</h1>
+                <p>"Sign in to see and change your settings."</p>
+                <p>
+                    <A href="/signin" attr:class="button button--primary">"Sign in"</A>
+                </p>
+            </div>
+        }
+        .into_any(),
+        SessionView::SignedIn(_) => view! {
+            <div class="page settings">
+                <nav class="settings__nav" aria-label="Settings sections">
+                    <ul>
+                        {SECTIONS
+                            .iter()
+                            .map(|s| {
+                                let path = s.path;
+                                view! {
+                                    <li>
+                                        <a
+                                            href=path
+                                            aria-current=move || (location.pathname.get() == path).then_some("page")
+                                        >
+                                            {s.label}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <div class="settings__section">
+                    <Outlet />
+                </div>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// `/settings`: the list of sections, so the page is useful on a phone too.
+#[component]
+pub fn SettingsHome() -> impl IntoView {
+    set_page_title(Some("Settings"));
+    view! {
+        <h1>"Settings"</h1>
+        <ul class="settings__home">
+            {SECTIONS
+                .iter()
+                .map(|s| {
+                    view! {
+                        <li>
+                            <a href=s.path>{s.label}</a>
+                            <p class="hint">{s.summary}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
