@@ -43,12 +43,19 @@ pub struct AppState {
 
 /// The whole application: `/api`, then the SPA for every other path.
 pub fn app(state: AppState) -> Router {
-    let security_headers = [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "same-origin"),
-        ("cross-origin-opener-policy", "same-origin"),
+    let csp = spa::content_security_policy(&state.config.dist);
+    let mut security_headers = vec![
+        ("x-content-type-options", "nosniff".to_string()),
+        ("x-frame-options", "DENY".to_string()),
+        ("referrer-policy", "same-origin".to_string()),
+        ("cross-origin-opener-policy", "same-origin".to_string()),
+        ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()".to_string()),
+        ("content-security-policy", csp),
     ];
+    if state.config.secure_cookies {
+        // Served over https: tell browsers never to try plain http.
+        security_headers.push(("strict-transport-security", "max-age=31536000; includeSubDomains".to_string()));
+    }
     let mut router = Router::new()
         .nest("/api", http::router(state.clone()).with_state(state.clone()))
         .merge(spa::router(state.config.dist.clone()))
@@ -56,7 +63,7 @@ pub fn app(state: AppState) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
-            HeaderValue::from_static(value),
+            HeaderValue::from_str(&value).expect("header values are ASCII"),
         ));
     }
     router.layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))

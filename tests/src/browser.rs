@@ -12,6 +12,16 @@ use thirtyfour::prelude::*;
 /// How long a step may take before the test gives up on it.
 const PATIENCE: Duration = Duration::from_secs(15);
 
+const RECORD_CSP_VIOLATIONS: &str = r#"
+document.addEventListener('securitypolicyviolation', (e) => {
+  try {
+    const seen = JSON.parse(sessionStorage.getItem('__csp_violations') || '[]');
+    seen.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + location.pathname);
+    sessionStorage.setItem('__csp_violations', JSON.stringify(seen));
+  } catch (_) {}
+});
+"#;
+
 pub struct Browser {
     pub driver: WebDriver,
     pub base: String,
@@ -65,7 +75,26 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
+        // Record every Content-Security-Policy violation, across navigations,
+        // so a test fails on one even when the page seems to work.
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(driver.handle.clone());
+        devtools
+            .execute_cdp_with_params(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
+            )
+            .await?;
         Ok(Browser { driver, base: base.to_string(), chromedriver, _profile: profile })
+    }
+
+    /// Content-Security-Policy violations seen in this tab since it opened.
+    pub async fn csp_violations(&self) -> Result<Vec<String>> {
+        let value = self
+            .driver
+            .execute("try { return sessionStorage.getItem('__csp_violations') || '[]'; } catch (e) { return '[]'; }", vec![])
+            .await?;
+        let text = value.json().as_str().unwrap_or("[]").to_string();
+        Ok(serde_json::from_str(&text).unwrap_or_default())
     }
 
     pub async fn goto(&self, path: &str) -> Result<()> {
@@ -171,8 +200,15 @@ pub struct Outcome(std::thread::Result<Result<()>>);
 impl Browser {
     /// Runs a test body that uses this browser. On an error or a failed
     /// assertion it saves a screenshot to `target/browser-failures/NAME.png`.
+    /// A body that passes still fails if the page broke its Content-Security-Policy.
     pub async fn attempt(&self, name: &str, test: impl Future<Output = Result<()>>) -> Outcome {
-        let outcome = std::panic::AssertUnwindSafe(test).catch_unwind().await;
+        let mut outcome = std::panic::AssertUnwindSafe(test).catch_unwind().await;
+        if matches!(outcome, Ok(Ok(()))) {
+            match self.csp_violations().await {
+                Ok(v) if !v.is_empty() => outcome = Ok(Err(anyhow::anyhow!("Content-Security-Policy violations: {v:?}"))),
+                _ => {}
+            }
+        }
         if !matches!(outcome, Ok(Ok(()))) {
             if let Some(path) = self.screenshot(name).await {
                 eprintln!("screenshot of the failure: {}", path.display());

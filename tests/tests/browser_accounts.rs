@@ -3,6 +3,7 @@
 use anyhow::{ensure, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
+use futures::FutureExt;
 use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
@@ -218,4 +219,29 @@ async fn signing_out_while_the_server_is_down_says_so_and_keeps_the_member() {
     })
     .await;
     browser.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn the_policy_blocks_injected_inline_script_and_the_harness_sees_it() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    b.goto("/").await.unwrap();
+    b.find("#signin-link").await.unwrap();
+    assert!(b.csp_violations().await.unwrap().is_empty(), "the app itself runs within its policy");
+    let ran = b
+        .driver
+        .execute(
+            "window.__injected = false; const s = document.createElement('script'); \
+             s.textContent = 'window.__injected = true'; document.body.appendChild(s); return window.__injected;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ran.json(), &serde_json::json!(false), "an injected inline script must not run");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let violations = b.csp_violations().await.unwrap();
+    assert!(violations.iter().any(|v| v.starts_with("script-src")), "{violations:?}");
+    let outcome = b.attempt("csp_probe", async { Ok(()) }).await;
+    let failed = std::panic::AssertUnwindSafe(b.finish(outcome)).catch_unwind().await.is_err();
+    assert!(failed, "a test that caused a violation fails");
 }

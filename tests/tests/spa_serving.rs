@@ -34,3 +34,19 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
     assert_eq!(r.headers()["content-encoding"], "br");
     assert!(r.headers()["vary"].to_str().unwrap().to_lowercase().contains("accept-encoding"));
 }
+
+#[tokio::test]
+async fn every_response_carries_a_content_security_policy() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/api/health"] {
+        let r = app.client().get(path).await;
+        let csp = r.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'") && csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(r.headers.contains_key("permissions-policy"));
+        assert!(!r.headers.contains_key("strict-transport-security"), "no HSTS over plain http");
+    }
+    let secure = TestApp::spawn_with(curtain_tests::Options { secure_cookies: true, ..Default::default() }).await;
+    let r = secure.client().get("/").await;
+    assert!(r.headers["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}
