@@ -4,6 +4,7 @@
 //! This crate depends on `serde` only, so it compiles to wasm without weight.
 
 pub mod consent;
+pub mod account;
 pub mod date;
 pub mod validate;
 

@@ -45,6 +45,8 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
         .await
         .map_err(anyhow_from)?;
     }
+    // ana has the newsletter on and one in the outbox, to try its unsubscribe link.
+    crate::outbox::load_demo(db, "http://127.0.0.1:8080").await.map_err(anyhow_from)?;
     Ok(())
 }
 

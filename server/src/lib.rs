@@ -4,16 +4,21 @@
 //! The server keeps no state in memory between requests: sessions, rate
 //! limits and everything else live in the database, so replicas can share it.
 
+pub mod account_data;
 pub mod accounts;
+pub mod child_reports;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod email_preferences;
 pub mod error;
 mod http;
+pub mod outbox;
 pub mod password;
 pub mod rate_limit;
 pub mod session;
 pub mod spa;
+pub mod useragent;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

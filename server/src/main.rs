@@ -35,6 +35,59 @@ enum Command {
         #[arg(long, env = "CURTAIN_SECURE_COOKIES")]
         secure_cookies: bool,
     },
+    /// Parents' reports about children's accounts.
+    Reports {
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
+    /// The newsletter, "sent" to the outbox of every member who turned it on.
+    Newsletter {
+        #[command(subcommand)]
+        command: NewsletterCommand,
+    },
+    /// The messages the server would have sent by e-mail.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// List every report, oldest first.
+    List {
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewsletterCommand {
+    /// Write the newsletter, with each member's unsubscribe link, to the outbox.
+    Send {
+        #[arg(long)]
+        subject: String,
+        /// The newsletter's text.
+        #[arg(long, default_value = "What the Curtain community watched this week.")]
+        body: String,
+        /// The site's address, for the unsubscribe links.
+        #[arg(long, env = "CURTAIN_SITE_URL", default_value = "http://127.0.0.1:8080")]
+        site: String,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Print every message in the outbox, oldest first.
+    List {
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
 }
 
 #[tokio::main]
@@ -59,6 +112,53 @@ async fn main() -> anyhow::Result<()> {
                 print!("{}", demo::sign_in_help());
             }
             serve(listener, state, shutdown_signal()).await?;
+            Ok(())
+        }
+        Command::Reports { command: ReportsCommand::List { database } } => {
+            let db = db::connect(&database).await?;
+            let reports = curtain_server::child_reports::list(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if reports.is_empty() {
+                println!("No reports.");
+            }
+            for r in reports {
+                let exists = if r.account_exists { "account exists" } else { "no such account now" };
+                println!(
+                    "#{} {} username={:?} ({exists}) reporter={} ip={}\n    {}\n",
+                    r.id,
+                    curtain_server::clock::rfc3339(r.created_at),
+                    r.username,
+                    r.reporter_email,
+                    r.ip,
+                    r.message.replace('\n', "\n    ")
+                );
+            }
+            Ok(())
+        }
+        Command::Newsletter { command: NewsletterCommand::Send { subject, body, site, database } } => {
+            let db = db::connect(&database).await?;
+            let sent = curtain_server::outbox::send_newsletter(&db, &subject, &body, &site)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
+            Ok(())
+        }
+        Command::Outbox { command: OutboxCommand::List { database } } => {
+            let db = db::connect(&database).await?;
+            let messages = curtain_server::outbox::list(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if messages.is_empty() {
+                println!("The outbox is empty.");
+            }
+            for m in messages {
+                println!(
+                    "#{} {} [{}] to {}\nSubject: {}\n\n{}\n",
+                    m.id,
+                    curtain_server::clock::rfc3339(m.created_at),
+                    m.kind,
+                    m.to_address,
+                    m.subject,
+                    m.body
+                );
+            }
             Ok(())
         }
     }

@@ -1,5 +1,6 @@
 //! The JSON API under `/api`: one module per resource.
 
+mod account;
 mod auth;
 mod health;
 
@@ -24,6 +25,22 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/signup", post(auth::signup))
         .route("/auth/signin", post(auth::signin))
         .route("/auth/signout", post(auth::signout))
+        // The member's own account (account.rs).
+        .route(
+            "/me/email-preferences",
+            get(account::get_email_preferences).patch(account::patch_email_preferences),
+        )
+        .route("/unsubscribe", post(account::unsubscribe))
+        .route("/unsubscribe/{token}", get(account::unsubscribe_status))
+        .route("/me/sessions", get(account::list_sessions))
+        .route("/me/sessions/revoke-others", post(account::revoke_other_sessions))
+        .route("/me/sessions/{id}", axum::routing::delete(account::revoke_session))
+        .route("/me/activity", get(account::activity))
+        .route("/me/password", post(account::change_password))
+        .route("/me/email", post(account::change_email))
+        .route("/me/export", get(account::export))
+        .route("/me", axum::routing::delete(account::delete_account))
+        .route("/reports/child-account", post(account::report_child_account))
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async {
             Error::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here.")

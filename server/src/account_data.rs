@@ -1,0 +1,269 @@
+//! Everything held about one member: the export of it all, and its deletion.
+//!
+//! Both read the schema instead of a list of tables, so a table added later
+//! is exported and purged without anyone remembering to do it here. A column
+//! holds a member when it references `users(id)` or is named `user_id` or
+//! `*_user_id`.
+
+use std::collections::BTreeMap;
+
+use curtain_api::account::{EmailPreferences, SessionInfo, SigninRecord};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::error::Result;
+use crate::{accounts, clock, email_preferences, useragent};
+
+/// Version of the export's shape (see docs/export.md).
+pub const EXPORT_VERSION: u32 = 1;
+
+/// Tables the export shows in their own, curated sections.
+const CURATED: &[&str] = &["users", "sessions", "signin_log", "email_preferences"];
+
+/// A table in which some columns point at a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberTable {
+    pub name: String,
+    /// Every column, with its declared type.
+    pub columns: Vec<(String, String)>,
+    /// The columns that hold a member's id.
+    pub member_columns: Vec<String>,
+}
+
+/// Whether a column with this name (not otherwise known to reference
+/// `users`) holds a member's id.
+pub fn is_member_column_name(column: &str) -> bool {
+    let c = column.to_ascii_lowercase();
+    c == "user_id" || c.ends_with("_user_id")
+}
+
+/// Columns never exported: credentials and capabilities.
+pub fn is_secret_column(column: &str) -> bool {
+    let c = column.to_ascii_lowercase();
+    ["password", "hash", "token", "secret"].iter().any(|s| c.contains(s))
+}
+
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// Every application table that can hold rows about a member.
+pub async fn member_tables(db: impl sqlx::SqliteExecutor<'_> + Copy) -> Result<Vec<MemberTable>> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
+         ORDER BY name",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut found = Vec::new();
+    for name in tables {
+        if name == "users" {
+            continue;
+        }
+        let columns: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, type FROM pragma_table_info(?) ORDER BY cid").bind(&name).fetch_all(db).await?;
+        let references: Vec<(String, String)> =
+            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)").bind(&name).fetch_all(db).await?;
+        let member_columns: Vec<String> = columns
+            .iter()
+            .map(|(c, _)| c)
+            .filter(|c| {
+                is_member_column_name(c) || references.iter().any(|(from, to)| from == *c && to.eq_ignore_ascii_case("users"))
+            })
+            .cloned()
+            .collect();
+        if !member_columns.is_empty() {
+            found.push(MemberTable { name, columns, member_columns });
+        }
+    }
+    Ok(found)
+}
+
+/// The account section of the export.
+#[derive(Debug, Serialize)]
+struct AccountSection {
+    username: String,
+    email: String,
+    birth_date: String,
+    minor: bool,
+    accepted_policy_version: i64,
+    created_at: String,
+}
+
+/// The whole export: see docs/export.md for the shape.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub format: &'static str,
+    pub version: u32,
+    pub exported_at: String,
+    account: AccountSection,
+    email_preferences: EmailPreferences,
+    sessions: Vec<SessionInfo>,
+    signin_log: Vec<SigninRecord>,
+    /// Every other table that holds rows about the member, by table name.
+    tables: BTreeMap<String, Vec<Value>>,
+}
+
+/// Everything held about `user_id`. References to members (the member
+/// themself, or someone they follow) appear as usernames; nothing but the
+/// rows that involve the member is read.
+pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>) -> Result<Export> {
+    let (username, email, birth_date, minor, accepted_policy_version, created_at): (String, String, String, bool, i64, i64) =
+        sqlx::query_as(
+            "SELECT username, email, birth_date, minor, accepted_policy_version, created_at FROM users WHERE id = ?",
+        )
+        .bind(user_id)
+        .fetch_one(db)
+        .await?;
+    let (prefs, _) = email_preferences::get_or_create(db, user_id).await?;
+    let sessions = sessions(db, user_id, current_session).await?;
+    let signin_log = signin_log(db, user_id, None).await?;
+    let mut tables = BTreeMap::new();
+    for table in member_tables(db).await? {
+        if CURATED.contains(&table.name.as_str()) {
+            continue;
+        }
+        tables.insert(table.name.clone(), table_rows(db, &table, user_id).await?);
+    }
+    Ok(Export {
+        format: "curtain-export",
+        version: EXPORT_VERSION,
+        exported_at: clock::rfc3339(clock::now()),
+        account: AccountSection {
+            username,
+            email,
+            birth_date,
+            minor,
+            accepted_policy_version,
+            created_at: clock::rfc3339(created_at),
+        },
+        email_preferences: prefs,
+        sessions,
+        signin_log,
+        tables,
+    })
+}
+
+/// The rows of `table` that involve `user_id`, as JSON objects built by
+/// SQLite itself (so any column type comes out faithfully).
+async fn table_rows(db: &SqlitePool, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
+    let mut fields = Vec::new();
+    for (column, declared) in &table.columns {
+        if is_secret_column(column) || declared.to_ascii_uppercase().contains("BLOB") {
+            continue;
+        }
+        let q = format!("t.{}", quote(column));
+        let expr = if table.member_columns.contains(column) {
+            format!("(SELECT username FROM users WHERE id = {q})")
+        } else if column == "at" || column.ends_with("_at") {
+            format!("CASE WHEN typeof({q}) = 'integer' THEN strftime('%Y-%m-%dT%H:%M:%SZ', {q}, 'unixepoch') ELSE {q} END")
+        } else if declared.to_ascii_uppercase().contains("BOOL") {
+            format!("CASE WHEN {q} IS NULL THEN NULL WHEN {q} THEN json('true') ELSE json('false') END")
+        } else {
+            format!("CASE WHEN typeof({q}) = 'blob' THEN NULL ELSE {q} END")
+        };
+        fields.push(format!("'{}', {expr}", column.replace('\'', "''")));
+    }
+    let condition = table
+        .member_columns
+        .iter()
+        .map(|c| format!("t.{} = ?1", quote(c)))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let sql = format!("SELECT json_object({}) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
+    let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(db).await?;
+    rows.iter()
+        .map(|r| serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into())))
+        .collect()
+}
+
+/// The member's live sessions, most recently used first.
+pub async fn sessions(db: &SqlitePool, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
+    let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
+        "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
+         WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .bind(clock::now())
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, ip, ua, created, seen, persistent)| SessionInfo {
+            id,
+            device: useragent::describe(&ua),
+            ip,
+            created_at: clock::rfc3339(created),
+            last_seen_at: clock::rfc3339(seen),
+            persistent,
+            current: Some(id) == current,
+        })
+        .collect())
+}
+
+/// The member's sign-in log, newest first, at most `limit` entries.
+pub async fn signin_log(db: &SqlitePool, user_id: i64, limit: Option<i64>) -> Result<Vec<SigninRecord>> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT at, ip, user_agent FROM signin_log WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")
+            .bind(user_id)
+            .bind(limit.unwrap_or(-1))
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, ip, user_agent)| SigninRecord { at: clock::rfc3339(at), ip, device: useragent::describe(&user_agent), user_agent })
+        .collect())
+}
+
+/// Deletes the member and every row that involves them, in one transaction.
+/// Cascades would do most of it; deleting explicitly from every table that
+/// names the member also covers a table whose reference does not cascade.
+pub async fn delete_member(db: &SqlitePool, user_id: i64) -> Result<()> {
+    let mut tx: Transaction<'_, Sqlite> = db.begin().await?;
+    let (username, email): (String, String) =
+        sqlx::query_as("SELECT username, email FROM users WHERE id = ?").bind(user_id).fetch_one(&mut *tx).await?;
+    let tables = member_tables(db).await?;
+    for table in &tables {
+        for column in &table.member_columns {
+            let sql = format!("DELETE FROM {} WHERE {} = ?", quote(&table.name), quote(column));
+            sqlx::query(&sql).bind(user_id).execute(&mut *tx).await?;
+        }
+    }
+    // Failed sign-ins are kept by name, not id.
+    sqlx::query("DELETE FROM signin_failures WHERE account_key IN (?, ?)")
+        .bind(accounts::key(&username))
+        .bind(accounts::key(&email))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_columns_and_secrets_by_name() {
+        assert!(is_member_column_name("user_id"));
+        assert!(is_member_column_name("owner_user_id"));
+        assert!(!is_member_column_name("username"));
+        assert!(is_secret_column("password_hash"));
+        assert!(is_secret_column("unsubscribe_token"));
+        assert!(!is_secret_column("newsletter"));
+    }
+
+    #[tokio::test]
+    async fn the_schema_names_the_tables_that_hold_members() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let tables = member_tables(&db).await.unwrap();
+        let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        for expected in ["email_preferences", "outbox", "sessions", "signin_log"] {
+            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        }
+        assert!(!names.contains(&"child_reports"), "a report is the reporter's, not the member's");
+        assert!(!names.contains(&"users"));
+    }
+}

@@ -1,0 +1,59 @@
+//! Parents' and guardians' reports that an account belongs to a child, kept
+//! for review. Filing one never tells the reporter anything about the account.
+
+use curtain_api::account::ChildReportRequest;
+use sqlx::SqlitePool;
+
+use crate::error::Result;
+
+/// Reports one address may file per [`WINDOW_SECONDS`].
+pub const PER_IP: i64 = 5;
+/// The window [`PER_IP`] counts over.
+pub const WINDOW_SECONDS: i64 = 3600;
+
+/// How many reports `ip` filed in the window ending at `now`.
+pub async fn recent_from(db: &SqlitePool, ip: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM child_reports WHERE ip = ? AND created_at > ?")
+        .bind(ip)
+        .bind(now - WINDOW_SECONDS)
+        .fetch_one(db)
+        .await?)
+}
+
+/// Stores an already validated report.
+pub async fn file(db: &SqlitePool, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO child_reports (username, reporter_email, message, ip, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(req.username.trim())
+    .bind(req.reporter_email.trim())
+    .bind(req.message.trim())
+    .bind(ip)
+    .bind(now)
+    .execute(db)
+    .await?
+    .last_insert_rowid())
+}
+
+/// One stored report, with whether the username names an account today.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredReport {
+    pub id: i64,
+    pub username: String,
+    pub reporter_email: String,
+    pub message: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub account_exists: bool,
+}
+
+/// Every report, oldest first, for the people who review them.
+pub async fn list(db: &SqlitePool) -> Result<Vec<StoredReport>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.username, r.reporter_email, r.message, r.ip, r.created_at,
+                EXISTS(SELECT 1 FROM users u WHERE u.username_key = lower(trim(r.username))) AS account_exists
+         FROM child_reports r ORDER BY r.id",
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,133 @@
+//! Marketing e-mail preferences and each member's unsubscribe token.
+//!
+//! A member without a row has every list off; the row (and with it the
+//! token) is created the first time it is needed.
+
+use curtain_api::account::EmailPreferences;
+use sqlx::SqlitePool;
+
+use crate::clock;
+use crate::error::Result;
+use crate::session::new_token;
+
+/// The member's preferences and unsubscribe token, creating them (all lists
+/// off) if this is the first time they are asked for.
+pub async fn get_or_create(db: &SqlitePool, user_id: i64) -> Result<(EmailPreferences, String)> {
+    // INSERT OR IGNORE keeps two first requests racing from failing.
+    sqlx::query(
+        "INSERT OR IGNORE INTO email_preferences (user_id, unsubscribe_token, updated_at) VALUES (?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(new_token())
+    .bind(clock::now())
+    .execute(db)
+    .await?;
+    let (newsletter, product_updates, partner_offers, token): (bool, bool, bool, String) = sqlx::query_as(
+        "SELECT newsletter, product_updates, partner_offers, unsubscribe_token FROM email_preferences WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok((EmailPreferences { newsletter, product_updates, partner_offers }, token))
+}
+
+/// Stores the member's choice.
+pub async fn set(db: &SqlitePool, user_id: i64, prefs: EmailPreferences) -> Result<()> {
+    get_or_create(db, user_id).await?;
+    sqlx::query(
+        "UPDATE email_preferences SET newsletter = ?, product_updates = ?, partner_offers = ?, updated_at = ?
+         WHERE user_id = ?",
+    )
+    .bind(prefs.newsletter)
+    .bind(prefs.product_updates)
+    .bind(prefs.partner_offers)
+    .bind(clock::now())
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// `(user_id, e-mail address, preferences)` of the member an unsubscribe
+/// token belongs to. Anything that is not one of our tokens finds nobody.
+pub async fn by_token(db: &SqlitePool, token: &str) -> Result<Option<(i64, String, EmailPreferences)>> {
+    if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Ok(None);
+    }
+    let row: Option<(i64, String, bool, bool, bool)> = sqlx::query_as(
+        "SELECT p.user_id, u.email, p.newsletter, p.product_updates, p.partner_offers
+         FROM email_preferences p JOIN users u ON u.id = p.user_id
+         WHERE p.unsubscribe_token = ?",
+    )
+    .bind(token)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, email, newsletter, product_updates, partner_offers)| {
+        (id, email, EmailPreferences { newsletter, product_updates, partner_offers })
+    }))
+}
+
+/// An address with most of it hidden, so the unsubscribe page can say which
+/// address a link is for without handing the address to whoever holds it:
+/// `ana.lima@example.org` -> `a•••••••@e••••••.org`.
+pub fn mask_email(address: &str) -> String {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return mask_part(address);
+    };
+    let (host, tld) = match domain.rsplit_once('.') {
+        Some((host, tld)) => (host, Some(tld)),
+        None => (domain, None),
+    };
+    let mut masked = format!("{}@{}", mask_part(local), mask_part(host));
+    if let Some(tld) = tld {
+        masked.push('.');
+        masked.push_str(tld);
+    }
+    masked
+}
+
+/// Keeps the first character and hides the rest, at least two dots' worth so
+/// a one-letter name does not stand out.
+fn mask_part(part: &str) -> String {
+    let mut chars = part.chars();
+    let Some(first) = chars.next() else { return String::new() };
+    let hidden = chars.count().max(2);
+    std::iter::once(first).chain(std::iter::repeat_n('•', hidden)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_keeps_first_letters_and_the_top_level_domain() {
+        assert_eq!(mask_email("ana.lima@example.org"), "a•••••••@e••••••.org");
+        assert_eq!(mask_email("a@b.io"), "a••@b••.io");
+        assert_eq!(mask_email("x@localhost"), "x••@l••••••••");
+        assert!(!mask_email("bruno@example.org").contains("bruno"));
+    }
+
+    #[tokio::test]
+    async fn preferences_start_off_and_keep_one_token() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let id = sqlx::query(
+            "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
+                                accepted_policy_version, created_at)
+             VALUES ('ana', 'ana', 'ana@example.org', 'ana@example.org', 'x', '1990-01-01', 0, 1, 0)",
+        )
+        .execute(&db)
+        .await
+        .unwrap()
+        .last_insert_rowid();
+        let (prefs, token) = get_or_create(&db, id).await.unwrap();
+        assert_eq!(prefs, EmailPreferences::default());
+        let on = EmailPreferences { newsletter: true, ..Default::default() };
+        set(&db, id, on).await.unwrap();
+        let (prefs, again) = get_or_create(&db, id).await.unwrap();
+        assert_eq!((prefs, again.as_str()), (on, token.as_str()));
+        let (found, email, prefs) = by_token(&db, &token).await.unwrap().unwrap();
+        assert_eq!((found, email.as_str(), prefs), (id, "ana@example.org", on));
+        assert!(by_token(&db, "short").await.unwrap().is_none());
+        assert!(by_token(&db, &new_token()).await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,253 @@
+//! The member's own account: e-mail preferences and unsubscribe, sessions and
+//! the sign-in log, changing e-mail or password, export, deletion, and a
+//! parent's report about a child's account.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::cookie::CookieJar;
+use curtain_api::account::{
+    self as rules, ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest,
+    DeleteAccountRequest, EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
+    SigninRecord, UnsubscribeRequest, UnsubscribeStatus,
+};
+use curtain_api::{validate, SessionUser};
+
+use super::ApiJson;
+use crate::error::{Error, Result};
+use crate::session::{self, ClientInfo, Viewer};
+use crate::{account_data, accounts, child_reports, clock, email_preferences, outbox, password, rate_limit, AppState};
+
+/// `GET /api/me/email-preferences`.
+pub async fn get_email_preferences(State(state): State<AppState>, viewer: Viewer) -> Result<Json<EmailPreferences>> {
+    let (prefs, _) = email_preferences::get_or_create(&state.db, viewer.user_id).await?;
+    Ok(Json(prefs))
+}
+
+/// `PATCH /api/me/email-preferences`: changes the lists named in the body.
+pub async fn patch_email_preferences(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(patch): ApiJson<EmailPreferencesPatch>,
+) -> Result<Json<EmailPreferences>> {
+    let (current, _) = email_preferences::get_or_create(&state.db, viewer.user_id).await?;
+    let next = patch.apply(current);
+    email_preferences::set(&state.db, viewer.user_id, next).await?;
+    Ok(Json(next))
+}
+
+/// `GET /api/unsubscribe/{token}`: what the unsubscribe page shows. 404 for a
+/// token that is not (or no longer) anyone's.
+pub async fn unsubscribe_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<UnsubscribeStatus>> {
+    let (_, email, lists) = email_preferences::by_token(&state.db, &token).await?.ok_or_else(unknown_link)?;
+    Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists }))
+}
+
+/// `POST /api/unsubscribe`: one click turns every list off. No sign-in needed:
+/// the token is the permission.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<UnsubscribeRequest>,
+) -> Result<Json<UnsubscribeStatus>> {
+    let (user_id, email, _) = email_preferences::by_token(&state.db, req.token.trim()).await?.ok_or_else(unknown_link)?;
+    let off = EmailPreferences::default();
+    email_preferences::set(&state.db, user_id, off).await?;
+    tracing::info!(user_id, "unsubscribed from every list by link");
+    Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists: off }))
+}
+
+fn unknown_link() -> Error {
+    Error::request(
+        StatusCode::NOT_FOUND,
+        "unknown_link",
+        "This unsubscribe link is not valid. It may have been copied only in part, or the account no longer exists.",
+    )
+}
+
+/// `GET /api/me/sessions`.
+pub async fn list_sessions(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<SessionInfo>>> {
+    Ok(Json(account_data::sessions(&state.db, viewer.user_id, Some(viewer.session_id)).await?))
+}
+
+/// `DELETE /api/me/sessions/{id}`: ends one of the caller's sessions; its
+/// cookie stops working with the next request. Ending the current one signs
+/// the caller out.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, CookieJar)> {
+    let deleted = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(viewer.user_id)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        // Someone else's session looks exactly like no session.
+        return Err(Error::NotFound);
+    }
+    let jar = if id == viewer.session_id { session::clear_cookies(jar) } else { jar };
+    Ok((StatusCode::NO_CONTENT, jar))
+}
+
+/// `POST /api/me/sessions/revoke-others`: "sign out everywhere else".
+pub async fn revoke_other_sessions(State(state): State<AppState>, viewer: Viewer) -> Result<Json<RevokedSessions>> {
+    let revoked = end_other_sessions(&state, &viewer).await?;
+    Ok(Json(RevokedSessions { revoked }))
+}
+
+async fn end_other_sessions(state: &AppState, viewer: &Viewer) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ?")
+        .bind(viewer.user_id)
+        .bind(viewer.session_id)
+        .execute(&state.db)
+        .await?
+        .rows_affected())
+}
+
+/// `GET /api/me/activity`: the sign-in log, newest first.
+pub async fn activity(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<SigninRecord>>> {
+    Ok(Json(account_data::signin_log(&state.db, viewer.user_id, Some(500)).await?))
+}
+
+/// Checks the caller's password for a sensitive change. Wrong guesses count
+/// against the same limits as failed sign-ins, so a borrowed, signed-in
+/// browser cannot be used to try passwords without end.
+async fn check_password(state: &AppState, viewer: &Viewer, client: &ClientInfo, given: &str, field: &str) -> Result<()> {
+    let account_key = accounts::key(&viewer.username);
+    let now = clock::now();
+    rate_limit::check(&state.db, &account_key, &client.ip, now).await?;
+    let stored: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(viewer.user_id).fetch_one(&state.db).await?;
+    let ok = given.chars().count() <= validate::PASSWORD_MAX && password::verify(given.to_string(), Some(stored)).await?;
+    if !ok {
+        rate_limit::record_failure(&state.db, &account_key, &client.ip, now).await?;
+        return Err(Error::invalid_field(field, "That is not your current password."));
+    }
+    Ok(())
+}
+
+/// `POST /api/me/password`: needs the current password; ends every other session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> Result<Json<PasswordChanged>> {
+    let errors = rules::change_password(&req);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    check_password(&state, &viewer, &client, &req.current_password, "current_password").await?;
+    let hash = password::hash(req.new_password.clone()).await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&state.db).await?;
+    let other_sessions_ended = end_other_sessions(&state, &viewer).await?;
+    Ok(Json(PasswordChanged { other_sessions_ended }))
+}
+
+/// `POST /api/me/email`: needs the current password; the new address must
+/// not belong to another account (in any letter case).
+pub async fn change_email(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<ChangeEmailRequest>,
+) -> Result<Json<SessionUser>> {
+    let errors = rules::change_email(&req);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    check_password(&state, &viewer, &client, &req.current_password, "current_password").await?;
+    let new_email = req.new_email.trim();
+    let taken = || {
+        let mut fields = curtain_api::FieldErrors::new();
+        fields.insert("new_email".into(), vec!["Another account already uses this address.".into()]);
+        Error::Taken(fields)
+    };
+    let owner: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
+        .bind(accounts::key(new_email))
+        .fetch_optional(&state.db)
+        .await?;
+    if owner.is_some_and(|id| id != viewer.user_id) {
+        return Err(taken());
+    }
+    let result = sqlx::query("UPDATE users SET email = ?, email_key = ? WHERE id = ?")
+        .bind(new_email)
+        .bind(accounts::key(new_email))
+        .bind(viewer.user_id)
+        .execute(&state.db)
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    }
+    if accounts::key(&viewer.email) != accounts::key(new_email) {
+        outbox::email_changed_notice(&state.db, viewer.user_id, &viewer.email, new_email).await?;
+    }
+    let mut user = viewer.to_wire();
+    user.email = new_email.to_string();
+    Ok(Json(user))
+}
+
+/// `GET /api/me/export`: everything held about the caller, as a download.
+pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
+    let data = account_data::export(&state.db, viewer.user_id, Some(viewer.session_id)).await?;
+    let body = serde_json::to_vec_pretty(&data).map_err(|e| Error::Internal(e.into()))?;
+    // Usernames are letters, digits and underscores, so the name needs no escaping.
+    let disposition = format!("attachment; filename=\"curtain-export-{}.json\"", viewer.username);
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.into()))?,
+    );
+    Ok(response)
+}
+
+/// `DELETE /api/me`: the username typed out and the password; then the
+/// account and every row that involves it are gone, and so are its sessions.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientInfo,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<DeleteAccountRequest>,
+) -> Result<(StatusCode, CookieJar)> {
+    let errors = rules::delete_account(&req, &viewer.username);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    check_password(&state, &viewer, &client, &req.password, "password").await?;
+    account_data::delete_member(&state.db, viewer.user_id).await?;
+    tracing::info!(user_id = viewer.user_id, "account deleted at the member's request");
+    Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
+}
+
+/// `POST /api/reports/child-account`: stored for review. The answer is the
+/// same whether or not the account exists.
+pub async fn report_child_account(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<ChildReportRequest>,
+) -> Result<(StatusCode, Json<ChildReportReceived>)> {
+    let errors = rules::child_report(&req);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let now = clock::now();
+    if child_reports::recent_from(&state.db, &client.ip, now).await? >= child_reports::PER_IP {
+        return Err(Error::request(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "We have received several reports from your connection in the last hour. Please try again later, or write to the privacy contact on the policy page.",
+        ));
+    }
+    let id = child_reports::file(&state.db, &req, &client.ip, now).await?;
+    tracing::info!(report_id = id, "child-account report received");
+    Ok((StatusCode::ACCEPTED, Json(ChildReportReceived { received: true })))
+}
