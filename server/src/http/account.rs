@@ -77,8 +77,10 @@ pub async fn revoke_session(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<(StatusCode, CookieJar)> {
+    // An id that is not a number names no session: the same 404, in our error shape.
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let deleted = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
         .bind(id)
         .bind(viewer.user_id)
