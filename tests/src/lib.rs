@@ -132,6 +132,23 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Rows in every table beyond what the migrations seed (reference data
+    /// such as consent revisions), so "nothing was stored" can be checked.
+    pub async fn rows_added(&self) -> Vec<(String, i64)> {
+        let fresh = curtain_server::db::connect("sqlite::memory:").await.expect("a fresh database");
+        let mut added = Vec::new();
+        for (table, n) in self.row_counts().await {
+            let seeded: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\""))
+                .fetch_one(&fresh)
+                .await
+                .unwrap_or(0);
+            added.push((table, n - seeded));
+        }
+        added
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.stop();
@@ -157,6 +174,8 @@ fn placeholder_spa(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><html lang=\"en\"><title>Curtain</title><div id=app></div></html>").unwrap();
     std::fs::write(dist.join("curtain-0123456789abcdef.js"), "console.log('curtain');\n".repeat(20)).unwrap();
+    // A precompressed twin, as the build writes them (the bytes only need to differ).
+    std::fs::write(dist.join("curtain-0123456789abcdef.js.br"), b"precompressed brotli bytes").unwrap();
     dist
 }
 
@@ -243,10 +262,49 @@ impl ApiClient {
         self.post("/api/auth/signup", &signup_body(username, password, "1990-05-01")).await
     }
 
+    /// Answers the consent banner as the SPA does: a receipt through
+    /// `POST /api/consent`, then the `curtain_consent` cookie. Returns the cookie value.
+    pub async fn give_consent(&self, preferences: bool, analytics: bool) -> String {
+        use curtain_api::consent::{Choices, ConsentRecord};
+        let revision = self.get("/api/consent/config").await.body["revision"].as_u64().expect("a revision") as u32;
+        let record = ConsentRecord {
+            id: curtain_api::consent::uuid_v4(rand_bytes()),
+            revision,
+            choices: Choices { preferences, analytics },
+            given_at: curtain_server::clock::now(),
+            gpc: false,
+        };
+        let r = self
+            .post(
+                "/api/consent",
+                &serde_json::json!({
+                    "consent_id": record.id, "revision": revision,
+                    "categories": record.choices.categories(), "gpc": false, "method": "custom",
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let value = record.encode();
+        self.set_cookie(curtain_api::CONSENT_COOKIE, &value);
+        value
+    }
+
     pub async fn sign_in(&self, login: &str, password: &str, remember: bool) -> Reply {
         self.post("/api/auth/signin", &serde_json::json!({"login": login, "password": password, "remember": remember}))
             .await
     }
+}
+
+/// 16 bytes that differ between calls, for test consent ids.
+pub fn rand_bytes() -> [u8; 16] {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+    bytes[8..].copy_from_slice(&(n ^ u64::from(std::process::id()) << 32).to_le_bytes());
+    bytes
 }
 
 /// A sign-up body; the e-mail is derived from the username.
@@ -256,7 +314,8 @@ pub fn signup_body(username: &str, password: &str, birth_date: &str) -> Value {
         "email": format!("{}@example.org", username.to_lowercase()),
         "password": password,
         "birth_date": birth_date,
-        "accepted_policy_version": 1,
+        // The version in effect, as the sign-up form fetches it.
+        "accepted_policy_version": curtain_server::policy::published::current_version(curtain_server::clock::now()),
     })
 }
 

@@ -5,6 +5,7 @@
 //! then builds with them; each command is printed before it runs.
 
 mod cli;
+mod compress;
 mod shell;
 mod tools;
 mod versions;
@@ -64,7 +65,10 @@ fn run(task: Task) -> Result<(), String> {
 
 /// The SPA, optimised, into `dist/` (Trunk runs wasm-bindgen and wasm-opt from PATH).
 fn build_spa(tools: &Toolchain) -> Result<(), String> {
-    tools.run(tools.command("trunk").args(["build", "--release"]))
+    tools.run(tools.command("trunk").args(["--skip-version-check", "build", "--release"]))?;
+    let count = compress::precompress(&tools.root().join("dist"))?;
+    println!("✓ precompressed {count} files in dist/ (brotli and gzip)");
+    Ok(())
 }
 
 /// The server binary, built with the workspace's `server` profile; returns its path.
@@ -133,7 +137,7 @@ fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
             .env("CURTAIN_DIST", tools.root().join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)
-            .args(["test", "--workspace"])
+            .args(["test", "--workspace", "--no-fail-fast"])
             .args(cargo_test_args),
     )
 }
