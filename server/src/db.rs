@@ -36,5 +36,8 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .await
         .with_context(|| format!("opening database {url}"))?;
     sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
+    // The policy versions this release ships; refuses to start if a
+    // published one was edited.
+    crate::policy::store::sync_published(&pool, crate::clock::now()).await?;
     Ok(pool)
 }

@@ -30,7 +30,7 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
         let birth_date = curtain_api::CivilDate::parse(birth).expect("demo birth dates are valid");
         let minor = curtain_api::validate::age_gate(birth_date, today) == curtain_api::validate::AgeGate::Minor;
         let hash = password::hash(DEMO_PASSWORD.into()).await.map_err(anyhow_from)?;
-        accounts::create(
+        let user_id = accounts::create(
             db,
             NewAccount {
                 username,
@@ -44,7 +44,13 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
         )
         .await
         .map_err(anyhow_from)?;
+        // Every demo member agreed to version 1 at sign-up, so signing in as
+        // one shows the banner about the later material change.
+        crate::policy::store::record_acceptance(db, user_id, 1, crate::policy::store::AcceptedBy::Signup, clock::now())
+            .await?;
     }
+    // An announced version a month ahead, for the "upcoming" notice.
+    crate::policy::store::load_demo_upcoming(db, clock::now()).await?;
     // ana has the newsletter on and one in the outbox, to try its unsubscribe link.
     crate::outbox::load_demo(db, "http://127.0.0.1:8080").await.map_err(anyhow_from)?;
     Ok(())

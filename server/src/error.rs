@@ -38,6 +38,10 @@ pub enum Error {
     /// Any other client error, with its own status and code.
     #[error("{message}")]
     Request { status: StatusCode, code: &'static str, message: String },
+    /// A client error with its own status and code whose messages belong to
+    /// fields (e.g. 409 `policy_changed` on the policy checkbox at sign-up).
+    #[error("{message}")]
+    RequestWithFields { status: StatusCode, code: &'static str, message: String, fields: FieldErrors },
     /// 500: something broke on our side.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -88,6 +92,7 @@ impl Error {
                 format!("Too many failed sign-ins. Try again in {}.", minutes_phrase(*retry_after)),
             ),
             Error::Request { status, code, message } => (*status, code, message.clone()),
+            Error::RequestWithFields { status, code, message, .. } => (*status, code, message.clone()),
             Error::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -109,7 +114,7 @@ impl IntoResponse for Error {
         }
         let (status, code, message) = self.parts();
         let fields = match self {
-            Error::Invalid(ref f) | Error::Taken(ref f) => f.clone(),
+            Error::Invalid(ref f) | Error::Taken(ref f) | Error::RequestWithFields { fields: ref f, .. } => f.clone(),
             _ => FieldErrors::new(),
         };
         let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };

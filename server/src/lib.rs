@@ -15,6 +15,7 @@ pub mod error;
 mod http;
 pub mod outbox;
 pub mod password;
+pub mod policy;
 pub mod rate_limit;
 pub mod session;
 pub mod spa;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
     }
     let mut router = Router::new()
         .nest("/api", http::router(state.clone()).with_state(state.clone()))
+        .merge(http::policy::feed_router().with_state(state.clone()))
         .merge(spa::router(state.config.dist.clone()))
         .layer(CompressionLayer::new().br(true).gzip(true));
     for (name, value) in security_headers {

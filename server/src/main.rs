@@ -50,6 +50,24 @@ enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// The versioned privacy policy.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Publish a new version from a Markdown file with front matter. It must
+    /// be numbered next and take effect no earlier than today.
+    Publish {
+        /// The version file (see policies/privacy/ for the format).
+        file: PathBuf,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +158,16 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
+            Ok(())
+        }
+        Command::Policy { command: PolicyCommand::Publish { file, database } } => {
+            let source =
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let db = db::connect(&database).await?;
+            let version = curtain_server::policy::store::publish(&db, &source, curtain_server::clock::now())
+                .await
+                .with_context(|| format!("{} was not published", file.display()))?;
+            println!("Published privacy policy version {version} from {}.", file.display());
             Ok(())
         }
         Command::Outbox { command: OutboxCommand::List { database } } => {

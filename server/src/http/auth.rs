@@ -33,8 +33,11 @@ pub async fn signup(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    let password_hash = password::hash(req.password.clone()).await?;
     let now = clock::now();
+    // People agree to the version they were shown; if a newer one took
+    // effect meanwhile, they are asked to read it first.
+    let accepted_policy = super::policy::check_signup_version(&state, req.accepted_policy_version, now).await?;
+    let password_hash = password::hash(req.password.clone()).await?;
     let user_id = accounts::create(
         &state.db,
         NewAccount {
@@ -48,6 +51,8 @@ pub async fn signup(
         },
     )
     .await?;
+    crate::policy::store::record_acceptance(&state.db, user_id, accepted_policy, crate::policy::store::AcceptedBy::Signup, now)
+        .await?;
     if let Some(old) = current {
         session::end(&state, old.session_id).await?;
     }

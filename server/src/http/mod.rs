@@ -3,6 +3,7 @@
 mod account;
 mod auth;
 mod health;
+pub(crate) mod policy;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -25,6 +26,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/signup", post(auth::signup))
         .route("/auth/signin", post(auth::signin))
         .route("/auth/signout", post(auth::signout))
+        // The versioned privacy policy (policy.rs).
+        .route("/policies/privacy", get(policy::current))
+        .route("/policies/privacy/versions", get(policy::list))
+        .route("/policies/privacy/versions/{n}", get(policy::one))
+        .route("/policies/privacy/diff", get(policy::compare))
+        .route("/me/policy-status", get(policy::my_status))
+        .route("/me/policy-acceptances", post(policy::acknowledge))
         // The member's own account (account.rs).
         .route(
             "/me/email-preferences",

@@ -1,0 +1,218 @@
+//! The privacy policy: the current version, every version, diffs between
+//! any two, the Atom feed, and members' acknowledgements of material changes.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use curtain_api::policy::{
+    PolicyAcceptanceRequest, PolicyDiff, PolicyDocument, PolicySection, PolicyStatus, PolicyStatusReply,
+    PolicyVersionList,
+};
+use serde::Deserialize;
+
+use super::ApiJson;
+use crate::error::{Error, Result};
+use crate::policy::store::{self, AcceptedBy};
+use crate::policy::{self, diff, feed, render, PolicySource};
+use crate::session::Viewer;
+use crate::{clock, AppState};
+
+async fn versions(state: &AppState) -> Result<Vec<PolicySource>> {
+    Ok(store::load(&state.db).await?)
+}
+
+fn current_of(versions: &[PolicySource], now: i64) -> Result<&PolicySource> {
+    policy::current(versions, now)
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("no privacy policy version is in effect")))
+}
+
+fn document(versions: &[PolicySource], version: &PolicySource, now: i64) -> Result<PolicyDocument> {
+    let current = current_of(versions, now)?;
+    let upcoming = policy::next_upcoming(versions, now).map(|u| policy::summary(versions, u, now));
+    Ok(PolicyDocument {
+        meta: policy::summary(versions, version, now),
+        sections: version
+            .sections
+            .iter()
+            .map(|s| PolicySection { id: s.id.clone(), title: s.title.clone(), html: render::section_html(&s.markdown) })
+            .collect(),
+        current_version: current.version,
+        previous_version: versions.iter().map(|v| v.version).filter(|n| *n < version.version).max(),
+        upcoming,
+    })
+}
+
+/// `GET /api/policies/privacy`: the version in effect now.
+pub async fn current(State(state): State<AppState>) -> Result<Json<PolicyDocument>> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let current = current_of(&versions, now)?;
+    Ok(Json(document(&versions, current, now)?))
+}
+
+/// `GET /api/policies/privacy/versions`: every version, newest first.
+pub async fn list(State(state): State<AppState>) -> Result<Json<PolicyVersionList>> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let current_version = current_of(&versions, now)?.version;
+    let mut list: Vec<_> = versions.iter().map(|v| policy::summary(&versions, v, now)).collect();
+    list.sort_by_key(|v| std::cmp::Reverse(v.version));
+    Ok(Json(PolicyVersionList { current_version, versions: list }))
+}
+
+/// A version number from the URL or query; what is wrong with it otherwise.
+fn version_number(field: &'static str, raw: Option<&str>) -> Result<u32> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    if raw.is_empty() {
+        return Err(Error::request(
+            StatusCode::BAD_REQUEST,
+            "bad_version",
+            format!("Say which version to compare: `{field}` is missing."),
+        ));
+    }
+    raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        Error::request(
+            StatusCode::BAD_REQUEST,
+            "bad_version",
+            format!("`{field}` must be a version number such as 1 or 2, not \u{201c}{raw}\u{201d}."),
+        )
+    })
+}
+
+fn find(versions: &[PolicySource], n: u32) -> Result<&PolicySource> {
+    versions.iter().find(|v| v.version == n).ok_or_else(|| {
+        let newest = versions.iter().map(|v| v.version).max().unwrap_or(0);
+        Error::request(
+            StatusCode::NOT_FOUND,
+            "unknown_version",
+            format!("There is no version {n} of the privacy policy. Versions go from 1 to {newest}."),
+        )
+    })
+}
+
+/// `GET /api/policies/privacy/versions/{n}`: one version (its permalink).
+pub async fn one(State(state): State<AppState>, Path(n): Path<String>) -> Result<Json<PolicyDocument>> {
+    let n = version_number("version", Some(&n))?;
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let version = find(&versions, n)?;
+    Ok(Json(document(&versions, version, now)?))
+}
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /api/policies/privacy/diff?from=&to=`: word-level changes, section
+/// by section, from the older of the two versions to the newer.
+pub async fn compare(State(state): State<AppState>, Query(q): Query<DiffQuery>) -> Result<Json<PolicyDiff>> {
+    let from = version_number("from", q.from.as_deref())?;
+    let to = version_number("to", q.to.as_deref())?;
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let (a, b) = (find(&versions, from)?, find(&versions, to)?);
+    let (older, newer) = if a.version <= b.version { (a, b) } else { (b, a) };
+    Ok(Json(PolicyDiff {
+        from: policy::summary(&versions, older, now),
+        to: policy::summary(&versions, newer, now),
+        sections: diff::section_diffs(&older.sections, &newer.sections),
+    }))
+}
+
+async fn status_for(state: &AppState, user_id: i64, versions: &[PolicySource], now: i64) -> Result<PolicyStatusReply> {
+    let acknowledged = store::acknowledged_version(&state.db, user_id).await?;
+    Ok(PolicyStatusReply {
+        acknowledged_version: acknowledged,
+        current_version: current_of(versions, now)?.version,
+        pending: policy::pending_change(versions, acknowledged, now),
+    })
+}
+
+/// `GET /api/me/policy-status`: whether a material change awaits the member.
+pub async fn my_status(State(state): State<AppState>, viewer: Viewer) -> Result<Json<PolicyStatusReply>> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    Ok(Json(status_for(&state, viewer.user_id, &versions, now).await?))
+}
+
+/// `POST /api/me/policy-acceptances` `{version}`: "I have read it". Only the
+/// version in effect can be acknowledged.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<PolicyAcceptanceRequest>,
+) -> Result<(StatusCode, Json<PolicyStatusReply>)> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let version = versions.iter().find(|v| v.version == req.version).ok_or_else(|| {
+        Error::invalid_field("version", format!("There is no version {} of the privacy policy.", req.version))
+    })?;
+    let current = current_of(&versions, now)?;
+    match policy::status(&versions, version, now) {
+        PolicyStatus::Current => {}
+        PolicyStatus::Upcoming => {
+            return Err(Error::invalid_field(
+                "version",
+                format!("Version {} takes effect on {}; it can be acknowledged from then on.", version.version, version.effective),
+            ))
+        }
+        PolicyStatus::Past => {
+            return Err(Error::request(
+                StatusCode::CONFLICT,
+                "policy_changed",
+                format!("Version {} is no longer current. Please read version {}, which is in effect now.", version.version, current.version),
+            ))
+        }
+    }
+    store::record_acceptance(&state.db, viewer.user_id, version.version, AcceptedBy::Acknowledged, now).await?;
+    Ok((StatusCode::CREATED, Json(status_for(&state, viewer.user_id, &versions, now).await?)))
+}
+
+/// The version a sign-up must name: the one in effect now. Anything else
+/// (the policy changed while the form was open) is refused with a message
+/// asking the person to read the new version; their input stays in the form.
+pub async fn check_signup_version(state: &AppState, accepted: u32, now: i64) -> Result<u32> {
+    let versions = versions(state).await?;
+    let current = current_of(&versions, now)?;
+    if accepted != current.version {
+        let message = format!(
+            "The privacy policy has changed: version {} is now in effect. Please read it, then tick the box again.",
+            current.version
+        );
+        let mut fields = curtain_api::FieldErrors::new();
+        fields.insert("accepted_policy_version".into(), vec![message.clone()]);
+        return Err(Error::RequestWithFields { status: StatusCode::CONFLICT, code: "policy_changed", message, fields });
+    }
+    Ok(current.version)
+}
+
+/// Routes outside `/api`: the Atom feed.
+pub fn feed_router() -> Router<AppState> {
+    Router::new().route("/policies/privacy.atom", get(atom))
+}
+
+/// `GET /policies/privacy.atom`.
+async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let published = store::published_at(&state.db).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let xml = feed::atom(&versions, &published, &format!("{scheme}://{host}"), now);
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        xml,
+    )
+        .into_response())
+}

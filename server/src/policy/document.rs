@@ -1,0 +1,317 @@
+//! A policy version as written: a Markdown file with front matter, split into
+//! sections on its `##` headings.
+//!
+//! ```text
+//! ---
+//! version: 3
+//! effective: 2026-06-01
+//! material: yes
+//! summary: One line saying what changed.
+//! ---
+//!
+//! ## Children {#children}
+//! ...
+//! ```
+
+use curtain_api::CivilDate;
+
+/// A parsed version file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicySource {
+    pub version: u32,
+    pub effective: CivilDate,
+    pub material: bool,
+    pub summary: String,
+    pub sections: Vec<SectionSource>,
+}
+
+/// One `##` section: a stable id, the heading text, and the Markdown under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionSource {
+    pub id: String,
+    pub title: String,
+    pub markdown: String,
+}
+
+impl PolicySource {
+    /// 00:00 UTC of the effective date, in Unix seconds.
+    pub fn effective_at(&self) -> i64 {
+        effective_at(self.effective)
+    }
+}
+
+/// 00:00 UTC of `date`, in Unix seconds.
+pub fn effective_at(date: CivilDate) -> i64 {
+    unix_days(date) * 86_400
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+fn unix_days(d: CivilDate) -> i64 {
+    let y = i64::from(d.year) - i64::from(d.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(d.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Why a version file could not be read. Each message names what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("the file must start with a front matter block: a line `---`, the fields, and another `---`")]
+    MissingFrontMatter,
+    #[error("the front matter is not closed: add a line `---` after its last field")]
+    UnclosedFrontMatter,
+    #[error("front matter line {line} is not `name: value`")]
+    BadLine { line: usize },
+    #[error("the front matter has no `{0}` field")]
+    MissingField(&'static str),
+    #[error("the front matter names `{0}` twice")]
+    DuplicateField(String),
+    #[error("the front matter field `{0}` is not one of version, effective, material, summary")]
+    UnknownField(String),
+    #[error("`{field}: {value}` is not valid: {expected}")]
+    BadValue { field: &'static str, value: String, expected: &'static str },
+    #[error("text before the first `##` heading: every part of the policy belongs to a section")]
+    TextBeforeFirstSection,
+    #[error("the policy has no `##` sections")]
+    NoSections,
+    #[error("section heading `{0}` has an id that is not lowercase letters, digits and hyphens")]
+    BadSectionId(String),
+    #[error("two sections have the id `{0}`; ids must be unique")]
+    DuplicateSectionId(String),
+}
+
+/// Parses a version file.
+pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut lines = source.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return Err(SourceError::MissingFrontMatter);
+    }
+    let mut version = None;
+    let mut effective = None;
+    let mut material = None;
+    let mut summary = None;
+    let mut closed = false;
+    let mut line_no = 1;
+    for line in lines.by_ref() {
+        line_no += 1;
+        let line = line.trim_end();
+        if line == "---" {
+            closed = true;
+            break;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (name, value) = line.split_once(':').ok_or(SourceError::BadLine { line: line_no })?;
+        let (name, value) = (name.trim(), value.trim());
+        let slot_taken = |taken: bool| if taken { Err(SourceError::DuplicateField(name.to_string())) } else { Ok(()) };
+        match name {
+            "version" => {
+                slot_taken(version.is_some())?;
+                version = Some(value.parse::<u32>().ok().filter(|v| *v > 0).ok_or_else(|| SourceError::BadValue {
+                    field: "version",
+                    value: value.into(),
+                    expected: "a whole number from 1 up",
+                })?);
+            }
+            "effective" => {
+                slot_taken(effective.is_some())?;
+                effective = Some(CivilDate::parse(value).ok_or_else(|| SourceError::BadValue {
+                    field: "effective",
+                    value: value.into(),
+                    expected: "a date written YYYY-MM-DD",
+                })?);
+            }
+            "material" => {
+                slot_taken(material.is_some())?;
+                material = Some(match value {
+                    "yes" | "true" => true,
+                    "no" | "false" => false,
+                    _ => {
+                        return Err(SourceError::BadValue { field: "material", value: value.into(), expected: "yes or no" })
+                    }
+                });
+            }
+            "summary" => {
+                slot_taken(summary.is_some())?;
+                if value.is_empty() {
+                    return Err(SourceError::BadValue { field: "summary", value: String::new(), expected: "one line of text" });
+                }
+                summary = Some(value.to_string());
+            }
+            other => return Err(SourceError::UnknownField(other.to_string())),
+        }
+    }
+    if !closed {
+        return Err(SourceError::UnclosedFrontMatter);
+    }
+    let body: Vec<&str> = lines.collect();
+    Ok(PolicySource {
+        version: version.ok_or(SourceError::MissingField("version"))?,
+        effective: effective.ok_or(SourceError::MissingField("effective"))?,
+        material: material.ok_or(SourceError::MissingField("material"))?,
+        summary: summary.ok_or(SourceError::MissingField("summary"))?,
+        sections: split_sections(&body)?,
+    })
+}
+
+/// Splits the body on `## ` headings (outside fenced code).
+fn split_sections(lines: &[&str]) -> Result<Vec<SectionSource>, SourceError> {
+    let mut sections: Vec<SectionSource> = Vec::new();
+    let mut in_fence = false;
+    for line in lines {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence {
+            if let Some(heading) = line.strip_prefix("## ") {
+                let (title, id) = heading_id(heading)?;
+                if sections.iter().any(|s| s.id == id) {
+                    return Err(SourceError::DuplicateSectionId(id));
+                }
+                sections.push(SectionSource { id, title, markdown: String::new() });
+                continue;
+            }
+        }
+        match sections.last_mut() {
+            Some(section) => {
+                section.markdown.push_str(line);
+                section.markdown.push('\n');
+            }
+            None if line.trim().is_empty() => {}
+            None => return Err(SourceError::TextBeforeFirstSection),
+        }
+    }
+    for section in &mut sections {
+        section.markdown = section.markdown.trim().to_string();
+    }
+    if sections.is_empty() {
+        return Err(SourceError::NoSections);
+    }
+    Ok(sections)
+}
+
+/// `Heading text {#id}` -> (`Heading text`, `id`); without an explicit id the
+/// id is made from the text. Explicit ids let a heading be reworded while
+/// links to it keep working.
+fn heading_id(heading: &str) -> Result<(String, String), SourceError> {
+    let heading = heading.trim();
+    if let Some(open) = heading.rfind("{#") {
+        if let Some(id) = heading[open + 2..].strip_suffix('}') {
+            let valid = !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && id.as_bytes()[0].is_ascii_lowercase();
+            if !valid {
+                return Err(SourceError::BadSectionId(heading.to_string()));
+            }
+            return Ok((heading[..open].trim().to_string(), id.to_string()));
+        }
+    }
+    let id = slug(heading);
+    if id.is_empty() || !id.as_bytes()[0].is_ascii_lowercase() {
+        return Err(SourceError::BadSectionId(heading.to_string()));
+    }
+    Ok((heading.to_string(), id))
+}
+
+/// Lowercase ASCII letters and digits, other runs become one hyphen.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "---\nversion: 2\neffective: 2025-09-15\nmaterial: no\nsummary: Clearer words.\n---\n\n## In short {#in-short}\n\nHello.\n\n## Children\n\nNot for under 13.\n\n### More\n\nDetail.\n";
+
+    #[test]
+    fn reads_front_matter_and_sections() {
+        let p = parse(GOOD).unwrap();
+        assert_eq!(p.version, 2);
+        assert_eq!(p.effective, CivilDate::parse("2025-09-15").unwrap());
+        assert!(!p.material);
+        assert_eq!(p.summary, "Clearer words.");
+        let ids: Vec<_> = p.sections.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
+        assert_eq!(ids, [("in-short", "In short"), ("children", "Children")]);
+        assert_eq!(p.sections[1].markdown, "Not for under 13.\n\n### More\n\nDetail.");
+    }
+
+    #[test]
+    fn the_effective_instant_is_midnight_utc() {
+        assert_eq!(effective_at(CivilDate::parse("1970-01-01").unwrap()), 0);
+        assert_eq!(effective_at(CivilDate::parse("2026-06-01").unwrap()), 1_780_272_000);
+        // Round trip with the calendar's own conversion.
+        let d = CivilDate::parse("2024-02-29").unwrap();
+        assert_eq!(CivilDate::from_unix_days(effective_at(d) / 86_400), d);
+    }
+
+    #[test]
+    fn front_matter_errors_say_what_is_wrong() {
+        let with = |fm: &str| parse(&format!("---\n{fm}\n---\n## A\n\nx\n"));
+        assert_eq!(parse("## A\n"), Err(SourceError::MissingFrontMatter));
+        assert_eq!(parse("---\nversion: 1\n## A\n"), Err(SourceError::BadLine { line: 3 }));
+        assert_eq!(parse("---\nversion: 1\n"), Err(SourceError::UnclosedFrontMatter));
+        assert_eq!(
+            with("version: 1\neffective: 2025-01-01\nmaterial: yes"),
+            Err(SourceError::MissingField("summary"))
+        );
+        assert!(matches!(
+            with("version: one\neffective: 2025-01-01\nmaterial: yes\nsummary: s"),
+            Err(SourceError::BadValue { field: "version", .. })
+        ));
+        assert!(matches!(
+            with("version: 1\neffective: 2025-02-30\nmaterial: yes\nsummary: s"),
+            Err(SourceError::BadValue { field: "effective", .. })
+        ));
+        assert!(matches!(
+            with("version: 1\neffective: 2025-01-01\nmaterial: maybe\nsummary: s"),
+            Err(SourceError::BadValue { field: "material", .. })
+        ));
+        assert_eq!(
+            with("version: 1\nversion: 2\neffective: 2025-01-01\nmaterial: yes\nsummary: s"),
+            Err(SourceError::DuplicateField("version".into()))
+        );
+        assert_eq!(
+            with("version: 1\nauthor: me\neffective: 2025-01-01\nmaterial: yes\nsummary: s"),
+            Err(SourceError::UnknownField("author".into()))
+        );
+        let err = with("version: 1\neffective: 2025-02-30\nmaterial: yes\nsummary: s").unwrap_err();
+        assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+    }
+
+    #[test]
+    fn section_errors_say_what_is_wrong() {
+        let fm = "---\nversion: 1\neffective: 2025-01-01\nmaterial: yes\nsummary: s\n---\n";
+        assert_eq!(parse(&format!("{fm}Intro\n## A\n")), Err(SourceError::TextBeforeFirstSection));
+        assert_eq!(parse(fm), Err(SourceError::NoSections));
+        assert_eq!(parse(&format!("{fm}## A {{#x}}\n## B {{#x}}\n")), Err(SourceError::DuplicateSectionId("x".into())));
+        assert!(matches!(parse(&format!("{fm}## A {{#Bad Id}}\n")), Err(SourceError::BadSectionId(_))));
+    }
+
+    #[test]
+    fn headings_inside_code_fences_are_not_sections() {
+        let fm = "---\nversion: 1\neffective: 2025-01-01\nmaterial: yes\nsummary: s\n---\n";
+        let p = parse(&format!("{fm}## A\n```\n## not a heading\n```\n")).unwrap();
+        assert_eq!(p.sections.len(), 1);
+    }
+
+    #[test]
+    fn slugs_are_lowercase_and_hyphenated() {
+        assert_eq!(slug("Reviewing, updating & deleting"), "reviewing-updating-deleting");
+        assert_eq!(slug("  Children  "), "children");
+    }
+}

@@ -1,0 +1,181 @@
+//! Policy versions and acceptances in the database.
+
+use anyhow::Context;
+use curtain_api::CivilDate;
+use sqlx::SqlitePool;
+
+use super::document::{self, PolicySource, SourceError};
+use super::published;
+
+/// Why `publish` refused a version. Each message says what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("the file is not a valid policy version: {0}")]
+    Source(#[from] SourceError),
+    #[error("the next version must be number {expected}, but the file says {found}")]
+    NotNext { expected: u32, found: u32 },
+    #[error(
+        "version {version} would take effect on {effective}, before version {previous} (effective {previous_effective}); \
+         a new version cannot be backdated before the one it replaces"
+    )]
+    BeforePrevious { version: u32, effective: CivilDate, previous: u32, previous_effective: CivilDate },
+    #[error("version {version} would take effect on {effective}, which has already passed (today is {today}); pick today or a later date")]
+    Backdated { version: u32, effective: CivilDate, today: CivilDate },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Stored(#[from] anyhow::Error),
+}
+
+/// Every version in the database, oldest first.
+pub async fn load(db: &SqlitePool) -> anyhow::Result<Vec<PolicySource>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, source FROM policy_versions ORDER BY version")
+        .fetch_all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(n, source)| document::parse(&source).with_context(|| format!("stored policy version {n} does not parse")))
+        .collect()
+}
+
+async fn stored_source(db: &SqlitePool, version: u32) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT source FROM policy_versions WHERE version = ?").bind(version).fetch_optional(db).await
+}
+
+async fn insert(db: &SqlitePool, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO policy_versions (version, effective_at, material, source, published_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (version) DO NOTHING",
+    )
+    .bind(parsed.version)
+    .bind(parsed.effective_at())
+    .bind(parsed.material)
+    .bind(source)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Brings the versions this release ships into the database: new ones are
+/// added; one that differs from what was published is refused, because a
+/// published version must never change under the people who accepted it.
+pub async fn sync_published(db: &SqlitePool, now: i64) -> anyhow::Result<()> {
+    for (name, source) in published::PUBLISHED {
+        let parsed = document::parse(source).with_context(|| format!("{name} is not a valid policy version"))?;
+        insert(db, &parsed, source, now).await?;
+        let stored = stored_source(db, parsed.version).await?.unwrap_or_default();
+        if stored != *source {
+            anyhow::bail!(
+                "{name} (privacy policy version {v}) differs from version {v} as published in this database. \
+                 Published versions cannot change: restore the file as it was, and publish the new wording as \
+                 version {next} instead.",
+                v = parsed.version,
+                next = max_version(db).await? + 1,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// When each version was published (Unix seconds), oldest first.
+pub async fn published_at(db: &SqlitePool) -> sqlx::Result<Vec<(u32, i64)>> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT version, published_at FROM policy_versions ORDER BY version").fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(v, at)| (v as u32, at)).collect())
+}
+
+async fn max_version(db: &SqlitePool) -> sqlx::Result<u32> {
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM policy_versions").fetch_one(db).await?;
+    Ok(max.unwrap_or(0) as u32)
+}
+
+/// Publishes a new version from `source`: it must be numbered next and take
+/// effect no earlier than today and no earlier than the version before it.
+pub async fn publish(db: &SqlitePool, source: &str, now: i64) -> Result<u32, PublishError> {
+    let parsed = document::parse(source)?;
+    let versions = load(db).await?;
+    let expected = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
+    if parsed.version != expected {
+        return Err(PublishError::NotNext { expected, found: parsed.version });
+    }
+    if let Some(previous) = versions.iter().max_by_key(|v| v.version) {
+        if parsed.effective < previous.effective {
+            return Err(PublishError::BeforePrevious {
+                version: parsed.version,
+                effective: parsed.effective,
+                previous: previous.version,
+                previous_effective: previous.effective,
+            });
+        }
+    }
+    let today = CivilDate::from_unix_days(now.div_euclid(86_400));
+    if parsed.effective < today {
+        return Err(PublishError::Backdated { version: parsed.version, effective: parsed.effective, today });
+    }
+    insert(db, &parsed, source, now).await?;
+    if stored_source(db, parsed.version).await?.as_deref() != Some(source) {
+        // Someone else published this number a moment ago.
+        return Err(PublishError::NotNext { expected: parsed.version + 1, found: parsed.version });
+    }
+    Ok(parsed.version)
+}
+
+/// For `--demo`: announces an upcoming version a month ahead, unless a
+/// version after the shipped ones exists already (left alone: published
+/// versions never change).
+pub async fn load_demo_upcoming(db: &SqlitePool, now: i64) -> anyhow::Result<()> {
+    if max_version(db).await? as usize > published::PUBLISHED.len() {
+        return Ok(());
+    }
+    let effective = CivilDate::from_unix_days(now.div_euclid(86_400) + 30);
+    let source = published::upcoming_demo(effective);
+    publish(db, &source, now).await.context("publishing the demonstration's upcoming policy version")?;
+    Ok(())
+}
+
+/// How a member came to accept a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptedBy {
+    Signup,
+    Acknowledged,
+}
+
+impl AcceptedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            AcceptedBy::Signup => "signup",
+            AcceptedBy::Acknowledged => "acknowledged",
+        }
+    }
+}
+
+/// Records that `user_id` accepted `version` at `now`.
+pub async fn record_acceptance(
+    db: &SqlitePool,
+    user_id: i64,
+    version: u32,
+    how: AcceptedBy,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO policy_acceptances (user_id, version, accepted_at, context) VALUES (?, ?, ?, ?)")
+        .bind(user_id)
+        .bind(version)
+        .bind(now)
+        .bind(how.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The newest version the member accepted or acknowledged; for an account
+/// without acceptance rows, the version it agreed to at sign-up.
+pub async fn acknowledged_version(db: &SqlitePool, user_id: i64) -> sqlx::Result<u32> {
+    let v: Option<i64> = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT MAX(version) FROM policy_acceptances WHERE user_id = ?1),
+                         (SELECT accepted_policy_version FROM users WHERE id = ?1))",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(v.unwrap_or(0) as u32)
+}
