@@ -8,6 +8,7 @@ pub mod account_data;
 pub mod accounts;
 pub mod child_reports;
 pub mod clock;
+pub mod consent;
 pub mod db;
 pub mod demo;
 pub mod email_preferences;

@@ -48,10 +48,11 @@ pub fn csrf_token_for(session_token: &str) -> String {
     URL_SAFE_NO_PAD.encode(h.finalize())
 }
 
-/// The one place that decides whether a sign-in outlives the browser session.
-/// (Consent to the preferences category will join `remember` here.)
-pub fn is_persistent(remember: bool) -> bool {
-    remember
+/// The one place that decides whether a sign-in outlives the browser session:
+/// "remember me" was asked for **and** the request's consent, as the server
+/// trusts it ([`crate::consent::RequestConsent`]), grants preferences.
+pub fn is_persistent(remember: bool, consent: Option<&curtain_api::consent::ConsentRecord>) -> bool {
+    curtain_api::consent::allows_persistent_sign_in(remember, consent)
 }
 
 /// The `curtain_session` cookie: HttpOnly, SameSite=Lax, Path=/, Secure when
@@ -270,6 +271,21 @@ pub async fn start(
         .add(session_cookie(token, persistent, secure)))
 }
 
+/// Turns a persistent sign-in into a browser-session one, on the server and in
+/// the cookies, when the member withdraws preferences consent: the answer
+/// takes effect at once, not at the next sign-in.
+pub async fn forget_on_close(state: &AppState, jar: CookieJar, viewer: &Viewer) -> Result<CookieJar> {
+    sqlx::query("UPDATE sessions SET persistent = 0, expires_at = MIN(expires_at, ?) WHERE id = ?")
+        .bind(clock::now() + IDLE_SECONDS)
+        .bind(viewer.session_id)
+        .execute(&state.db)
+        .await?;
+    let secure = state.config.secure_cookies;
+    Ok(jar
+        .add(csrf_cookie(viewer.csrf_token(), false, secure))
+        .add(session_cookie(viewer.token.clone(), false, secure)))
+}
+
 /// Ends one session on the server.
 pub async fn end(state: &AppState, session_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id = ?").bind(session_id).execute(&state.db).await?;
@@ -339,8 +355,18 @@ mod tests {
     }
 
     #[test]
-    fn remember_me_is_what_makes_a_session_persistent() {
-        assert!(is_persistent(true));
-        assert!(!is_persistent(false));
+    fn remember_me_with_preferences_consent_is_what_makes_a_session_persistent() {
+        use curtain_api::consent::{Choices, ConsentRecord};
+        let consent = |preferences| ConsentRecord {
+            id: "0b6f5c1e-8a0d-4c1e-9f3a-2d7b1c4e5f60".into(),
+            revision: 1,
+            choices: Choices { preferences, analytics: false },
+            given_at: 1_780_000_000,
+            gpc: false,
+        };
+        assert!(is_persistent(true, Some(&consent(true))));
+        assert!(!is_persistent(false, Some(&consent(true))), "remember me must be asked for");
+        assert!(!is_persistent(true, Some(&consent(false))), "preferences must be granted");
+        assert!(!is_persistent(true, None), "no trusted consent, no persistence");
     }
 }

@@ -50,8 +50,10 @@ async fn session_cookie_flags_follow_the_contract() {
     assert!(csrf.contains("SameSite=Strict") && csrf.contains("Path=/"), "{csrf}");
     assert!(!csrf.contains("HttpOnly"), "the page must be able to read {csrf}");
 
-    // "Remember me" makes both persistent for 30 days.
-    let r = app.client().sign_in("bea", PW, true).await;
+    // "Remember me" (with preferences consent) makes both persistent for 30 days.
+    let remembering = app.client();
+    remembering.give_consent(true, false).await;
+    let r = remembering.sign_in("bea", PW, true).await;
     let session = r.set_cookie("curtain_session").unwrap();
     assert!(session.contains("Max-Age=2592000"), "{session}");
     assert!(r.set_cookie("curtain_csrf").unwrap().contains("Max-Age=2592000"));
@@ -148,7 +150,7 @@ async fn under_thirteen_is_refused_and_nothing_is_stored() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     assert_eq!(r.code(), "underage");
     assert!(r.set_cookie("curtain_session").is_none());
-    let counts = app.row_counts().await;
+    let counts = app.rows_added().await;
     assert!(counts.iter().any(|(t, _)| t == "users"), "{counts:?}");
     for (table, n) in counts {
         assert_eq!(n, 0, "table {table} has rows after an under-13 sign-up");

@@ -9,6 +9,7 @@ use curtain_api::{SessionUser, SigninRequest, SignupRequest};
 
 use super::ApiJson;
 use crate::accounts::{self, NewAccount};
+use crate::consent::{self, RequestConsent};
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
 use crate::{clock, password, rate_limit, AppState};
@@ -17,6 +18,7 @@ use crate::{clock, password, rate_limit, AppState};
 pub async fn signup(
     State(state): State<AppState>,
     MaybeViewer(current): MaybeViewer,
+    RequestConsent(consent): RequestConsent,
     client: ClientInfo,
     jar: CookieJar,
     ApiJson(req): ApiJson<SignupRequest>,
@@ -57,6 +59,7 @@ pub async fn signup(
         session::end(&state, old.session_id).await?;
     }
     let jar = session::start(&state, jar, user_id, false, &client).await?;
+    consent::claim_receipts(&state.db, user_id, consent.as_ref()).await?;
     let user = SessionUser {
         username: req.username.trim().to_string(),
         email: req.email.trim().to_string(),
@@ -72,6 +75,7 @@ pub async fn signup(
 pub async fn signin(
     State(state): State<AppState>,
     MaybeViewer(current): MaybeViewer,
+    RequestConsent(consent): RequestConsent,
     client: ClientInfo,
     jar: CookieJar,
     ApiJson(req): ApiJson<SigninRequest>,
@@ -109,8 +113,9 @@ pub async fn signin(
     if let Some(old) = current {
         session::end(&state, old.session_id).await?;
     }
-    let persistent = session::is_persistent(req.remember);
+    let persistent = session::is_persistent(req.remember, consent.as_ref());
     let jar = session::start(&state, jar, user_id, persistent, &client).await?;
+    consent::claim_receipts(&state.db, user_id, consent.as_ref()).await?;
     let (username, email, minor, created_at): (String, String, bool, i64) =
         sqlx::query_as("SELECT username, email, minor, created_at FROM users WHERE id = ?")
             .bind(user_id)

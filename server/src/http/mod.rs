@@ -2,6 +2,7 @@
 
 mod account;
 mod auth;
+mod consent;
 mod health;
 pub(crate) mod policy;
 
@@ -26,6 +27,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/signup", post(auth::signup))
         .route("/auth/signin", post(auth::signin))
         .route("/auth/signout", post(auth::signout))
+        // Cookie consent (consent.rs).
+        .route("/consent/config", get(consent::config))
+        .route("/consent", post(consent::record))
+        .route("/me/consents", get(consent::mine))
+        .route("/analytics/pageview", post(consent::page_view))
         // The versioned privacy policy (policy.rs).
         .route("/policies/privacy", get(policy::current))
         .route("/policies/privacy/versions", get(policy::list))

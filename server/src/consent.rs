@@ -1,0 +1,206 @@
+//! Cookie consent on the server: the current revision, receipts, and the
+//! request's consent as the server trusts it.
+//!
+//! The `curtain_consent` cookie is written by the SPA and carries no secret,
+//! so on its own it proves nothing. The server counts it only when it parses,
+//! is valid by the shared rules ([`curtain_api::consent`]), **and** the latest
+//! receipt stored for its consent id says exactly the same thing. A hand-edited
+//! cookie that grants more than was recorded counts as no consent.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum_extra::extract::cookie::CookieJar;
+use curtain_api::consent::{self, Choices, ConsentMethod, ConsentReceipt, ConsentRecord};
+use curtain_api::CONSENT_COOKIE;
+use sqlx::SqlitePool;
+
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::AppState;
+
+/// A consent revision: its number, when it took effect, what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub revision: u32,
+    pub effective_on: String,
+    pub summary: String,
+}
+
+/// The latest revision. The migration seeds revision 1, so there always is one.
+pub async fn current_revision(db: &SqlitePool) -> Result<Revision> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT revision, effective_on, summary FROM consent_revisions ORDER BY revision DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    let (revision, effective_on, summary) =
+        row.ok_or_else(|| anyhow::anyhow!("consent_revisions is empty; the migration seeds revision 1"))?;
+    Ok(Revision { revision: revision as u32, effective_on, summary })
+}
+
+/// Adds a revision after the current one and returns it. Every stored answer
+/// then counts as none until the visitor answers again.
+pub async fn revise(db: &SqlitePool, summary: &str) -> Result<Revision> {
+    let summary = summary.trim();
+    if summary.is_empty() {
+        return Err(Error::invalid_field("summary", "Say in plain words what changed."));
+    }
+    let next = current_revision(db).await?.revision + 1;
+    let effective_on = clock::today().to_string();
+    sqlx::query("INSERT INTO consent_revisions (revision, effective_on, summary) VALUES (?, ?, ?)")
+        .bind(next as i64)
+        .bind(&effective_on)
+        .bind(summary)
+        .execute(db)
+        .await?;
+    Ok(Revision { revision: next, effective_on, summary: summary.to_string() })
+}
+
+/// Whether the request carries the Global Privacy Control signal (`Sec-GPC: 1`).
+pub fn gpc_header(headers: &HeaderMap) -> bool {
+    headers.get("sec-gpc").and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() == "1")
+}
+
+/// The request's consent, as the server trusts it: `None` unless the cookie
+/// is valid and matches its latest receipt.
+#[derive(Debug, Clone)]
+pub struct RequestConsent(pub Option<ConsentRecord>);
+
+impl FromRequestParts<AppState> for RequestConsent {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(CONSENT_COOKIE) else {
+            return Ok(RequestConsent(None));
+        };
+        let revision = current_revision(&state.db).await?.revision;
+        let Ok(record) = consent::valid_consent(Some(cookie.value()), clock::now(), revision, gpc_header(&parts.headers))
+        else {
+            return Ok(RequestConsent(None));
+        };
+        let recorded = matches_latest_receipt(&state.db, &record).await?;
+        Ok(RequestConsent(recorded.then_some(record)))
+    }
+}
+
+/// Whether the latest receipt for the record's consent id has the same
+/// revision and choices and is itself younger than the consent lifetime (the
+/// cookie's own timestamp could have been edited to look fresh).
+async fn matches_latest_receipt(db: &SqlitePool, record: &ConsentRecord) -> Result<bool> {
+    let row: Option<(i64, bool, bool, i64)> = sqlx::query_as(
+        "SELECT revision, preferences, analytics, recorded_at FROM consent_receipts
+         WHERE consent_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(&record.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some_and(|(revision, preferences, analytics, recorded_at)| {
+        revision == record.revision as i64
+            && Choices { preferences, analytics } == record.choices
+            && clock::now() - recorded_at < consent::CONSENT_LIFETIME_SECONDS
+    }))
+}
+
+/// A receipt to store.
+pub struct NewReceipt<'a> {
+    pub consent_id: &'a str,
+    pub revision: u32,
+    pub choices: Choices,
+    pub gpc: bool,
+    pub method: ConsentMethod,
+    pub user_id: Option<i64>,
+}
+
+/// Stores a receipt and returns it as the wire shows it.
+pub async fn record_receipt(db: &SqlitePool, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
+    let now = clock::now();
+    sqlx::query(
+        "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(receipt.consent_id)
+    .bind(receipt.revision as i64)
+    .bind(receipt.choices.preferences)
+    .bind(receipt.choices.analytics)
+    .bind(receipt.gpc)
+    .bind(receipt.method.as_str())
+    .bind(receipt.user_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(ConsentReceipt {
+        consent_id: receipt.consent_id.to_string(),
+        revision: receipt.revision,
+        categories: receipt.choices.categories(),
+        gpc: receipt.gpc,
+        method: receipt.method,
+        recorded_at: clock::rfc3339(now),
+    })
+}
+
+/// A member's receipts, newest first.
+pub async fn receipts_of(db: &SqlitePool, user_id: i64) -> Result<Vec<ConsentReceipt>> {
+    let rows: Vec<(String, i64, bool, bool, bool, String, i64)> = sqlx::query_as(
+        "SELECT consent_id, revision, preferences, analytics, gpc, method, recorded_at
+         FROM consent_receipts WHERE user_id = ? ORDER BY id DESC LIMIT 500",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(consent_id, revision, preferences, analytics, gpc, method, recorded_at)| ConsentReceipt {
+            consent_id,
+            revision: revision as u32,
+            categories: Choices { preferences, analytics }.categories(),
+            gpc,
+            // The column's CHECK allows only the three names.
+            method: ConsentMethod::parse(&method).unwrap_or(ConsentMethod::Custom),
+            recorded_at: clock::rfc3339(recorded_at),
+        })
+        .collect())
+}
+
+/// Ties the receipts of this browser's consent id that nobody owns yet to the
+/// member who just signed in, so their settings show the answer they gave
+/// before signing in. Called only with a consent the server trusts.
+pub async fn claim_receipts(db: &SqlitePool, user_id: i64, consent: Option<&ConsentRecord>) -> Result<()> {
+    if let Some(record) = consent {
+        sqlx::query("UPDATE consent_receipts SET user_id = ? WHERE consent_id = ? AND user_id IS NULL")
+            .bind(user_id)
+            .bind(&record.id)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds one view of `path` to today's count.
+pub async fn count_page_view(db: &SqlitePool, path: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO page_views (path, day, count) VALUES (?, ?, 1)
+         ON CONFLICT (path, day) DO UPDATE SET count = count + 1",
+    )
+    .bind(path)
+    .bind(clock::today().to_string())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sec_gpc_one_is_the_signal() {
+        let mut h = HeaderMap::new();
+        assert!(!gpc_header(&h));
+        h.insert("sec-gpc", "0".parse().unwrap());
+        assert!(!gpc_header(&h));
+        h.insert("Sec-GPC", "1".parse().unwrap());
+        assert!(gpc_header(&h));
+    }
+}

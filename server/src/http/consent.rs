@@ -1,0 +1,97 @@
+//! Cookie consent: the configuration the banner shows, receipts of answers,
+//! a member's receipts, and first-party page views.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use axum_extra::extract::cookie::CookieJar;
+use curtain_api::consent::{
+    category_descriptions, is_uuid, page_view_path, receipt_matches_method, Choices, ConsentConfig, ConsentReceipt,
+    ConsentReceiptRequest, PageView,
+};
+
+use super::ApiJson;
+use crate::consent::{self, gpc_header, NewReceipt, RequestConsent};
+use crate::error::{Error, Result};
+use crate::session::{self, MaybeViewer, Viewer};
+use crate::AppState;
+
+/// `GET /api/consent/config`: the current revision and what changed in it,
+/// the categories in plain words, and whether this request carried `Sec-GPC: 1`.
+pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<ConsentConfig>> {
+    let current = consent::current_revision(&state.db).await?;
+    Ok(Json(ConsentConfig {
+        revision: current.revision,
+        revised_on: current.effective_on,
+        changes: current.summary,
+        categories: category_descriptions(),
+        gpc: gpc_header(&headers),
+    }))
+}
+
+/// `POST /api/consent`: stores a receipt of an answer, tied to the member when
+/// signed in. Withdrawing preferences also ends "keep me signed in" at once:
+/// the session cookie becomes a browser-session cookie again.
+pub async fn record(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<ConsentReceiptRequest>,
+) -> Result<(StatusCode, CookieJar, Json<ConsentReceipt>)> {
+    if !is_uuid(&req.consent_id) {
+        return Err(Error::invalid_field("consent_id", "The consent id must be a lowercase UUID."));
+    }
+    let current = consent::current_revision(&state.db).await?;
+    if req.revision != current.revision {
+        return Err(Error::request(
+            StatusCode::CONFLICT,
+            "stale_revision",
+            "Our cookie information changed while this page was open. Reload the page to see what changed, then answer again.",
+        ));
+    }
+    // The signal counts whether the page reported it or the browser sent it.
+    let gpc = req.gpc || gpc_header(&headers);
+    let choices = Choices::from_categories(&req.categories);
+    if let Err(message) = receipt_matches_method(req.method, choices, gpc) {
+        return Err(Error::invalid_field("categories", message));
+    }
+    let receipt = consent::record_receipt(
+        &state.db,
+        NewReceipt {
+            consent_id: &req.consent_id,
+            revision: req.revision,
+            choices,
+            gpc,
+            method: req.method,
+            user_id: viewer.as_ref().map(|v| v.user_id),
+        },
+    )
+    .await?;
+    let jar = match viewer {
+        Some(viewer) if viewer.persistent && !choices.preferences => session::forget_on_close(&state, jar, &viewer).await?,
+        _ => jar,
+    };
+    Ok((StatusCode::CREATED, jar, Json(receipt)))
+}
+
+/// `GET /api/me/consents`: the caller's receipts, newest first.
+pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<ConsentReceipt>>> {
+    Ok(Json(consent::receipts_of(&state.db, viewer.user_id).await?))
+}
+
+/// `POST /api/analytics/pageview`: counted only when the request's consent
+/// (cookie and receipt) grants analytics. The answer is 204 either way, so
+/// the response says nothing about what was counted.
+pub async fn page_view(
+    State(state): State<AppState>,
+    RequestConsent(consent): RequestConsent,
+    ApiJson(view): ApiJson<PageView>,
+) -> Result<StatusCode> {
+    if curtain_api::consent::allows_analytics(consent.as_ref()) {
+        if let Some(path) = page_view_path(&view.path) {
+            consent::count_page_view(&state.db, &path).await?;
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
