@@ -382,3 +382,23 @@ async fn read(resp: reqwest::Response) -> Reply {
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Reply { status, headers, body }
 }
+
+/// The same-origin assets a page loads: `href="/..."`, `src="/..."`, and the
+/// paths in Trunk's inline loader (`from '/...'`, `module_or_path: '/...'`).
+pub fn referenced_assets(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for marker in ["href=\"/", "src=\"/", "from '/", "module_or_path: '/"] {
+        let mut rest = html;
+        while let Some(i) = rest.find(marker) {
+            let after = &rest[i + marker.len() - 1..];
+            let end = after.find(['"', '\'']).unwrap_or(after.len());
+            let path = after[..end].to_string();
+            if !found.contains(&path) {
+                found.push(path);
+            }
+            rest = &after[end..];
+        }
+    }
+    found
+}
+

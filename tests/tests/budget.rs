@@ -2,28 +2,10 @@
 //! sends it. Sizes are deterministic, so this is a fair test; timings are not,
 //! and live in `cargo xtask bench`.
 
-use curtain_tests::TestApp;
+use curtain_tests::{referenced_assets, TestApp};
 
 /// Everything a first load of `/` transfers, brotli-compressed.
 const FIRST_LOAD_BUDGET_BYTES: usize = 250 * 1024;
-
-/// `href="..."`/`src="..."` values and `module_or_path: '...'` in the page.
-fn referenced_assets(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for marker in ["href=\"/", "src=\"/", "from '/", "module_or_path: '/"] {
-        let mut rest = html;
-        while let Some(i) = rest.find(marker) {
-            let after = &rest[i + marker.len() - 1..];
-            let end = after.find(['"', '\'']).unwrap_or(after.len());
-            let path = after[..end].to_string();
-            if !found.contains(&path) {
-                found.push(path);
-            }
-            rest = &after[end..];
-        }
-    }
-    found
-}
 
 #[tokio::test]
 async fn first_load_of_home_fits_the_brotli_budget() {

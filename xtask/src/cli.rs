@@ -13,6 +13,10 @@ Tasks:
           `cargo test --workspace`. Anything after `--` goes to cargo test:
           `cargo xtask test -- signup` runs the tests whose names contain \"signup\".
   build   Build the SPA (into dist/) and the server (target/server/curtain-server).
+  bench   Build for release, start the server on a temporary database with demo data,
+          and measure: first-load transfer sizes, cold page loads in headless
+          Chromium, API throughput and latency under load (wrk), peak memory.
+          Prints a table and writes target/bench.json.
   setup   Install the tools below, including the browser for the tests, and stop.
   help    Show this message.
 
@@ -28,6 +32,7 @@ $XDG_CACHE_HOME/curtain-tools, else $HOME/.cache/curtain-tools; needs npm), and 
 pub enum Task {
     Help,
     Setup,
+    Bench,
     Build,
     Run(ServeOptions),
     Test { cargo_test_args: Vec<String> },
@@ -73,6 +78,7 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
     match task.as_str() {
         "help" | "-h" | "--help" => Ok(Task::Help),
         "setup" => nothing_more("setup", rest).map(|()| Task::Setup),
+        "bench" => nothing_more("bench", rest).map(|()| Task::Bench),
         "build" => nothing_more("build", rest).map(|()| Task::Build),
         "run" => parse_run(rest).map(Task::Run),
         "test" => parse_test(rest),
@@ -239,6 +245,7 @@ mod tests {
     fn other_tasks_take_no_arguments() {
         assert_eq!(parse_words("build"), Ok(Task::Build));
         assert_eq!(parse_words("setup"), Ok(Task::Setup));
+        assert_eq!(parse_words("bench"), Ok(Task::Bench));
         assert!(parse_words("build --release").is_err());
         assert!(parse_words("deploy")
             .unwrap_err()

@@ -44,6 +44,13 @@ fn run(task: Task) -> Result<(), String> {
             Ok(())
         }
         Task::Setup => Toolchain::prepare(&root, Browser::Needed).map(drop),
+        Task::Bench => {
+            let tools = Toolchain::prepare(&root, Browser::Needed)?;
+            tools.ensure_debian_tool("/usr/bin/wrk", "wrk")?;
+            build_spa(&tools)?;
+            let server = build_server(&tools)?;
+            bench(&tools, &server)
+        }
         Task::Build => {
             let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
             build_spa(&tools)?;
@@ -139,6 +146,25 @@ fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
             .env("CHROMIUM", CHROMIUM)
             .args(["test", "--workspace", "--no-fail-fast"])
             .args(cargo_test_args),
+    )
+}
+
+/// Runs the benchmark driver (in the tests crate, which has the browser
+/// harness) against the release server.
+fn bench(tools: &Toolchain, server: &Path) -> Result<(), String> {
+    let out = target_dir(tools.root()).join("bench.json");
+    tools.run(
+        tools
+            .cargo()
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("CHROMIUM", CHROMIUM)
+            .args(["run", "--quiet", "-p", "curtain-tests", "--bin", "bench", "--"])
+            .arg("--server")
+            .arg(server)
+            .arg("--dist")
+            .arg(tools.root().join("dist"))
+            .arg("--out")
+            .arg(out),
     )
 }
 

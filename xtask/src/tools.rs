@@ -270,6 +270,32 @@ impl Toolchain {
         }
     }
 
+    /// A program from a Debian package (e.g. `wrk` for `bench`), installed with
+    /// apt-get when missing and running as root.
+    pub fn ensure_debian_tool(&self, binary: &str, package: &str) -> Result<(), String> {
+        if Path::new(binary).exists() {
+            println!("✓ {package}");
+            return Ok(());
+        }
+        if !self.running_as_root() {
+            return Err(format!(
+                "{binary} not found. Install it with\n\n    sudo apt-get install -y {package}\n\nthen run this again"
+            ));
+        }
+        println!("installing {package}…");
+        self.run(self.command("apt-get").arg("update"))?;
+        self.run(
+            self.command("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", package]),
+        )?;
+        if Path::new(binary).exists() {
+            Ok(())
+        } else {
+            Err(format!("{binary} still missing after installing {package}"))
+        }
+    }
+
     fn running_as_root(&self) -> bool {
         self.stdout_of(self.command("id").arg("-u"))
             .is_some_and(|uid| uid.trim() == "0")
