@@ -6,6 +6,7 @@
 pub mod consent;
 pub mod account;
 pub mod date;
+pub mod profile;
 pub mod policy;
 pub mod validate;
 

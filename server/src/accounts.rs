@@ -28,6 +28,9 @@ pub async fn create(db: &SqlitePool, new: NewAccount<'_>) -> Result<i64> {
     if !taken.is_empty() {
         return Err(Error::Taken(taken));
     }
+    // The account and its profile row are written together: no account ever
+    // exists without the privacy defaults for its age.
+    let mut tx = db.begin().await?;
     let result = sqlx::query(
         "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
                             accepted_policy_version, created_at)
@@ -42,12 +45,18 @@ pub async fn create(db: &SqlitePool, new: NewAccount<'_>) -> Result<i64> {
     .bind(new.minor)
     .bind(new.accepted_policy_version)
     .bind(new.created_at)
-    .execute(db)
+    .execute(&mut *tx)
     .await;
     match result {
-        Ok(r) => Ok(r.last_insert_rowid()),
+        Ok(r) => {
+            let id = r.last_insert_rowid();
+            crate::profiles::create_default(&mut tx, id, new.minor).await?;
+            tx.commit().await?;
+            Ok(id)
+        }
         // Lost a race with a concurrent sign-up: report it like the check above.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
             let taken = taken_fields(db, new.username, new.email).await?;
             Err(Error::Taken(taken))
         }

@@ -12,8 +12,8 @@ pub const DEMO_PASSWORD: &str = "curtain-demo";
 
 /// `(username, e-mail, birth date, what makes them interesting)`.
 pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
-    ("ana", "ana@example.org", "1991-04-12", "an open profile"),
-    ("bruno", "bruno@example.org", "1985-09-30", "a private account"),
+    ("ana", "ana@example.org", "1991-04-12", "an open profile: location, about and watch history for everyone"),
+    ("bruno", "bruno@example.org", "1985-09-30", "a private account; ana's request to follow him awaits his answer"),
     ("chloe", "chloe@example.org", "2010-02-14", "a minor: private and undiscoverable by default"),
 ];
 
@@ -53,6 +53,8 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
     crate::policy::store::load_demo_upcoming(db, clock::now()).await?;
     // ana has the newsletter on and one in the outbox, to try its unsubscribe link.
     crate::outbox::load_demo(db, "http://127.0.0.1:8080").await.map_err(anyhow_from)?;
+    // Profiles whose visibility differs, follows and watch history.
+    crate::profiles::load_demo(db).await.map_err(anyhow_from)?;
     Ok(())
 }
 

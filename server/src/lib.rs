@@ -16,11 +16,13 @@ pub mod error;
 mod http;
 pub mod outbox;
 pub mod password;
+pub mod profiles;
 pub mod policy;
 pub mod rate_limit;
 pub mod session;
 pub mod spa;
 pub mod useragent;
+pub mod visibility;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ mod account;
 mod auth;
 mod consent;
 mod health;
+mod profiles;
 pub(crate) mod policy;
 
 use axum::extract::rejection::JsonRejection;
@@ -55,6 +56,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
         .route("/reports/child-account", post(account::report_child_account))
+        // Profiles, follows and who sees what (profiles.rs).
+        .merge(profiles::routes())
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async {
             Error::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here.")

@@ -1,0 +1,354 @@
+//! Profiles and who sees them: the profile as the caller may see it (and the
+//! owner's "view as" preview), member search, follower lists, watch history,
+//! follows and follow requests, and the owner's profile and privacy settings.
+//!
+//! Every answer that carries someone's profile data is cut from
+//! [`visible_profile`]: the server decides, and hidden fields never leave it.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use curtain_api::profile::{
+    self as rules, FollowRequests, FollowStatus, HistoryList, MemberCard, MemberList, NewHistoryEntry, PreviewAs,
+    PrivacySettings, PrivacyUpdate, ProfileUpdate, ProfileView, Relation, SearchResults,
+};
+use serde::Deserialize;
+
+use super::ApiJson;
+use crate::error::{Error, Result};
+use crate::profiles::{self, Updated};
+use crate::session::{MaybeViewer, Viewer};
+use crate::visibility::visible_profile;
+use crate::{clock, AppState};
+
+/// Search answers at most this many members.
+const SEARCH_LIMIT: usize = 20;
+/// Queries longer than any username or display name cannot match.
+const QUERY_MAX: usize = 60;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(search))
+        .route("/users/{username}", get(profile))
+        .route("/users/{username}/history", get(history))
+        .route("/users/{username}/followers", get(followers))
+        .route("/users/{username}/following", get(following))
+        .route("/users/{username}/follow", post(follow).delete(unfollow))
+        .route("/me/follow-requests", get(follow_requests))
+        .route("/me/follow-requests/{id}/approve", post(approve))
+        .route("/me/follow-requests/{id}/deny", post(deny))
+        .route("/me/followers/{username}", delete(remove_follower))
+        .route("/me/profile", get(my_profile).patch(update_profile))
+        .route("/me/privacy", get(my_privacy).patch(update_privacy))
+        .route("/me/history", post(add_history))
+        .route("/me/history/{id}", delete(delete_history))
+}
+
+/// `?as=public|member|follower`: the owner's preview.
+#[derive(Debug, Deserialize)]
+pub struct ViewQuery {
+    #[serde(rename = "as")]
+    preview: Option<String>,
+}
+
+fn no_such_member() -> Error {
+    Error::request(StatusCode::NOT_FOUND, "not_found", "No member has that username.")
+}
+
+/// The profile `username` as the caller (or, for its owner, the previewed
+/// audience) may see it.
+async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<ProfileView> {
+    let owner_id = profiles::user_id(&state.db, username).await?.ok_or_else(no_such_member)?;
+    let actual = profiles::relation(&state.db, viewer.map(|v| v.user_id), owner_id).await?;
+    let preview = match preview {
+        None => None,
+        Some(_) if actual != Relation::Owner => {
+            return Err(Error::request(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Only the owner of a profile can preview it as someone else.",
+            ))
+        }
+        Some(name) => Some(PreviewAs::parse(name).ok_or_else(|| {
+            Error::request(StatusCode::BAD_REQUEST, "bad_request", "Preview as public, member or follower.")
+        })?),
+    };
+    let relation = preview.map_or(actual, PreviewAs::relation);
+    let owner = profiles::load_owner(&state.db, owner_id, true).await?.ok_or_else(no_such_member)?;
+    let mut view = visible_profile(&owner, relation, clock::today());
+    view.preview = preview;
+    Ok(view)
+}
+
+fn hidden(what: &str) -> Error {
+    Error::request(
+        StatusCode::FORBIDDEN,
+        "hidden",
+        format!("This member shares their {what} with a narrower audience."),
+    )
+}
+
+/// `GET /api/users/{username}[?as=]`.
+async fn profile(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(username): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Json<ProfileView>> {
+    Ok(Json(view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?))
+}
+
+/// `GET /api/users/{username}/history[?as=]`.
+async fn history(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(username): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Json<HistoryList>> {
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let entries = view.history.ok_or_else(|| hidden("watch history"))?;
+    Ok(Json(HistoryList { entries }))
+}
+
+/// `GET /api/users/{username}/followers[?as=]`.
+async fn followers(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(username): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Json<MemberList>> {
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let members = view.followers.ok_or_else(|| hidden("followers list"))?;
+    Ok(Json(MemberList { members }))
+}
+
+/// `GET /api/users/{username}/following[?as=]`.
+async fn following(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path(username): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Json<MemberList>> {
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let members = view.following.ok_or_else(|| hidden("following list"))?;
+    Ok(Json(MemberList { members }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /api/users?q=`: discoverable members only. A display name counts as
+/// a match only where the caller may see it, so search cannot be used to
+/// probe a hidden name.
+async fn search(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<SearchResults>> {
+    let query = q.q.unwrap_or_default().trim().to_string();
+    if query.chars().count() > QUERY_MAX {
+        return Err(Error::invalid_field("q", format!("Search for at most {QUERY_MAX} characters.")));
+    }
+    let mut members = Vec::new();
+    if !query.is_empty() {
+        let needle = query.to_lowercase();
+        let today = clock::today();
+        for id in profiles::search_candidates(&state.db, &query, 100).await? {
+            let Some(owner) = profiles::load_owner(&state.db, id, false).await? else { continue };
+            let relation = profiles::relation(&state.db, viewer.as_ref().map(|v| v.user_id), id).await?;
+            let view = visible_profile(&owner, relation, today);
+            let name_matches = view.display_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&needle));
+            if view.username.to_lowercase().contains(&needle) || name_matches {
+                members.push(MemberCard { username: view.username, display_name: view.display_name });
+            }
+            if members.len() == SEARCH_LIMIT {
+                break;
+            }
+        }
+    }
+    Ok(Json(SearchResults { query, members }))
+}
+
+/// `POST /api/users/{username}/follow`: follows, or asks to follow a private account.
+async fn follow(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(username): Path<String>,
+) -> Result<Json<FollowStatus>> {
+    let owner_id = profiles::user_id(&state.db, &username).await?.ok_or_else(no_such_member)?;
+    if owner_id == viewer.user_id {
+        return Err(Error::request(StatusCode::UNPROCESSABLE_ENTITY, "self_follow", "You cannot follow yourself."));
+    }
+    let relation = profiles::follow(&state.db, viewer.user_id, owner_id).await?;
+    Ok(Json(FollowStatus { relation }))
+}
+
+/// `DELETE /api/users/{username}/follow`: unfollows, or withdraws a request.
+async fn unfollow(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(username): Path<String>,
+) -> Result<Json<FollowStatus>> {
+    let owner_id = profiles::user_id(&state.db, &username).await?.ok_or_else(no_such_member)?;
+    profiles::unfollow(&state.db, viewer.user_id, owner_id).await?;
+    let relation = profiles::relation(&state.db, Some(viewer.user_id), owner_id).await?;
+    Ok(Json(FollowStatus { relation }))
+}
+
+/// `GET /api/me/follow-requests`.
+async fn follow_requests(State(state): State<AppState>, viewer: Viewer) -> Result<Json<FollowRequests>> {
+    Ok(Json(FollowRequests { requests: profiles::follow_requests(&state.db, viewer.user_id).await? }))
+}
+
+fn no_such_request() -> Error {
+    Error::request(StatusCode::NOT_FOUND, "not_found", "That follow request is no longer waiting for an answer.")
+}
+
+async fn answer(state: &AppState, viewer: &Viewer, id: &str, approve: bool) -> Result<StatusCode> {
+    let id: i64 = id.parse().map_err(|_| no_such_request())?;
+    if profiles::answer_request(&state.db, viewer.user_id, id, approve).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(no_such_request())
+    }
+}
+
+/// `POST /api/me/follow-requests/{id}/approve`.
+async fn approve(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+    answer(&state, &viewer, &id, true).await
+}
+
+/// `POST /api/me/follow-requests/{id}/deny`.
+async fn deny(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+    answer(&state, &viewer, &id, false).await
+}
+
+/// `DELETE /api/me/followers/{username}`: removes a follower.
+async fn remove_follower(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(username): Path<String>,
+) -> Result<StatusCode> {
+    let not_a_follower = || Error::request(StatusCode::NOT_FOUND, "not_found", "That member does not follow you.");
+    let follower = profiles::user_id(&state.db, &username).await?.ok_or_else(not_a_follower)?;
+    if profiles::remove_follower(&state.db, viewer.user_id, follower).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_a_follower())
+    }
+}
+
+/// The ETag of profile version `version`.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The version an `If-Match` value names, if it is one of our ETags.
+fn version_from_if_match(value: &str) -> Option<i64> {
+    let value = value.trim();
+    let value = value.strip_prefix("W/").unwrap_or(value);
+    value.strip_prefix("\"v")?.strip_suffix('"')?.parse().ok()
+}
+
+fn with_etag(version: i64, body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag(version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// `GET /api/me/profile`: every field and its audience, with the ETag a PATCH must echo.
+async fn my_profile(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
+    let (profile, version) = profiles::editable(&state.db, viewer.user_id).await?;
+    Ok(with_etag(version, Json(profile)))
+}
+
+/// `PATCH /api/me/profile` with `If-Match`: saves only over the version the
+/// editor started from; otherwise 412 and nothing is written.
+async fn update_profile(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    ApiJson(update): ApiJson<ProfileUpdate>,
+) -> Result<Response> {
+    let Some(if_match) = headers.get(header::IF_MATCH) else {
+        return Err(Error::request(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "Send If-Match with the ETag from GET /api/me/profile, so a save never overwrites changes made elsewhere.",
+        ));
+    };
+    let stale = || {
+        Error::request(
+            StatusCode::PRECONDITION_FAILED,
+            "stale",
+            "Your profile was changed elsewhere since you opened it. Reload it, or keep your version and save again.",
+        )
+    };
+    let expected = if_match.to_str().ok().and_then(version_from_if_match).ok_or_else(stale)?;
+    let errors = rules::profile_update(&update);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    match profiles::update(&state.db, viewer.user_id, expected, rules::normalise_update(update)).await? {
+        Updated::Saved(profile, version) => Ok(with_etag(version, Json(profile))),
+        Updated::Stale => Err(stale()),
+    }
+}
+
+/// `GET /api/me/privacy`.
+async fn my_privacy(State(state): State<AppState>, viewer: Viewer) -> Result<Json<PrivacySettings>> {
+    Ok(Json(profiles::privacy(&state.db, viewer.user_id).await?))
+}
+
+/// `PATCH /api/me/privacy`.
+async fn update_privacy(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(update): ApiJson<PrivacyUpdate>,
+) -> Result<Json<PrivacySettings>> {
+    Ok(Json(profiles::update_privacy(&state.db, viewer.user_id, update).await?))
+}
+
+/// `POST /api/me/history`: logs a watched title.
+async fn add_history(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(entry): ApiJson<NewHistoryEntry>,
+) -> Result<(StatusCode, Json<curtain_api::profile::HistoryEntry>)> {
+    let errors = rules::history_entry(&entry, clock::today());
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok((StatusCode::CREATED, Json(profiles::add_history(&state.db, viewer.user_id, &entry).await?)))
+}
+
+/// `DELETE /api/me/history/{id}`.
+async fn delete_history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+    let gone = || Error::request(StatusCode::NOT_FOUND, "not_found", "That title is not in your watch history.");
+    let id: i64 = id.parse().map_err(|_| gone())?;
+    if profiles::delete_history(&state.db, viewer.user_id, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(gone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_reads_our_etags_only() {
+        assert_eq!(version_from_if_match(&etag(7)), Some(7));
+        assert_eq!(version_from_if_match(" W/\"v12\" "), Some(12));
+        assert_eq!(version_from_if_match("\"7\""), None);
+        assert_eq!(version_from_if_match("*"), None);
+        assert_eq!(version_from_if_match("\"vx\""), None);
+    }
+}
