@@ -149,23 +149,6 @@ impl TestApp {
     }
 }
 
-impl TestApp {
-    /// Rows in every table beyond what the migrations seed (reference data
-    /// such as consent revisions), so "nothing was stored" can be checked.
-    pub async fn rows_added(&self) -> Vec<(String, i64)> {
-        let fresh = curtain_server::db::connect("sqlite::memory:").await.expect("a fresh database");
-        let mut added = Vec::new();
-        for (table, n) in self.row_counts().await {
-            let seeded: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\""))
-                .fetch_one(&fresh)
-                .await
-                .unwrap_or(0);
-            added.push((table, n - seeded));
-        }
-        added
-    }
-}
-
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.stop();
@@ -306,49 +289,10 @@ impl ApiClient {
         value
     }
 
-    /// Answers the consent banner as the SPA does: a receipt through
-    /// `POST /api/consent`, then the `curtain_consent` cookie. Returns the cookie value.
-    pub async fn give_consent(&self, preferences: bool, analytics: bool) -> String {
-        use curtain_api::consent::{Choices, ConsentRecord};
-        let revision = self.get("/api/consent/config").await.body["revision"].as_u64().expect("a revision") as u32;
-        let record = ConsentRecord {
-            id: curtain_api::consent::uuid_v4(rand_bytes()),
-            revision,
-            choices: Choices { preferences, analytics },
-            given_at: curtain_server::clock::now(),
-            gpc: false,
-        };
-        let r = self
-            .post(
-                "/api/consent",
-                &serde_json::json!({
-                    "consent_id": record.id, "revision": revision,
-                    "categories": record.choices.categories(), "gpc": false, "method": "custom",
-                }),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-        let value = record.encode();
-        self.set_cookie(curtain_api::CONSENT_COOKIE, &value);
-        value
-    }
-
     pub async fn sign_in(&self, login: &str, password: &str, remember: bool) -> Reply {
         self.post("/api/auth/signin", &serde_json::json!({"login": login, "password": password, "remember": remember}))
             .await
     }
-}
-
-/// 16 bytes that differ between calls, for test consent ids.
-pub fn rand_bytes() -> [u8; 16] {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&nanos.to_le_bytes());
-    bytes[8..].copy_from_slice(&(n ^ u64::from(std::process::id()) << 32).to_le_bytes());
-    bytes
 }
 
 /// 16 bytes that differ between calls, for test consent ids.
