@@ -9,11 +9,17 @@ use crate::components::connection_banner::ConnectionBanner;
 use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
 use crate::dom::focus_main_heading_soon;
+use crate::pages::account_deleted::AccountDeletedPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::report_child::ReportChildPage;
+use crate::pages::settings::account::AccountSettings;
+use crate::pages::settings::data::YourData;
+use crate::pages::settings::email::EmailSettings;
 use crate::pages::settings::{SettingsHome, SettingsLayout};
 use crate::pages::signin::SigninPage;
 use crate::pages::signup::SignupPage;
+use crate::pages::unsubscribe::UnsubscribePage;
 use crate::session::Session;
 
 #[component]
@@ -29,8 +35,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/signin") view=SigninPage />
+                    <Route path=path!("/unsubscribe/:token") view=UnsubscribePage />
+                    <Route path=path!("/report-child-account") view=ReportChildPage />
+                    <Route path=path!("/account-deleted") view=AccountDeletedPage />
                     <ParentRoute path=path!("/settings") view=SettingsLayout>
                         <Route path=path!("") view=SettingsHome />
+                        <Route path=path!("account") view=AccountSettings />
+                        <Route path=path!("email") view=EmailSettings />
+                        <Route path=path!("data") view=YourData />
                     </ParentRoute>
                 </Routes>
             </main>

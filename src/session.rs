@@ -127,6 +127,20 @@ impl Session {
         }
     }
 
+    /// The server says nobody is signed in any more (the account was
+    /// deleted, or this session was ended from another device).
+    pub fn signed_out(self) {
+        self.set_user(None);
+    }
+
+    /// Call with any error from a signed-in request: a 401 means the session
+    /// ended elsewhere, and the app should stop claiming otherwise.
+    pub fn note_error(self, error: &ApiError) {
+        if matches!(error, ApiError::Http { status: 401, .. }) {
+            self.signed_out();
+        }
+    }
+
     fn set_user(&self, user: Option<SessionUser>) {
         self.generation.update_value(|g| *g += 1);
         self.user.set(user);

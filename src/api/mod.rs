@@ -11,6 +11,8 @@ use curtain_api::{
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 
+pub mod account;
+
 /// The privacy policy version a new member agrees to at sign-up.
 ///
 /// A stand-in: the policy issue replaces it with the version fetched from

@@ -13,6 +13,9 @@ pub fn SiteFooter() -> impl IntoView {
                         <li>
                             <A href="/privacy">"Privacy policy"</A>
                         </li>
+                        <li>
+                            <A href="/report-child-account" attr:id="report-child-link">"Report a child's account"</A>
+                        </li>
                     </ul>
                 </nav>
                 <p class="site-footer__note">

@@ -1,7 +1,10 @@
 //! One module per route. Pages stay thin: a title, a heading, and components.
 
+pub mod account_deleted;
 pub mod home;
 pub mod not_found;
+pub mod report_child;
 pub mod settings;
 pub mod signin;
 pub mod signup;
+pub mod unsubscribe;

@@ -3,6 +3,10 @@
 //!
 //! A section is one entry in [`SECTIONS`] plus one child route in `app.rs`.
 
+pub mod account;
+pub mod data;
+pub mod email;
+
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
@@ -19,7 +23,23 @@ pub struct SettingsSection {
 }
 
 /// The sections, in the order people see them.
-pub const SECTIONS: &[SettingsSection] = &[];
+pub const SECTIONS: &[SettingsSection] = &[
+    SettingsSection {
+        path: "/settings/account",
+        label: "Account",
+        summary: "Your e-mail address and password, and every device you're signed in on.",
+    },
+    SettingsSection {
+        path: "/settings/email",
+        label: "E-mail",
+        summary: "The newsletter, product updates and partner offers: each off until you turn it on.",
+    },
+    SettingsSection {
+        path: "/settings/data",
+        label: "Your data",
+        summary: "Everything Curtain holds about you, a download of all of it, and deleting your account.",
+    },
+];
 
 /// The frame around every section: the section list and the signed-in check.
 #[component]

@@ -1,0 +1,370 @@
+//! `/settings/account`: change the e-mail address or the password (each needs
+//! the current password), and see every device signed in, with a way to end
+//! any of them.
+
+use curtain_api::account::{self as rules, ChangeEmailRequest, ChangePasswordRequest, SessionInfo};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::email::Load;
+use crate::api;
+use crate::components::field::TextField;
+use crate::components::form_alert::{show_feedback, FormAlert, SubmitButton};
+use crate::dom::{focus_soon, set_page_title};
+use crate::forms::{Feedback, FieldSpec};
+use crate::session::{use_session, SessionView};
+
+const EMAIL_FIELDS: &[FieldSpec] = &[
+    FieldSpec { wire: "new_email", id: "account-new-email", focus: "account-new-email" },
+    FieldSpec { wire: "current_password", id: "account-email-password", focus: "account-email-password" },
+];
+
+const PASSWORD_FIELDS: &[FieldSpec] = &[
+    FieldSpec { wire: "current_password", id: "account-current-password", focus: "account-current-password" },
+    FieldSpec { wire: "new_password", id: "account-new-password", focus: "account-new-password" },
+];
+
+#[component]
+pub fn AccountSettings() -> impl IntoView {
+    set_page_title(Some("Account settings"));
+    // Bumped after a password change, which ends other sessions.
+    let sessions_changed = RwSignal::new(0u32);
+    view! {
+        <h1>"Account"</h1>
+        <ChangeEmailForm />
+        <ChangePasswordForm on_done=Callback::new(move |()| sessions_changed.update(|n| *n += 1)) />
+        <SessionsList changed=sessions_changed />
+    }
+}
+
+#[component]
+fn ChangeEmailForm() -> impl IntoView {
+    let session = use_session();
+    let new_email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let feedback = RwSignal::new(Feedback::default());
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
+    let current = move || match session.view() {
+        SessionView::SignedIn(user) => user.email,
+        _ => String::new(),
+    };
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let request = ChangeEmailRequest { current_password: password.get_untracked(), new_email: new_email.get_untracked().trim().to_string() };
+        let errors = rules::change_email(&request);
+        done.set(None);
+        if !errors.is_empty() {
+            show_feedback(feedback, Feedback::invalid_input(errors), EMAIL_FIELDS, "account-email-error");
+            return;
+        }
+        feedback.set(Feedback::default());
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::account::change_email(&request).await;
+            busy.set(false);
+            match result {
+                Ok(user) => {
+                    done.set(Some(format!("Done. Your e-mail address is now {}.", user.email)));
+                    session.signed_in(user);
+                    new_email.set(String::new());
+                    password.set(String::new());
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    show_feedback(feedback, Feedback::from_api_error(&e, EMAIL_FIELDS), EMAIL_FIELDS, "account-email-error");
+                }
+            }
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+
+    view! {
+        <section class="settings-block" aria-labelledby="account-email-heading">
+            <h2 id="account-email-heading">"E-mail address"</h2>
+            <p>"Your address now: " <strong id="account-current-email">{current}</strong> ". It is never shown on your profile."</p>
+            <form id="account-email-form" class="form" novalidate=true on:submit=on_submit>
+                <FormAlert
+                    id="account-email-error"
+                    alert=Signal::derive(move || feedback.with(|f| f.alert.clone()))
+                    busy=Signal::derive(move || busy.get())
+                    on_retry=Callback::new(move |()| submit())
+                />
+                <TextField
+                    id="account-new-email"
+                    name="email"
+                    label="New e-mail address"
+                    input_type="email"
+                    autocomplete="email"
+                    value=new_email
+                    errors=errors_for("new_email")
+                />
+                <TextField
+                    id="account-email-password"
+                    name="current-password"
+                    label="Your current password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    value=password
+                    errors=errors_for("current_password")
+                    hint="So that nobody at a device you left signed in can take over your account."
+                />
+                <div class="form__actions">
+                    <SubmitButton id="account-email-submit" label="Change e-mail address" busy_label="Changing…" busy=Signal::derive(move || busy.get()) />
+                </div>
+                <p id="account-email-status" class="status-message" role="status">{move || done.get()}</p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let feedback = RwSignal::new(Feedback::default());
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let request = ChangePasswordRequest { current_password: current.get_untracked(), new_password: new_password.get_untracked() };
+        let errors = rules::change_password(&request);
+        done.set(None);
+        if !errors.is_empty() {
+            show_feedback(feedback, Feedback::invalid_input(errors), PASSWORD_FIELDS, "account-password-error");
+            return;
+        }
+        feedback.set(Feedback::default());
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::account::change_password(&request).await;
+            busy.set(false);
+            match result {
+                Ok(changed) => {
+                    done.set(Some(password_changed_sentence(changed.other_sessions_ended)));
+                    current.set(String::new());
+                    new_password.set(String::new());
+                    on_done.run(());
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    show_feedback(feedback, Feedback::from_api_error(&e, PASSWORD_FIELDS), PASSWORD_FIELDS, "account-password-error");
+                }
+            }
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+
+    view! {
+        <section class="settings-block" aria-labelledby="account-password-heading">
+            <h2 id="account-password-heading">"Password"</h2>
+            <p>"Changing your password signs you out on every other device."</p>
+            <form id="account-password-form" class="form" novalidate=true on:submit=on_submit>
+                <FormAlert
+                    id="account-password-error"
+                    alert=Signal::derive(move || feedback.with(|f| f.alert.clone()))
+                    busy=Signal::derive(move || busy.get())
+                    on_retry=Callback::new(move |()| submit())
+                />
+                <TextField
+                    id="account-current-password"
+                    name="current-password"
+                    label="Current password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    value=current
+                    errors=errors_for("current_password")
+                />
+                <TextField
+                    id="account-new-password"
+                    name="new-password"
+                    label="New password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    value=new_password
+                    errors=errors_for("new_password")
+                    hint="At least 10 characters. A few unrelated words make a strong one."
+                />
+                <div class="form__actions">
+                    <SubmitButton id="account-password-submit" label="Change password" busy_label="Changing…" busy=Signal::derive(move || busy.get()) />
+                </div>
+                <p id="account-password-status" class="status-message" role="status">{move || done.get()}</p>
+            </form>
+        </section>
+    }
+}
+
+/// The sentence after a password change.
+pub fn password_changed_sentence(ended: u64) -> String {
+    match ended {
+        0 => "Password changed.".into(),
+        1 => "Password changed. Your other session was signed out.".into(),
+        n => format!("Password changed. Your {n} other sessions were signed out."),
+    }
+}
+
+/// The time in the visitor's own zone and language, from an RFC 3339 stamp.
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_string();
+    }
+    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED).into()
+}
+
+#[component]
+fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let sessions = RwSignal::new(Vec::<SessionInfo>::new());
+    let load = RwSignal::new(Load::Loading);
+    let status = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let fetch = move || {
+        spawn_local(async move {
+            match api::account::sessions().await {
+                Ok(list) => {
+                    sessions.set(list);
+                    load.set(Load::Ready);
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    load.set(Load::Failed(e.message()));
+                }
+            }
+        });
+    };
+    Effect::new(move |_| {
+        changed.track();
+        fetch();
+    });
+
+    let revoke = move |info: SessionInfo| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let result = api::account::revoke_session(info.id).await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    sessions.update(|list| list.retain(|s| s.id != info.id));
+                    status.set(Some(format!("Signed out: {} at {}.", info.device, info.ip)));
+                    focus_soon("sessions-heading");
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    problem.set(Some(e.message()));
+                    fetch();
+                }
+            }
+        });
+    };
+    let revoke_others = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let result = api::account::revoke_other_sessions().await;
+            busy.set(false);
+            match result {
+                Ok(r) => {
+                    status.set(Some(match r.revoked {
+                        1 => "Signed out on 1 other device.".to_string(),
+                        n => format!("Signed out on {n} other devices."),
+                    }));
+                    fetch();
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    problem.set(Some(e.message()));
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="settings-block" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading" tabindex="-1">"Where you're signed in"</h2>
+            <p>"Each sign-in is listed until it ends. Don't recognise one? Sign it out, then change your password."</p>
+            <p id="sessions-status" class="status-message" role="status">{move || status.get()}</p>
+            {move || problem.get().map(|m| view! { <div class="form-error" role="alert"><p class="form-error__message">{m}</p></div> })}
+            {move || match load.get() {
+                Load::Loading => view! { <p class="muted" aria-busy="true">"Loading your sessions…"</p> }.into_any(),
+                Load::Failed(message) => view! { <div class="form-error" role="alert"><p class="form-error__message">{message}</p></div> }.into_any(),
+                Load::Ready => view! {
+                    <ul id="sessions-list" class="session-list">
+                        <For each=move || sessions.get() key=|s| s.id let:info>
+                            <SessionRow info=info.clone() busy=Signal::derive(move || busy.get()) on_revoke=Callback::new(move |()| revoke(info.clone())) />
+                        </For>
+                    </ul>
+                    <button
+                        id="revoke-others"
+                        type="button"
+                        class="button button--secondary"
+                        disabled=move || busy.get() || sessions.with(|l| l.iter().all(|s| s.current))
+                        on:click=revoke_others
+                    >
+                        "Sign out everywhere else"
+                    </button>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SessionRow(info: SessionInfo, busy: Signal<bool>, on_revoke: Callback<()>) -> impl IntoView {
+    let label = format!("Sign out {} at {}", info.device, info.ip);
+    view! {
+        <li class="session" class:session--current=info.current data-session-id=info.id.to_string()>
+            <div class="session__what">
+                <strong class="session__device">{info.device.clone()}</strong>
+                {info.current.then(|| view! { <span class="session__badge">"This device"</span> })}
+            </div>
+            <dl class="session__facts">
+                <div><dt>"IP address"</dt><dd>{info.ip.clone()}</dd></div>
+                <div><dt>"Signed in"</dt><dd><time datetime=info.created_at.clone()>{local_time(&info.created_at)}</time></dd></div>
+                <div><dt>"Last active"</dt><dd><time datetime=info.last_seen_at.clone()>{local_time(&info.last_seen_at)}</time></dd></div>
+                <div><dt>"Kept signed in"</dt><dd>{if info.persistent { "Yes, for 30 days" } else { "Until the browser closes" }}</dd></div>
+            </dl>
+            {(!info.current).then(|| view! {
+                <button type="button" class="button button--small button--secondary revoke" aria-label=label.clone() disabled=move || busy.get() on:click=move |_| on_revoke.run(())>
+                    "Sign out"
+                </button>
+            })}
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn password_sentences_count_sessions() {
+        assert_eq!(super::password_changed_sentence(0), "Password changed.");
+        assert!(super::password_changed_sentence(1).contains("other session was"));
+        assert!(super::password_changed_sentence(3).contains("3 other sessions"));
+    }
+}

@@ -1,0 +1,151 @@
+//! `/unsubscribe/:token`: the page an e-mail's unsubscribe link opens. It
+//! works signed out: the token is the permission. It shows which address
+//! (mostly hidden) and which lists are on, and one click turns them all off.
+
+use curtain_api::account::{EmailPreferences, UnsubscribeStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::dom::{focus_soon, set_page_title};
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Loading,
+    Found(UnsubscribeStatus),
+    Done(UnsubscribeStatus),
+    /// The link is not (or no longer) valid.
+    Unknown(String),
+    Failed(String),
+}
+
+/// The lists that are on, in words.
+pub fn lists_on(lists: EmailPreferences) -> Vec<&'static str> {
+    [
+        (lists.newsletter, "The newsletter"),
+        (lists.product_updates, "Product updates"),
+        (lists.partner_offers, "Partner offers"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| name)
+    .collect()
+}
+
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    set_page_title(Some("Unsubscribe"));
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let state = RwSignal::new(State::Loading);
+    let busy = RwSignal::new(false);
+
+    let classify = |e: ApiError| match &e {
+        ApiError::Http { status: 404, .. } => State::Unknown(e.message()),
+        _ => State::Failed(e.message()),
+    };
+    let fetch = move || {
+        let token = token();
+        state.set(State::Loading);
+        spawn_local(async move {
+            state.set(match api::account::unsubscribe_status(&token).await {
+                Ok(s) => State::Found(s),
+                Err(e) => classify(e),
+            });
+        });
+    };
+    Effect::new(move |_| fetch());
+
+    let confirm = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let token = token();
+        spawn_local(async move {
+            let result = api::account::unsubscribe(&token).await;
+            busy.set(false);
+            match result {
+                Ok(s) => {
+                    state.set(State::Done(s));
+                    focus_soon("unsubscribe-done");
+                }
+                Err(e) => state.set(classify(e)),
+            }
+        });
+    };
+
+    view! {
+        <div class="page page--narrow">
+            <h1>"Unsubscribe"</h1>
+            {move || match state.get() {
+                State::Loading => view! { <p class="muted" aria-busy="true">"Checking your link…"</p> }.into_any(),
+                State::Found(s) => {
+                    let on = lists_on(s.lists);
+                    if on.is_empty() {
+                        view! {
+                            <p id="unsubscribe-nothing">
+                                "No marketing e-mail goes to " <strong>{s.masked_email}</strong> " any more. There is nothing to turn off."
+                            </p>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <p>"This link is for " <strong id="unsubscribe-address">{s.masked_email}</strong> ", which now receives:"</p>
+                            <ul id="unsubscribe-lists">{on.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
+                            <button
+                                id="unsubscribe-confirm"
+                                type="button"
+                                class="button button--primary"
+                                disabled=move || busy.get()
+                                aria-busy=move || busy.get().then_some("true")
+                                on:click=confirm
+                            >
+                                {move || if busy.get() { "Unsubscribing…" } else { "Unsubscribe from all of them" }}
+                            </button>
+                            <p class="hint">"You don't need to sign in. Messages about your account itself still arrive."</p>
+                        }
+                        .into_any()
+                    }
+                }
+                State::Done(s) => view! {
+                    <div id="unsubscribe-done" class="card card--form" role="status" tabindex="-1">
+                        <p>
+                            "Done. " <strong>{s.masked_email}</strong> " will get no more newsletters, product updates or partner offers from Curtain."
+                        </p>
+                        <p>"Changed your mind? Sign in and turn lists back on in " <A href="/settings/email">"Settings, E-mail"</A> "."</p>
+                    </div>
+                }
+                .into_any(),
+                State::Unknown(message) => view! {
+                    <div id="unsubscribe-unknown" class="form-error" role="alert">
+                        <p class="form-error__message">{message}</p>
+                    </div>
+                    <p>"If you are a member, you can also turn e-mail off in " <A href="/settings/email">"Settings, E-mail"</A> "."</p>
+                }
+                .into_any(),
+                State::Failed(message) => view! {
+                    <div class="form-error" role="alert">
+                        <p class="form-error__message">{message}</p>
+                        <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>"Try again"</button>
+                    </div>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lists_that_are_on_are_named() {
+        assert!(lists_on(EmailPreferences::default()).is_empty());
+        let some = EmailPreferences { newsletter: true, partner_offers: true, ..Default::default() };
+        assert_eq!(lists_on(some), ["The newsletter", "Partner offers"]);
+    }
+}
