@@ -1,43 +1,205 @@
-//! Serving the built SPA: files from the dist folder, `index.html` for every
-//! other path (so deep links and reloads work), and cache headers that let
-//! browsers keep hashed assets forever while always revalidating the page.
+//! Serving the built SPA from memory: every file of the dist folder is read
+//! once at start (the build never changes under a running server), with its
+//! brotli and gzip forms, so a request is a map look-up and a copy. Any other
+//! path gets `index.html` (deep links and reloads work). Hashed assets are
+//! cached by browsers for a year; the page is always revalidated (ETag).
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
 
-pub fn router(dist: PathBuf) -> Router {
-    let index = dist.join("index.html");
-    if !index.is_file() {
-        tracing::warn!("{} does not exist: build the SPA first (cargo xtask run does)", index.display());
-    }
-    let files = ServeDir::new(&dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(ServeFile::new(index));
-    Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_headers))
+/// One file, ready to send.
+struct Asset {
+    identity: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+    content_type: HeaderValue,
+    etag: HeaderValue,
+    cache_control: &'static str,
 }
 
-async fn cache_headers(req: Request, next: Next) -> Response {
-    let hashed = is_hashed_asset(req.uri().path());
-    let mut response = next.run(req).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let policy = if hashed && !is_html && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
+/// The built SPA, keyed by URL path (`/main-0123456789abcdef.css`).
+pub struct Assets {
+    files: HashMap<String, Arc<Asset>>,
+    index: Option<Arc<Asset>>,
+}
+
+/// Files smaller than this are not worth compressing.
+const COMPRESS_MIN_BYTES: usize = 1024;
+
+impl Assets {
+    /// Reads every file under `dist`. The build writes `.br` and `.gz` twins
+    /// beside each asset; a file without them is compressed here (more
+    /// quickly than the build does, since this happens at every start).
+    pub fn load(dist: &Path) -> Assets {
+        let mut files = HashMap::new();
+        let mut stack = vec![dist.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().to_string();
+                if path.is_dir() {
+                    if !name.starts_with('.') {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if name.ends_with(".br") || name.ends_with(".gz") || name.starts_with('.') {
+                    continue;
+                }
+                let Ok(relative) = path.strip_prefix(dist) else { continue };
+                let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+                match load_asset(&path, &url) {
+                    Ok(asset) => {
+                        files.insert(url, Arc::new(asset));
+                    }
+                    Err(e) => tracing::warn!("skipping {}: {e}", path.display()),
+                }
+            }
+        }
+        let index = files.get("/index.html").cloned();
+        if index.is_none() {
+            tracing::warn!("{}/index.html does not exist: build the SPA first (cargo xtask run does)", dist.display());
+        }
+        Assets { files, index }
+    }
+
+    fn get(&self, path: &str) -> Option<Arc<Asset>> {
+        match path {
+            "/" => self.index.clone(),
+            p => self.files.get(p).cloned().or_else(|| self.index.clone()),
+        }
+    }
+}
+
+fn load_asset(path: &Path, url: &str) -> std::io::Result<Asset> {
+    let identity = std::fs::read(path)?;
+    let twin = |suffix: &str| std::fs::read(format!("{}.{suffix}", path.display())).ok().map(Bytes::from);
+    let compressible = is_compressible(url) && identity.len() >= COMPRESS_MIN_BYTES;
+    let brotli = twin("br").or_else(|| compressible.then(|| Bytes::from(brotli_bytes(&identity))));
+    let gzip = twin("gz").or_else(|| compressible.then(|| Bytes::from(gzip_bytes(&identity))));
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&identity);
+    let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+    let is_html = url.ends_with(".html");
+    Ok(Asset {
+        content_type: HeaderValue::from_str(content_type(url)).expect("static content types"),
+        etag: HeaderValue::from_str(&etag).expect("hex etag"),
+        cache_control: if is_hashed_asset(url) && !is_html { "public, max-age=31536000, immutable" } else { "no-cache" },
+        identity: Bytes::from(identity),
+        brotli,
+        gzip,
+    })
+}
+
+fn content_type(url: &str) -> &'static str {
+    match url.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn is_compressible(url: &str) -> bool {
+    matches!(url.rsplit('.').next(), Some("html" | "js" | "mjs" | "wasm" | "css" | "svg" | "json" | "xml" | "txt"))
+}
+
+fn brotli_bytes(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
+        let _ = w.write_all(input);
+    }
+    out
+}
+
+fn gzip_bytes(input: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = e.write_all(input);
+    e.finish().unwrap_or_default()
+}
+
+/// Which content coding to send, from an `Accept-Encoding` header: brotli if
+/// acceptable, else gzip, else none. `q=0` means "not acceptable".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+pub fn negotiate(accept_encoding: &str) -> Coding {
+    let acceptable = |name: &str| {
+        accept_encoding.split(',').any(|part| {
+            let mut pieces = part.split(';');
+            let token = pieces.next().unwrap_or("").trim();
+            let q_zero = pieces.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            (token.eq_ignore_ascii_case(name) || token == "*") && !q_zero
+        })
     };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    response
+    if acceptable("br") {
+        Coding::Brotli
+    } else if acceptable("gzip") {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+pub fn router(dist: std::path::PathBuf) -> Router {
+    Router::new().fallback(serve).with_state(Arc::new(Assets::load(&dist)))
+}
+
+async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+    }
+    let Some(asset) = assets.get(uri.path()) else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response();
+    };
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (body, coding) = match negotiate(accept) {
+        Coding::Brotli if asset.brotli.is_some() => (asset.brotli.clone().unwrap(), Some("br")),
+        Coding::Brotli | Coding::Gzip if asset.gzip.is_some() => (asset.gzip.clone().unwrap(), Some("gzip")),
+        _ => (asset.identity.clone(), None),
+    };
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, asset.content_type.clone())
+        .header(header::ETAG, asset.etag.clone())
+        .header(header::CACHE_CONTROL, asset.cache_control)
+        .header(header::VARY, "accept-encoding");
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == asset.etag.to_str().unwrap_or("") || t.trim() == "*"));
+    if fresh {
+        return response.status(StatusCode::NOT_MODIFIED).body(Body::empty()).unwrap();
+    }
+    if let Some(coding) = coding {
+        response = response.header(header::CONTENT_ENCODING, coding);
+    }
+    response = response.header(header::CONTENT_LENGTH, body.len());
+    let body = if method == Method::HEAD { Body::empty() } else { Body::from(body) };
+    response.status(StatusCode::OK).body(body).unwrap()
 }
 
 /// The Content-Security-Policy for the app built into `dist`. Scripts may come
@@ -100,7 +262,19 @@ pub fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_scripts, is_hashed_asset, policy_for_index};
+    use super::{inline_scripts, is_hashed_asset, negotiate, policy_for_index, Coding};
+
+    #[test]
+    fn negotiates_brotli_then_gzip_and_honours_q_zero() {
+        assert_eq!(negotiate("gzip, deflate, br, zstd"), Coding::Brotli);
+        assert_eq!(negotiate("gzip"), Coding::Gzip);
+        assert_eq!(negotiate("br;q=0, gzip;q=0.8"), Coding::Gzip);
+        assert_eq!(negotiate("br;q=0,gzip;q=0"), Coding::Identity);
+        assert_eq!(negotiate(""), Coding::Identity);
+        assert_eq!(negotiate("identity"), Coding::Identity);
+        assert_eq!(negotiate("*"), Coding::Brotli);
+        assert_eq!(negotiate("BR"), Coding::Brotli);
+    }
 
     #[test]
     fn csp_allows_exactly_the_inline_loader_by_hash() {

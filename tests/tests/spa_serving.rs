@@ -69,3 +69,18 @@ async fn every_response_carries_a_content_security_policy() {
     let r = secure.client().get("/").await;
     assert!(r.headers["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 }
+
+#[tokio::test]
+async fn the_page_revalidates_with_its_etag() {
+    let app = TestApp::spawn().await;
+    let http = app.client().http;
+    let first = http.get(app.url("/signin")).send().await.unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let again = http.get(app.url("/")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let head = http.head(app.url("/privacy")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["etag"].to_str().unwrap(), etag);
+    let post = http.post(app.url("/signin")).send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
