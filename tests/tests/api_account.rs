@@ -532,3 +532,18 @@ async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
     assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     assert_eq!(curtain_server::child_reports::list(&app.db).await.unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn the_demo_has_a_newsletter_whose_link_works() {
+    let app = TestApp::spawn().await;
+    curtain_server::demo::load(&app.db).await.unwrap();
+    curtain_server::demo::load(&app.db).await.unwrap(); // loading twice adds nothing
+    let messages = curtain_server::outbox::list(&app.db).await.unwrap();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!((messages[0].kind.as_str(), messages[0].to_address.as_str()), ("newsletter", "ana@example.org"));
+    let ana = user_id(&app, "ana").await;
+    let token = link_token_in_outbox(&app, ana).await;
+    let r = app.client().post("/api/unsubscribe", &json!({"token": token})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["lists"]["newsletter"], false);
+}
