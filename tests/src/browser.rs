@@ -33,6 +33,15 @@ fn chromedriver_path() -> String {
     std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
 }
 
+fn axe_core_js() -> PathBuf {
+    std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache"));
+        cache.join("curtain-tools/axe-core-4.14.1/node_modules/axe-core/axe.min.js")
+    })
+}
+
 fn chromium_path() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
@@ -85,6 +94,43 @@ impl Browser {
             )
             .await?;
         Ok(Browser { driver, base: base.to_string(), chromedriver, _profile: profile })
+    }
+
+    /// Runs axe-core on the current page and returns its violations as
+    /// readable lines (rule, impact, the first offending elements). The
+    /// script is the npm package `axe-core`, which `cargo xtask test` installs;
+    /// `AXE_CORE_JS` names its `axe.min.js`.
+    pub async fn axe_violations(&self) -> Result<Vec<String>> {
+        let path = axe_core_js();
+        let source = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {} (cargo xtask test installs axe-core)", path.display()))?;
+        self.driver.execute(&format!("{source}\n;return true;"), vec![]).await?;
+        let result = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(JSON.stringify(r.violations.map(v =>
+                      v.id + ' (' + v.impact + '): ' + v.help + ' -> ' +
+                      v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))))
+                   .catch(e => done(JSON.stringify(['axe failed: ' + e])));",
+                vec![],
+            )
+            .await?;
+        let text = result.json().as_str().unwrap_or("[]").to_string();
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    /// Makes the page see `prefers-color-scheme: dark` (or light).
+    pub async fn emulate_color_scheme(&self, scheme: &str) -> Result<()> {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        devtools
+            .execute_cdp_with_params(
+                "Emulation.setEmulatedMedia",
+                serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Content-Security-Policy violations seen in this tab since it opened.

@@ -144,6 +144,7 @@ fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
             .env("CURTAIN_DIST", tools.root().join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)
+            .env("AXE_CORE_JS", tools.axe_script())
             .args(["test", "--workspace", "--no-fail-fast"])
             .args(cargo_test_args),
     )

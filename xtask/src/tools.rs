@@ -18,6 +18,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// trunk 0.22 needs a newer rustc than the project's toolchain.
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
+/// The accessibility checker the browser tests inject into every page.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -32,6 +34,8 @@ pub enum Browser {
 /// run in the workspace root with that PATH.
 pub struct Toolchain {
     root: PathBuf,
+    /// Where npm-installed tools live (binaryen, axe-core).
+    tools_dir: PathBuf,
     cargo: OsString,
     path: OsString,
 }
@@ -45,13 +49,14 @@ impl Toolchain {
         let cargo_bin = cargo_home(env::var_os("CARGO_HOME"), home.clone())
             .ok_or("neither CARGO_HOME nor HOME is set")?
             .join("bin");
-        let binaryen_dir = tools_dir(env::var_os("XDG_CACHE_HOME"), home)
-            .ok_or("neither XDG_CACHE_HOME nor HOME is set")?
-            .join(format!("binaryen-{BINARYEN_VERSION}"));
+        let tools_root = tools_dir(env::var_os("XDG_CACHE_HOME"), home)
+            .ok_or("neither XDG_CACHE_HOME nor HOME is set")?;
+        let binaryen_dir = tools_root.join(format!("binaryen-{BINARYEN_VERSION}"));
         let npm_bin = binaryen_dir.join("node_modules").join(".bin");
 
         let toolchain = Toolchain {
             root: root.to_owned(),
+            tools_dir: tools_root,
             // The cargo running this task, so nested builds use the same toolchain.
             cargo: env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
             path: tool_path(&npm_bin, &cargo_bin, env::var_os("PATH"))?,
@@ -72,6 +77,7 @@ impl Toolchain {
         toolchain.ensure_wasm_opt(&binaryen_dir)?;
         if browser == Browser::Needed {
             toolchain.ensure_browser()?;
+            toolchain.ensure_axe()?;
         }
         Ok(toolchain)
     }
@@ -212,6 +218,48 @@ impl Toolchain {
                 .current_dir(binaryen_dir),
         )?;
         self.confirm_version("wasm-opt", &wasm_opt, BINARYEN_VERSION)
+    }
+
+    /// `axe.min.js` from the npm package axe-core, for the accessibility tests.
+    pub fn axe_script(&self) -> PathBuf {
+        self.tools_dir
+            .join(format!("axe-core-{AXE_CORE_VERSION}"))
+            .join("node_modules")
+            .join("axe-core")
+            .join("axe.min.js")
+    }
+
+    fn ensure_axe(&self) -> Result<(), String> {
+        let script = self.axe_script();
+        let package_json = script.with_file_name("package.json");
+        let installed = fs::read_to_string(&package_json)
+            .is_ok_and(|text| text.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+        if installed && script.is_file() {
+            println!("✓ axe-core {AXE_CORE_VERSION}");
+            return Ok(());
+        }
+        if self.version_of("npm").is_none() {
+            return Err("`npm` was not found: install Node.js and npm, then run this again".into());
+        }
+        println!("installing axe-core {AXE_CORE_VERSION} (npm)…");
+        let dir = self.tools_dir.join(format!("axe-core-{AXE_CORE_VERSION}"));
+        fs::create_dir_all(&dir).map_err(|err| format!("could not create {}: {err}", dir.display()))?;
+        let manifest = dir.join("package.json");
+        if !manifest.exists() {
+            fs::write(&manifest, "{\n  \"private\": true\n}\n")
+                .map_err(|err| format!("could not write {}: {err}", manifest.display()))?;
+        }
+        let package = format!("axe-core@{AXE_CORE_VERSION}");
+        self.run(
+            self.command("npm")
+                .args(["install", "--no-audit", "--no-fund", &package])
+                .current_dir(&dir),
+        )?;
+        if script.is_file() {
+            Ok(())
+        } else {
+            Err(format!("{} is missing after installing {package}", script.display()))
+        }
     }
 
     /// After an install: the tool must now report the wanted version.
