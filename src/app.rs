@@ -6,12 +6,17 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::connection_banner::ConnectionBanner;
+use crate::components::policy_banner::PolicyBanner;
 use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
 use crate::dom::focus_main_heading_soon;
 use crate::pages::account_deleted::AccountDeletedPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::privacy::compare::PolicyComparePage;
+use crate::pages::privacy::version::PolicyVersionPage;
+use crate::pages::privacy::versions::PolicyVersionsPage;
+use crate::pages::privacy::PrivacyPage;
 use crate::pages::report_child::ReportChildPage;
 use crate::pages::settings::account::AccountSettings;
 use crate::pages::settings::data::YourData;
@@ -30,11 +35,16 @@ pub fn App() -> impl IntoView {
             <SkipLink />
             <SiteHeader />
             <ConnectionBanner />
+            <PolicyBanner />
             <main id="main" class="site-main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/signin") view=SigninPage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
+                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage />
+                    <Route path=path!("/privacy/v/:n") view=PolicyVersionPage />
+                    <Route path=path!("/privacy/compare") view=PolicyComparePage />
                     <Route path=path!("/unsubscribe/:token") view=UnsubscribePage />
                     <Route path=path!("/report-child-account") view=ReportChildPage />
                     <Route path=path!("/account-deleted") view=AccountDeletedPage />

@@ -53,6 +53,37 @@ fn focus(element: &web_sys::Element) {
     }
 }
 
+/// Scrolls to the element with `id` and focuses its heading (or itself),
+/// as following a `#id` link on a static page would. With `push`, the
+/// address gets `#id` so it can be shared. Returns whether it exists.
+pub fn scroll_to_id(id: &str, push: bool) -> bool {
+    let Some(element) = document().get_element_by_id(id) else { return false };
+    if push {
+        if let Ok(history) = leptos::prelude::window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{id}")));
+        }
+    }
+    element.scroll_into_view();
+    let target = element.query_selector("h2, h3").ok().flatten().unwrap_or(element);
+    if !target.has_attribute("tabindex") {
+        let _ = target.set_attribute("tabindex", "-1");
+    }
+    focus(&target);
+    true
+}
+
+/// After content arrives, scrolls to the section the address names
+/// (`/privacy/v/1#children`): the browser tried before it existed.
+pub fn scroll_to_location_hash() {
+    request_animation_frame(|| {
+        let hash = leptos::prelude::window().location().hash().unwrap_or_default();
+        let id = hash.trim_start_matches('#');
+        if !id.is_empty() {
+            scroll_to_id(id, false);
+        }
+    });
+}
+
 /// Removes the static shell that `index.html` shows while the app loads.
 pub fn remove_loading_shell() {
     if let Some(shell) = document().get_element_by_id("loading-shell") {

@@ -4,7 +4,7 @@
 
 use curtain_api::{validate, CivilDate, FieldErrors, SigninRequest, SignupRequest};
 
-use crate::api::{ApiError, CURRENT_POLICY_VERSION};
+use crate::api::ApiError;
 
 /// One field of a form: its name on the wire, the id of the element that
 /// carries its label and error, and the control that takes focus when it is
@@ -50,7 +50,14 @@ pub struct SignupInput {
     pub birth_month: String,
     pub birth_year: String,
     pub accepted_policy: bool,
+    /// The privacy policy version in effect, as fetched for the form;
+    /// `None` until it has arrived.
+    pub policy_version: Option<u32>,
 }
+
+/// `accepted_policy_version` of a request whose box was ticked before the
+/// form knew the version in effect: the sender fetches it first.
+pub const POLICY_VERSION_TO_FETCH: u32 = u32::MAX;
 
 /// The request to send, or the messages that stop it from being sent.
 pub fn signup_request(input: &SignupInput, today: CivilDate) -> Result<SignupRequest, FieldErrors> {
@@ -60,7 +67,11 @@ pub fn signup_request(input: &SignupInput, today: CivilDate) -> Result<SignupReq
         email: input.email.trim().to_string(),
         password: input.password.clone(),
         birth_date: birth_date.clone().unwrap_or_default(),
-        accepted_policy_version: if input.accepted_policy { CURRENT_POLICY_VERSION } else { 0 },
+        accepted_policy_version: match (input.accepted_policy, input.policy_version) {
+            (false, _) => 0,
+            (true, Some(version)) => version,
+            (true, None) => POLICY_VERSION_TO_FETCH,
+        },
     };
     let mut errors = validate::signup(&request, today);
     if let Err(message) = birth_date {
@@ -210,6 +221,7 @@ mod tests {
             birth_month: "3".into(),
             birth_year: "1990".into(),
             accepted_policy: true,
+            policy_version: Some(3),
         }
     }
 
@@ -236,7 +248,9 @@ mod tests {
         let request = signup_request(&good_signup(), today()).unwrap();
         assert_eq!(request.email, "ana@example.org");
         assert_eq!(request.birth_date, "1990-03-05");
-        assert_eq!(request.accepted_policy_version, CURRENT_POLICY_VERSION);
+        assert_eq!(request.accepted_policy_version, 3, "the version the form fetched");
+        let unknown = SignupInput { policy_version: None, ..good_signup() };
+        assert_eq!(signup_request(&unknown, today()).unwrap().accepted_policy_version, POLICY_VERSION_TO_FETCH);
         assert_eq!(request.password, "correct horse");
     }
 

@@ -12,12 +12,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 
 pub mod account;
-
-/// The privacy policy version a new member agrees to at sign-up.
-///
-/// A stand-in: the policy issue replaces it with the version fetched from
-/// `/api/policies/privacy`, so that people agree to what they were shown.
-pub const CURRENT_POLICY_VERSION: u32 = 1;
+pub mod policy;
 
 /// Why a request did not produce what the caller asked for.
 #[derive(Debug, Clone, PartialEq)]

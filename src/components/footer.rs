@@ -14,6 +14,12 @@ pub fn SiteFooter() -> impl IntoView {
                             <A href="/privacy">"Privacy policy"</A>
                         </li>
                         <li>
+                            // The feed is a file, not a page of the app.
+                            <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">
+                                "Policy changes (Atom feed)"
+                            </a>
+                        </li>
+                        <li>
                             <A href="/report-child-account" attr:id="report-child-link">"Report a child's account"</A>
                         </li>
                     </ul>

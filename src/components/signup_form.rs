@@ -11,7 +11,7 @@ use super::field::{CheckboxField, TextField};
 use super::form_alert::{show_feedback, FormAlert, SubmitButton};
 use crate::api;
 use crate::dom::today;
-use crate::forms::{signup_request, Feedback, SignupInput, SIGNUP_FIELDS};
+use crate::forms::{signup_request, Feedback, SignupInput, POLICY_VERSION_TO_FETCH, SIGNUP_FIELDS};
 use crate::session::use_session;
 
 const ALERT_ID: &str = "signup-form-error";
@@ -27,6 +27,16 @@ pub fn SignupForm() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let birth = BirthDateParts::new();
     let accepted_policy = RwSignal::new(false);
+    // People agree to the version in effect, which the server checks.
+    let policy_version = RwSignal::new(None::<u32>);
+    let fetch_policy_version = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(doc) = api::policy::current().await {
+                policy_version.set(Some(doc.meta.version));
+            }
+        })
+    };
+    fetch_policy_version();
 
     let feedback = RwSignal::new(Feedback::default());
     let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
@@ -34,8 +44,13 @@ pub fn SignupForm() -> impl IntoView {
     let last_sent = StoredValue::new(None::<SignupRequest>);
 
     let send = Action::new_local(|request: &SignupRequest| {
-        let request = request.clone();
-        async move { api::signup(&request).await }
+        let mut request = request.clone();
+        async move {
+            if request.accepted_policy_version == POLICY_VERSION_TO_FETCH {
+                request.accepted_policy_version = api::policy::current().await?.meta.version;
+            }
+            api::signup(&request).await
+        }
     });
     let busy = Signal::from(send.pending());
 
@@ -43,6 +58,14 @@ pub fn SignupForm() -> impl IntoView {
         Some(Ok(user)) => {
             session.signed_in(user);
             navigate("/", Default::default());
+        }
+        Some(Err(error)) if matches!(&error, api::ApiError::Http { body, .. } if body.code == "policy_changed") => {
+            // A newer version took effect while the form was open: the box
+            // is unticked until they have read it; everything else stays.
+            accepted_policy.set(false);
+            policy_version.set(None);
+            fetch_policy_version();
+            show_feedback(feedback, Feedback::from_api_error(&error, SIGNUP_FIELDS), SIGNUP_FIELDS, ALERT_ID)
         }
         Some(Err(error)) => show_feedback(feedback, Feedback::from_api_error(&error, SIGNUP_FIELDS), SIGNUP_FIELDS, ALERT_ID),
         None => {}
@@ -61,6 +84,7 @@ pub fn SignupForm() -> impl IntoView {
             birth_month: birth.month.get_untracked(),
             birth_year: birth.year.get_untracked(),
             accepted_policy: accepted_policy.get_untracked(),
+            policy_version: policy_version.get_untracked(),
         };
         match signup_request(&input, today()) {
             Ok(request) => {
@@ -128,6 +152,7 @@ pub fn SignupForm() -> impl IntoView {
             >
                 "I have read the "
                 <a href="/privacy" target="_blank">"privacy policy"</a>
+                {move || policy_version.get().map(|v| format!(" (version {v})"))}
             </CheckboxField>
             <div class="form__actions">
                 <SubmitButton id="signup-submit" label="Create account" busy_label="Creating account…" busy=busy />

@@ -3,6 +3,7 @@
 pub mod account_deleted;
 pub mod home;
 pub mod not_found;
+pub mod privacy;
 pub mod report_child;
 pub mod settings;
 pub mod signin;

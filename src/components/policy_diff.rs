@@ -1,0 +1,232 @@
+//! The differences between two versions: a list of the changed sections to
+//! jump to, then every section, changed ones open and unchanged ones folded
+//! away. Insertions and deletions are `<ins>`/`<del>` (underlined and struck
+//! through, not only coloured) with a spoken "inserted"/"deleted" cue.
+
+use curtain_api::policy::{side_ops, DiffKind, DiffOp, PolicyDiff, SectionChange, SectionDiff};
+use leptos::prelude::*;
+
+use super::policy_document::long_date;
+use crate::dom::scroll_to_id;
+
+/// How the changes are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffLayout {
+    /// One text with insertions and deletions in place.
+    Inline,
+    /// The older text beside the newer one.
+    SideBySide,
+}
+
+/// The id of a section's block on the compare page (distinct from the
+/// policy's own section ids, which this page does not show).
+pub fn diff_section_id(section_id: &str) -> String {
+    format!("diff-{section_id}")
+}
+
+/// The sections that changed in any way, in page order.
+pub fn changed_sections(diff: &PolicyDiff) -> Vec<&SectionDiff> {
+    diff.sections.iter().filter(|s| s.change != SectionChange::Unchanged || s.moved).collect()
+}
+
+fn change_label(section: &SectionDiff) -> &'static str {
+    match section.change {
+        SectionChange::Added => "New section",
+        SectionChange::Removed => "Section removed",
+        SectionChange::Changed => "Changed",
+        SectionChange::Unchanged if section.moved => "Moved",
+        SectionChange::Unchanged => "Unchanged",
+    }
+}
+
+#[component]
+pub fn PolicyDiffView(diff: PolicyDiff, #[prop(into)] layout: Signal<DiffLayout>) -> impl IntoView {
+    let changed: Vec<(String, String, &'static str)> =
+        changed_sections(&diff).iter().map(|s| (s.id.clone(), s.title.clone(), change_label(s))).collect();
+    let from = diff.from.clone();
+    let to = diff.to.clone();
+    let summary = if changed.is_empty() {
+        "The two versions say the same thing.".to_string()
+    } else if changed.len() == 1 {
+        "1 section changed.".to_string()
+    } else {
+        format!("{} sections changed.", changed.len())
+    };
+    let jump_list = (!changed.is_empty()).then(|| {
+        view! {
+            <nav id="diff-changed-sections" class="diff__jump" aria-labelledby="diff-changed-heading">
+                <h2 id="diff-changed-heading">"Changed sections"</h2>
+                <ul>
+                    {changed
+                        .into_iter()
+                        .map(|(id, title, label)| {
+                            let target = diff_section_id(&id);
+                            let href = format!("#{target}");
+                            let on_click = move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                scroll_to_id(&target, true);
+                            };
+                            view! {
+                                <li>
+                                    <a href=href on:click=on_click>{title}</a>
+                                    " "
+                                    <span class="badge">{label}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    });
+    let old_label = format!("Version {}", from.version);
+    let new_label = format!("Version {}", to.version);
+    view! {
+        <div id="policy-diff" class="diff">
+            <p class="diff__versions">
+                {format!(
+                    "From version {} (effective {}) to version {} (effective {}). ",
+                    from.version,
+                    long_date(&from.effective_date),
+                    to.version,
+                    long_date(&to.effective_date)
+                )}
+                <strong>{summary}</strong>
+            </p>
+            <p class="diff__summary">
+                <strong>{format!("Version {}: ", to.version)}</strong>
+                {to.summary.clone()}
+                {to.material.then(|| view! { " " <span class="badge badge--material">"Material change"</span> })}
+            </p>
+            <p class="hint diff__legend">
+                "Added words are " <ins>"underlined"</ins> " and removed words are " <del>"struck through"</del> "."
+            </p>
+            {jump_list}
+            {diff
+                .sections
+                .into_iter()
+                .map(|section| {
+                    view! { <SectionDiffView section=section layout=layout old_label=old_label.clone() new_label=new_label.clone() /> }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn SectionDiffView(
+    section: SectionDiff,
+    layout: Signal<DiffLayout>,
+    old_label: String,
+    new_label: String,
+) -> impl IntoView {
+    let id = diff_section_id(&section.id);
+    let label = change_label(&section);
+    if section.change == SectionChange::Unchanged {
+        // Folded away, but still there to read in context.
+        let moved = section.moved.then(|| view! { " " <span class="badge">"Moved"</span> });
+        return view! {
+            <details id=id class="diff__section diff__section--unchanged">
+                <summary>
+                    {section.title.clone()}
+                    <span class="diff__unchanged-note">" (unchanged)"</span>
+                    {moved}
+                </summary>
+                <div class="diff__text">{ops_view(section.ops.clone())}</div>
+            </details>
+        }
+        .into_any();
+    }
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    let renamed = section.old_title.clone().map(|old| {
+        view! {
+            <p class="diff__renamed">
+                "Heading was " <del>{old}</del> " and is now " <ins>{section.title.clone()}</ins>
+            </p>
+        }
+    });
+    let moved = section.moved.then(|| view! { <span class="badge">"Moved"</span> });
+    let ops = section.ops.clone();
+    let body = move || match layout.get() {
+        DiffLayout::Inline => view! { <div class="diff__text">{ops_view(ops.clone())}</div> }.into_any(),
+        DiffLayout::SideBySide => view! {
+            <div class="diff__sides">
+                <div class="diff__side">
+                    <h3 class="diff__side-heading">{old_label.clone()}</h3>
+                    <div class="diff__text">{ops_view(side_ops(&ops, false))}</div>
+                </div>
+                <div class="diff__side">
+                    <h3 class="diff__side-heading">{new_label.clone()}</h3>
+                    <div class="diff__text">{ops_view(side_ops(&ops, true))}</div>
+                </div>
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section id=id class="diff__section" aria-labelledby=labelled_by>
+            <h2 id=heading_id tabindex="-1">
+                {section.title.clone()} " " <span class="badge badge--change">{label}</span> " " {moved}
+            </h2>
+            {renamed}
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
+/// Word runs as text, `<ins>` and `<del>`.
+fn ops_view(ops: Vec<DiffOp>) -> impl IntoView {
+    ops.into_iter()
+        .map(|op| match op.kind {
+            DiffKind::Equal => view! { <span>{op.text}</span> }.into_any(),
+            DiffKind::Insert => view! {
+                <ins><span class="visually-hidden">"[inserted: "</span>{op.text}<span class="visually-hidden">"]"</span></ins>
+            }
+            .into_any(),
+            DiffKind::Delete => view! {
+                <del><span class="visually-hidden">"[deleted: "</span>{op.text}<span class="visually-hidden">"]"</span></del>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use curtain_api::policy::{PolicyStatus, PolicyVersionSummary};
+
+    use super::*;
+
+    fn summary(v: u32) -> PolicyVersionSummary {
+        PolicyVersionSummary {
+            version: v,
+            effective_date: "2026-01-01".into(),
+            status: PolicyStatus::Past,
+            material: false,
+            summary: String::new(),
+        }
+    }
+
+    fn section(id: &str, change: SectionChange, moved: bool) -> SectionDiff {
+        SectionDiff { id: id.into(), title: id.into(), old_title: None, moved, change, ops: vec![] }
+    }
+
+    #[test]
+    fn the_jump_list_holds_every_changed_or_moved_section() {
+        let diff = PolicyDiff {
+            from: summary(1),
+            to: summary(2),
+            sections: vec![
+                section("a", SectionChange::Unchanged, false),
+                section("b", SectionChange::Changed, false),
+                section("c", SectionChange::Unchanged, true),
+                section("d", SectionChange::Removed, false),
+            ],
+        };
+        let ids: Vec<&str> = changed_sections(&diff).iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["b", "c", "d"]);
+        assert_eq!(diff_section_id("children"), "diff-children");
+    }
+}

@@ -1,0 +1,171 @@
+//! One version of the privacy policy: its version line, notices (not the
+//! current version, an upcoming version), a table of contents and the
+//! sections. The section HTML comes sanitised from the server.
+
+use curtain_api::policy::{PolicyDocument, PolicyStatus, PolicySection};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::dom::scroll_to_id;
+
+/// `2026-06-01` -> `1 June 2026`; anything else is shown as it is.
+pub fn long_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    match curtain_api::CivilDate::parse(iso) {
+        Some(d) => format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year),
+        None => iso.to_string(),
+    }
+}
+
+/// The compare page's address for two versions.
+pub fn compare_href(from: u32, to: u32) -> String {
+    format!("/privacy/compare?from={from}&to={to}")
+}
+
+#[component]
+pub fn PolicyDocumentView(doc: PolicyDocument) -> impl IntoView {
+    let meta = doc.meta.clone();
+    let version_line = format!("Version {}, effective {}", meta.version, long_date(&meta.effective_date));
+    let changes_link = doc.previous_version.map(|previous| {
+        view! {
+            <li>
+                <A href=compare_href(previous, meta.version) attr:id="policy-changes-link">
+                    {format!("What changed since version {previous}")}
+                </A>
+            </li>
+        }
+    });
+    let not_current = (meta.status != PolicyStatus::Current).then(|| {
+        let current = doc.current_version;
+        let (what, compare) = match meta.status {
+            PolicyStatus::Upcoming => (
+                format!(
+                    "This is version {}, which takes effect on {}. Until then, version {current} applies.",
+                    meta.version,
+                    long_date(&meta.effective_date)
+                ),
+                compare_href(current, meta.version),
+            ),
+            _ => (
+                format!("This is version {}, an earlier version that no longer applies. Version {current} is in effect now.", meta.version),
+                compare_href(meta.version, current),
+            ),
+        };
+        view! {
+            <div id="policy-not-current" class="notice notice--warning" role="note">
+                <p class="notice__title">
+                    <strong>
+                        {if meta.status == PolicyStatus::Upcoming { "Not yet in effect" } else { "Not the current version" }}
+                    </strong>
+                </p>
+                <p>{what}</p>
+                <p class="notice__links">
+                    <A href="/privacy">"Read the current version"</A>
+                    " · "
+                    <A href=compare>"See the differences"</A>
+                </p>
+            </div>
+        }
+    });
+    let upcoming = doc.upcoming.clone().filter(|_| meta.status == PolicyStatus::Current).map(|u| {
+        view! {
+            <div id="policy-upcoming" class="notice" role="note">
+                <p class="notice__title">
+                    <strong>{format!("Version {} takes effect on {}", u.version, long_date(&u.effective_date))}</strong>
+                </p>
+                <p>{u.summary.clone()}</p>
+                <p class="notice__links">
+                    <A href=compare_href(meta.version, u.version)>"Preview the changes"</A>
+                    " · "
+                    <A href=format!("/privacy/v/{}", u.version)>{format!("Read version {}", u.version)}</A>
+                </p>
+            </div>
+        }
+    });
+    let material = meta.material.then(|| view! { <span class="badge badge--material">"Material change"</span> });
+    let sections = doc.sections.clone();
+    let toc = sections.clone();
+
+    view! {
+        <header class="policy__header">
+            <p id="policy-version" class="policy__version">{version_line} " " {material}</p>
+            <p class="policy__summary">{meta.summary.clone()}</p>
+            <ul class="policy__links">
+                <li><A href="/privacy/versions">"All versions"</A></li>
+                {changes_link}
+                <li>
+                    // A file, not a page of the app: the router must let it through.
+                    <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">"Atom feed of changes"</a>
+                </li>
+            </ul>
+        </header>
+        {not_current}
+        {upcoming}
+        <div class="policy__layout">
+            <PolicyToc sections=toc />
+            <div class="policy__body">
+                {sections.into_iter().map(|s| view! { <PolicySectionView section=s /> }).collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// `nav#policy-toc`: one link per section. A click scrolls to the section
+/// and moves focus to its heading, and the address shows `#id` to share.
+#[component]
+fn PolicyToc(sections: Vec<PolicySection>) -> impl IntoView {
+    view! {
+        <nav id="policy-toc" class="policy__toc" aria-labelledby="policy-toc-heading">
+            <h2 id="policy-toc-heading" class="policy__toc-heading">"Contents"</h2>
+            <ol>
+                {sections
+                    .into_iter()
+                    .map(|s| {
+                        let id = s.id.clone();
+                        let on_click = move |ev: leptos::ev::MouseEvent| {
+                            ev.prevent_default();
+                            scroll_to_id(&id, true);
+                        };
+                        view! {
+                            <li>
+                                <a href=format!("#{}", s.id) on:click=on_click>{s.title}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+fn PolicySectionView(section: PolicySection) -> impl IntoView {
+    let heading_id = format!("{}-heading", section.id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <section id=section.id.clone() class="policy__section" aria-labelledby=labelled_by>
+            <h2 id=heading_id tabindex="-1">{section.title}</h2>
+            <div class="policy__text" inner_html=section.html></div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_words() {
+        assert_eq!(long_date("2026-06-01"), "1 June 2026");
+        assert_eq!(long_date("2025-12-31"), "31 December 2025");
+        assert_eq!(long_date("soon"), "soon");
+    }
+
+    #[test]
+    fn compare_links_name_both_versions() {
+        assert_eq!(compare_href(1, 3), "/privacy/compare?from=1&to=3");
+    }
+}

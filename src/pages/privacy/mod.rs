@@ -1,0 +1,58 @@
+//! The privacy policy pages: `/privacy` (the version in effect), the list of
+//! versions, a permalink per version, and the comparison of any two.
+
+pub mod compare;
+pub mod version;
+pub mod versions;
+
+use curtain_api::policy::PolicyDocument;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::policy_document::PolicyDocumentView;
+use crate::dom::{scroll_to_location_hash, set_page_title};
+
+/// `/privacy`.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    set_page_title(Some("Privacy policy"));
+    let doc = LocalResource::new(api::policy::current);
+    view! {
+        <div class="page policy">
+            <h1>"Privacy policy"</h1>
+            <PolicyLoaded doc=doc />
+        </div>
+    }
+}
+
+/// A version once it has arrived, or why it did not. When it arrives, a
+/// `#section` in the address scrolls to that section, as on a static page.
+#[component]
+pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> impl IntoView {
+    Effect::new(move |_| {
+        if doc.get().is_some_and(|r| r.is_ok()) {
+            scroll_to_location_hash();
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading the privacy policy…"</p> }>
+            {move || {
+                doc.get()
+                    .map(|result| match result {
+                        Ok(doc) => view! { <PolicyDocumentView doc=doc /> }.into_any(),
+                        Err(error) => view! { <LoadError id="policy-error" error=error /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// What went wrong loading something, beside where it would have been.
+#[component]
+pub fn LoadError(id: &'static str, error: ApiError) -> impl IntoView {
+    view! {
+        <div id=id class="form-error" role="alert">
+            <p class="form-error__message">{error.message()}</p>
+        </div>
+    }
+}

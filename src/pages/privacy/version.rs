@@ -1,0 +1,22 @@
+//! `/privacy/v/:n`: one version, at an address that never changes.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::PolicyLoaded;
+use crate::api;
+use crate::dom::set_page_title;
+
+#[component]
+pub fn PolicyVersionPage() -> impl IntoView {
+    let params = use_params_map();
+    let n = move || params.with(|p| p.get("n").unwrap_or_default());
+    let doc = LocalResource::new(move || api::policy::version(n()));
+    Effect::new(move |_| set_page_title(Some(&format!("Privacy policy, version {}", n()))));
+    view! {
+        <div class="page policy">
+            <h1>{move || format!("Privacy policy, version {}", n())}</h1>
+            <PolicyLoaded doc=doc />
+        </div>
+    }
+}
