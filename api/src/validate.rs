@@ -37,7 +37,7 @@ pub fn age_gate(birth: CivilDate, today: CivilDate) -> AgeGate {
 /// Usernames are compared case-insensitively; the server stores the lowercase form.
 pub fn username(name: &str) -> Result<(), String> {
     let len = name.chars().count();
-    if len < USERNAME_MIN || len > USERNAME_MAX {
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
         return Err(format!("Use {USERNAME_MIN} to {USERNAME_MAX} characters."));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

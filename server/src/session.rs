@@ -201,8 +201,19 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         return Ok(None);
     }
     let now = clock::now();
-    let row: Option<(i64, i64, bool, i64, String, String, bool, i64)> = sqlx::query_as(
-        "SELECT s.id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email, u.minor, u.created_at
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        session_id: i64,
+        user_id: i64,
+        persistent: bool,
+        last_seen_at: i64,
+        username: String,
+        email: String,
+        minor: bool,
+        created_at: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.id AS session_id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email, u.minor, u.created_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?",
     )
@@ -210,7 +221,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
     .bind(now)
     .fetch_optional(&state.db)
     .await?;
-    let Some((session_id, user_id, persistent, last_seen_at, username, email, minor, created_at)) = row else {
+    let Some(Row { session_id, user_id, persistent, last_seen_at, username, email, minor, created_at }) = row else {
         return Ok(None);
     };
     if now - last_seen_at >= TOUCH_EVERY_SECONDS {

@@ -257,9 +257,9 @@ async fn main() -> Result<()> {
     let static_asset = referenced_assets(&html).into_iter().find(|p| p.ends_with(".js")).unwrap_or("/".into());
     let br = "Accept-Encoding: br".to_string();
     let loads = vec![
-        load("static asset (JS, brotli)", &format!("{base}{static_asset}"), &[br.clone()], args.seconds)?,
-        load("GET /api/users/ana", &format!("{base}/api/users/ana"), &[br.clone()], args.seconds)?,
-        load("GET /api/policies/privacy", &format!("{base}/api/policies/privacy"), &[br.clone()], args.seconds)?,
+        load("static asset (JS, brotli)", &format!("{base}{static_asset}"), std::slice::from_ref(&br), args.seconds)?,
+        load("GET /api/users/ana", &format!("{base}/api/users/ana"), std::slice::from_ref(&br), args.seconds)?,
+        load("GET /api/policies/privacy", &format!("{base}/api/policies/privacy"), std::slice::from_ref(&br), args.seconds)?,
         load("GET /api/session (signed in)", &format!("{base}/api/session"), &[br, format!("Cookie: {cookie}")], args.seconds)?,
     ];
     let peak = peak_memory_kib(server.child.id());
