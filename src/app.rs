@@ -17,10 +17,14 @@ use crate::pages::privacy::compare::PolicyComparePage;
 use crate::pages::privacy::version::PolicyVersionPage;
 use crate::pages::privacy::versions::PolicyVersionsPage;
 use crate::pages::privacy::PrivacyPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::report_child::ReportChildPage;
+use crate::pages::search::SearchPage;
 use crate::pages::settings::account::AccountSettings;
 use crate::pages::settings::data::YourData;
 use crate::pages::settings::email::EmailSettings;
+use crate::pages::settings::privacy::PrivacySettingsPage;
+use crate::pages::settings::profile::ProfileSettings;
 use crate::pages::settings::{SettingsHome, SettingsLayout};
 use crate::pages::signin::SigninPage;
 use crate::pages::signup::SignupPage;
@@ -48,9 +52,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unsubscribe/:token") view=UnsubscribePage />
                     <Route path=path!("/report-child-account") view=ReportChildPage />
                     <Route path=path!("/account-deleted") view=AccountDeletedPage />
+                    <Route path=path!("/u/:username") view=ProfilePage />
+                    <Route path=path!("/search") view=SearchPage />
                     <ParentRoute path=path!("/settings") view=SettingsLayout>
                         <Route path=path!("") view=SettingsHome />
                         <Route path=path!("account") view=AccountSettings />
+                        <Route path=path!("profile") view=ProfileSettings />
+                        <Route path=path!("privacy") view=PrivacySettingsPage />
                         <Route path=path!("email") view=EmailSettings />
                         <Route path=path!("data") view=YourData />
                     </ParentRoute>

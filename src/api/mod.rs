@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 pub mod account;
 pub mod policy;
+pub mod profiles;
 
 /// Why a request did not produce what the caller asked for.
 #[derive(Debug, Clone, PartialEq)]

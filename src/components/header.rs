@@ -84,7 +84,15 @@ fn AccountControls() -> impl IntoView {
                 <ul class="site-nav__list">
                     <li class="site-nav__account">
                         <span class="visually-hidden">"Signed in as "</span>
-                        <span id="account-name" class="account-name">{user.username}</span>
+                        // Their own profile, as others may see it.
+                        <A href=format!("/u/{}", user.username) attr:id="account-name" attr:class="account-name">
+                            {user.username.clone()}
+                        </A>
+                    </li>
+                    <li>
+                        <A href="/search" attr:id="search-link" attr:class="site-nav__link">
+                            "Members"
+                        </A>
                     </li>
                     <li>
                         <A href="/settings" attr:id="settings-link" attr:class="site-nav__link">

@@ -6,6 +6,8 @@
 pub mod account;
 pub mod data;
 pub mod email;
+pub mod privacy;
+pub mod profile;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -24,6 +26,16 @@ pub struct SettingsSection {
 
 /// The sections, in the order people see them.
 pub const SECTIONS: &[SettingsSection] = &[
+    SettingsSection {
+        path: "/settings/profile",
+        label: "Profile",
+        summary: "Every profile field, who sees each one, a preview as others see it, and your watch history.",
+    },
+    SettingsSection {
+        path: "/settings/privacy",
+        label: "Privacy",
+        summary: "Private account, appearing in search, search engines; follow requests and followers.",
+    },
     SettingsSection {
         path: "/settings/account",
         label: "Account",

@@ -1,0 +1,250 @@
+//! A profile exactly as the server sent it. Nothing is filtered here: a field
+//! the viewer may not see is simply absent from what the server sent.
+
+use curtain_api::profile::{HistoryEntry, ProfileView, Relation};
+use curtain_api::CivilDate;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::profile_avatar::Avatar;
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+/// "November 2026" from `YYYY-MM-DD`.
+pub fn joined_phrase(date: &str) -> String {
+    match CivilDate::parse(date) {
+        Some(d) => format!("{} {}", MONTHS[usize::from(d.month) - 1], d.year),
+        None => String::new(),
+    }
+}
+
+/// "20 Nov 2026" from `YYYY-MM-DD` (the text as it is, if it is not a date).
+pub fn short_date(date: &str) -> String {
+    match CivilDate::parse(date) {
+        Some(d) => format!("{} {} {}", d.day, &MONTHS[usize::from(d.month) - 1][..3], d.year),
+        None => date.to_string(),
+    }
+}
+
+/// "Vertigo (1958)".
+pub fn title_with_year(entry: &HistoryEntry) -> String {
+    match entry.year {
+        Some(year) => format!("{} ({year})", entry.title),
+        None => entry.title.clone(),
+    }
+}
+
+/// Whether the viewer sees only what a private account shows everyone.
+pub fn is_locked(view: &ProfileView) -> bool {
+    view.private && !matches!(view.relation, Relation::Follower | Relation::Owner)
+}
+
+/// Whether the server sent anything beyond the username.
+fn shows_anything(view: &ProfileView) -> bool {
+    view.display_name.is_some()
+        || view.location.is_some()
+        || view.about.is_some()
+        || view.age.is_some()
+        || view.gender.is_some()
+        || view.favourite_genres.is_some()
+        || view.joined_on.is_some()
+        || view.history.is_some()
+        || view.followers.is_some()
+        || view.following.is_some()
+}
+
+/// Section headings sit one level under the profile's name.
+fn section_heading(main: bool, id: &'static str, text: &'static str) -> AnyView {
+    if main {
+        view! { <h2 class="profile__section-title" id=id>{text}</h2> }.into_any()
+    } else {
+        view! { <h3 class="profile__section-title" id=id>{text}</h3> }.into_any()
+    }
+}
+
+/// The profile. `main`: it is the page's subject (an `h1`), not a preview
+/// inside another page (an `h2`).
+#[component]
+pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> impl IntoView {
+    let name = view.display_name.clone().unwrap_or_else(|| view.username.clone());
+    let heading = if main {
+        view! { <h1 class="profile__name" id="profile-name">{name}</h1> }.into_any()
+    } else {
+        view! { <h2 class="profile__name" id="profile-name">{name}</h2> }.into_any()
+    };
+    let locked = is_locked(&view).then(|| {
+        view! {
+            <p class="profile__notice" id="profile-private-notice">
+                "This account is private. Only followers its owner approved see more than the username."
+            </p>
+        }
+    });
+    let nothing = (!is_locked(&view) && !shows_anything(&view)).then(|| {
+        view! {
+            <p class="profile__notice" id="profile-nothing-shared">
+                {format!("{} shares nothing else with you.", view.username)}
+            </p>
+        }
+    });
+
+    let mut facts = Vec::new();
+    if let Some(location) = view.location.clone() {
+        facts.push(("Location", "profile-location", location));
+    }
+    if let Some(age) = view.age {
+        facts.push(("Age", "profile-age", format!("{age} years old")));
+    }
+    if let Some(gender) = view.gender.clone() {
+        facts.push(("Gender", "profile-gender", gender));
+    }
+    if let Some(joined) = view.joined_on.as_deref() {
+        facts.push(("Member since", "profile-joined", joined_phrase(joined)));
+    }
+    let facts = (!facts.is_empty()).then(|| {
+        view! {
+            <dl class="profile__facts">
+                {facts
+                    .into_iter()
+                    .map(|(label, id, value)| {
+                        view! {
+                            <div class="profile__fact">
+                                <dt>{label}</dt>
+                                <dd id=id>{value}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        }
+    });
+
+    let about = view.about.clone().map(|about| {
+        view! {
+            <section class="profile__section" aria-labelledby="profile-about-heading">
+                {section_heading(main, "profile-about-heading", "About")}
+                // Text, never markup: whatever the member typed shows as typed.
+                <p class="profile__about" id="profile-about">{about}</p>
+            </section>
+        }
+    });
+    let genres = view.favourite_genres.clone().map(|genres| {
+        view! {
+            <section class="profile__section" aria-labelledby="profile-genres-heading">
+                {section_heading(main, "profile-genres-heading", "Favourite genres")}
+                <ul class="tag-list" id="profile-genres">
+                    {genres.into_iter().map(|g| view! { <li class="tag">{g}</li> }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let history = view.history.clone().map(|entries| {
+        let list = if entries.is_empty() {
+            view! { <p class="muted">"Nothing logged yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="history-list">
+                    {entries
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li class="history-list__item">
+                                    <span class="history-list__title">{title_with_year(&e)}</span>
+                                    <span class="history-list__meta">
+                                        {e.kind.label()} " · watched " {short_date(&e.watched_on)}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            }
+            .into_any()
+        };
+        view! {
+            <section class="profile__section" id="profile-history" aria-labelledby="profile-history-heading">
+                {section_heading(main, "profile-history-heading", "Watch history")}
+                {list}
+            </section>
+        }
+    });
+    let people = |id: &'static str, heading_id: &'static str, title: &'static str, names: Option<Vec<String>>| {
+        names.map(|names| {
+            let list = if names.is_empty() {
+                view! { <p class="muted">"No one yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="people-list">
+                        {names
+                            .into_iter()
+                            .map(|n| {
+                                let href = format!("/u/{n}");
+                                view! {
+                                    <li>
+                                        <A href=href attr:class="people-list__link">
+                                            <Avatar username=n.clone() />
+                                            <span>{n.clone()}</span>
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            view! {
+                <section class="profile__section" id=id aria-labelledby=heading_id>
+                    {section_heading(main, heading_id, title)}
+                    {list}
+                </section>
+            }
+        })
+    };
+    let followers = people("profile-followers", "profile-followers-heading", "Followers", view.followers.clone());
+    let following = people("profile-following", "profile-following-heading", "Following", view.following.clone());
+
+    view! {
+        <article class="profile card">
+            <header class="profile__header">
+                <Avatar username=view.username.clone() large=true />
+                <div>
+                    {heading}
+                    <p class="profile__username" id="profile-username">"@" {view.username.clone()}</p>
+                </div>
+            </header>
+            {locked}
+            {nothing}
+            {facts}
+            {about}
+            {genres}
+            {history}
+            <div class="profile__people">{followers} {following}</div>
+        </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use curtain_api::profile::TitleKind;
+
+    use super::*;
+
+    #[test]
+    fn dates_read_as_words() {
+        assert_eq!(joined_phrase("2026-11-29"), "November 2026");
+        assert_eq!(joined_phrase("nonsense"), "");
+        assert_eq!(short_date("2026-01-05"), "5 Jan 2026");
+        assert_eq!(short_date("soon"), "soon");
+    }
+
+    #[test]
+    fn titles_carry_their_year_when_known() {
+        let mut e = HistoryEntry { id: 1, title: "Heat".into(), year: Some(1995), kind: TitleKind::Movie, watched_on: "2026-01-01".into() };
+        assert_eq!(title_with_year(&e), "Heat (1995)");
+        e.year = None;
+        assert_eq!(title_with_year(&e), "Heat");
+    }
+}

@@ -1,0 +1,204 @@
+//! Logging watched titles, and removing them, from the profile settings.
+
+use curtain_api::profile::{self as rules, HistoryEntry, NewHistoryEntry, TitleKind};
+use curtain_api::FieldErrors;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::field::FieldError;
+use super::profile_card::{short_date, title_with_year};
+use crate::api;
+use crate::dom::{focus_soon, today};
+use crate::forms::error_id;
+
+/// The year box as typed: empty is "not given"; anything else must be a number.
+pub fn parse_year(typed: &str) -> Result<Option<i32>, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    typed.parse().map(Some).map_err(|_| "Enter the year as four digits, for example 1958.".to_string())
+}
+
+#[component]
+pub fn HistoryEditor(username: String) -> impl IntoView {
+    let entries = RwSignal::new(None::<Result<Vec<HistoryEntry>, String>>);
+    let title = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let kind = RwSignal::new(TitleKind::Movie);
+    let watched_on = RwSignal::new(today().to_string());
+    let errors = RwSignal::new(FieldErrors::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let username = StoredValue::new(username);
+
+    let load = move || {
+        spawn_local(async move {
+            let result = api::profiles::history(&username.get_value()).await;
+            entries.set(Some(result.map_err(|e| e.message())));
+        });
+    };
+    load();
+
+    let add = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let year_value = parse_year(&year.get_untracked());
+        let entry = NewHistoryEntry {
+            title: title.get_untracked(),
+            year: year_value.clone().unwrap_or(None),
+            kind: kind.get_untracked(),
+            watched_on: watched_on.get_untracked(),
+        };
+        let mut problems = rules::history_entry(&entry, today());
+        if let Err(m) = year_value {
+            problems.insert("year".into(), vec![m]);
+        }
+        if !problems.is_empty() {
+            focus_first(&problems);
+            errors.set(problems);
+            return;
+        }
+        errors.set(FieldErrors::new());
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::profiles::add_history(&entry).await;
+            busy.set(false);
+            match result {
+                Ok(saved) => {
+                    message.set(Some((true, format!("Added {}.", title_with_year(&saved)))));
+                    title.set(String::new());
+                    year.set(String::new());
+                    load();
+                    focus_soon("history-title");
+                }
+                Err(e) => {
+                    let fields = e.field_errors().clone();
+                    focus_first(&fields);
+                    errors.set(fields);
+                    message.set(Some((false, e.message())));
+                }
+            }
+        });
+    };
+
+    let remove = move |entry: HistoryEntry| {
+        spawn_local(async move {
+            match api::profiles::delete_history(entry.id).await {
+                Ok(()) => {
+                    message.set(Some((true, format!("Removed {}.", title_with_year(&entry)))));
+                    load();
+                    focus_soon("history-title");
+                }
+                Err(e) => message.set(Some((false, e.message()))),
+            }
+        });
+    };
+
+    let errs = move |wire: &'static str| Signal::derive(move || errors.with(|e| e.get(wire).cloned().unwrap_or_default()));
+    let invalid = move |wire: &'static str| move || errors.with(|e| e.contains_key(wire)).then_some("true");
+
+    view! {
+        <section class="history-editor" aria-labelledby="history-heading">
+            <h2 id="history-heading">"Watch history"</h2>
+            <p class="hint">"Who sees it is set above, under Watch history."</p>
+            <form class="form history-form" id="history-form" novalidate=true on:submit=add>
+                <div class="history-form__grid">
+                    <div class="field">
+                        <label class="field__label" for="history-title">"Title"</label>
+                        <input class="input" id="history-title" name="title" type="text" maxlength="200"
+                            aria-invalid=invalid("title") aria-describedby=error_id("history-title")
+                            prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                        <FieldError id=error_id("history-title") errors=errs("title") />
+                    </div>
+                    <div class="field">
+                        <label class="field__label" for="history-year">"Year (optional)"</label>
+                        <input class="input" id="history-year" name="year" type="text" inputmode="numeric" maxlength="4"
+                            aria-invalid=invalid("year") aria-describedby=error_id("history-year")
+                            prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
+                        <FieldError id=error_id("history-year") errors=errs("year") />
+                    </div>
+                    <div class="field">
+                        <label class="field__label" for="history-kind">"Kind"</label>
+                        <select class="input" id="history-kind" name="kind"
+                            on:change=move |ev| {
+                                if let Some(k) = TitleKind::parse(&event_target_value(&ev)) {
+                                    kind.set(k);
+                                }
+                            }>
+                            <option value="movie" selected=true>{TitleKind::Movie.label()}</option>
+                            <option value="show">{TitleKind::Show.label()}</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label class="field__label" for="history-watched-on">"Watched on"</label>
+                        <input class="input" id="history-watched-on" name="watched_on" type="date"
+                            aria-invalid=invalid("watched_on") aria-describedby=error_id("history-watched-on")
+                            prop:value=move || watched_on.get() on:input=move |ev| watched_on.set(event_target_value(&ev)) />
+                        <FieldError id=error_id("history-watched-on") errors=errs("watched_on") />
+                    </div>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button button--secondary" id="history-add"
+                        disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
+                        "Add to history"
+                    </button>
+                </div>
+            </form>
+            <p class="history-editor__message" id="history-message" role="status">
+                {move || message.get().map(|(ok, m)| view! { <span class:field-error=!ok>{m}</span> })}
+            </p>
+            {move || match entries.get() {
+                None => view! { <p class="muted" aria-busy="true">"Loading your history…"</p> }.into_any(),
+                Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"Nothing logged yet."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ol class="history-list" id="history-entries">
+                        {list
+                            .into_iter()
+                            .map(|e| {
+                                let label = format!("Remove {}", title_with_year(&e));
+                                let entry = e.clone();
+                                view! {
+                                    <li class="history-list__item">
+                                        <span class="history-list__title">{title_with_year(&e)}</span>
+                                        <span class="history-list__meta">{e.kind.label()} " · watched " {short_date(&e.watched_on)}</span>
+                                        <button type="button" class="button button--small button--secondary history-remove"
+                                            aria-label=label on:click=move |_| remove(entry.clone())>
+                                            "Remove"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+fn focus_first(errors: &FieldErrors) {
+    for (wire, id) in [("title", "history-title"), ("year", "history-year"), ("watched_on", "history-watched-on")] {
+        if errors.contains_key(wire) {
+            focus_soon(id);
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_year;
+
+    #[test]
+    fn the_year_is_optional_but_numeric() {
+        assert_eq!(parse_year(""), Ok(None));
+        assert_eq!(parse_year(" 1958 "), Ok(Some(1958)));
+        assert!(parse_year("fifties").is_err());
+    }
+}

@@ -1,0 +1,122 @@
+//! `/search?q=`: member search. The server lists only members who chose to
+//! be found, with a display name only where this viewer may see it.
+
+use curtain_api::profile::SearchResults;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::components::profile_avatar::Avatar;
+use crate::dom::set_page_title;
+
+#[derive(Clone)]
+enum Found {
+    Nothing,
+    Searching,
+    Results(SearchResults),
+    Failed(String),
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    set_page_title(Some("Find members"));
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let asked = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
+    // What is in the box; starts as the address says.
+    let typed = RwSignal::new(asked.get_untracked());
+    let found = RwSignal::new(Found::Nothing);
+
+    Effect::new(move |_| {
+        let q = asked.get();
+        typed.set(q.clone());
+        if q.trim().is_empty() {
+            found.set(Found::Nothing);
+            return;
+        }
+        found.set(Found::Searching);
+        spawn_local(async move {
+            let result = api::profiles::search(&q).await;
+            if asked.get_untracked() != q {
+                return;
+            }
+            found.set(match result {
+                Ok(r) => Found::Results(r),
+                Err(e) => Found::Failed(e.message()),
+            });
+        });
+    });
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let q = typed.get_untracked().trim().to_string();
+        let encoded = String::from(js_sys::encode_uri_component(&q));
+        navigate(&format!("/search?q={encoded}"), Default::default());
+    };
+
+    let results = move || match found.get() {
+        Found::Nothing => None,
+        Found::Searching => Some(view! { <p class="muted" aria-busy="true">"Searching…"</p> }.into_any()),
+        Found::Failed(message) => Some(view! { <p class="form-error" role="alert">{message}</p> }.into_any()),
+        Found::Results(r) if r.members.is_empty() => Some(
+            view! {
+                <p id="search-empty" role="status">
+                    {format!("No members match \u{201c}{}\u{201d}.", r.query)}
+                    " Members who chose not to appear in search are never listed."
+                </p>
+            }
+            .into_any(),
+        ),
+        Found::Results(r) => Some(
+            view! {
+                <p class="visually-hidden" role="status">{format!("{} found", r.members.len())}</p>
+                <ul class="people-list people-list--results" id="search-results">
+                    {r
+                        .members
+                        .into_iter()
+                        .map(|m| {
+                            let href = format!("/u/{}", m.username);
+                            view! {
+                                <li>
+                                    <A href=href attr:class="people-list__link">
+                                        <Avatar username=m.username.clone() />
+                                        <span class="people-list__names">
+                                            {m.display_name.map(|n| view! { <span class="people-list__display">{n}</span> })}
+                                            <span class="people-list__username">"@" {m.username.clone()}</span>
+                                        </span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+        ),
+    };
+
+    view! {
+        <div class="page page--narrow">
+            <h1>"Find members"</h1>
+            <form class="search-form" role="search" on:submit=submit>
+                <label class="field__label" for="search-q">"Username or name"</label>
+                <div class="search-form__row">
+                    <input
+                        class="input"
+                        id="search-q"
+                        name="q"
+                        type="search"
+                        maxlength="60"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                    <button class="button button--primary" id="search-submit" type="submit">"Search"</button>
+                </div>
+            </form>
+            <div class="search-results" aria-live="polite">{results}</div>
+        </div>
+    }
+}

@@ -1,0 +1,280 @@
+//! `/settings/privacy`: a private account, search discoverability, search
+//! engine indexing; follow requests to approve or deny; followers to remove.
+//! Each switch saves as soon as it changes.
+
+use curtain_api::profile::{FollowRequest, PrivacySettings, PrivacyUpdate};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::profile_avatar::Avatar;
+use crate::dom::{focus_soon, set_page_title};
+
+/// Which switch, for saving one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    Private,
+    Discoverable,
+    Indexable,
+}
+
+impl Switch {
+    pub fn update(self, on: bool) -> PrivacyUpdate {
+        let mut u = PrivacyUpdate::default();
+        match self {
+            Switch::Private => u.private = Some(on),
+            Switch::Discoverable => u.discoverable = Some(on),
+            Switch::Indexable => u.indexable = Some(on),
+        }
+        u
+    }
+
+    fn read(self, p: &PrivacySettings) -> bool {
+        match self {
+            Switch::Private => p.private,
+            Switch::Discoverable => p.discoverable,
+            Switch::Indexable => p.indexable,
+        }
+    }
+
+    /// What the status line says after a change was saved.
+    pub fn saved_sentence(self, on: bool) -> &'static str {
+        match (self, on) {
+            (Switch::Private, true) => "Your account is private. New followers need your approval.",
+            (Switch::Private, false) => {
+                "Your account is public. Requests already waiting still need your answer below."
+            }
+            (Switch::Discoverable, true) => "Members can now find you in search.",
+            (Switch::Discoverable, false) => "You no longer appear in member search.",
+            (Switch::Indexable, true) => "Search engines may now index your profile page.",
+            (Switch::Indexable, false) => "Your profile page now asks search engines not to index it.",
+        }
+    }
+}
+
+#[component]
+pub fn PrivacySettingsPage() -> impl IntoView {
+    set_page_title(Some("Privacy settings"));
+    let settings = RwSignal::new(None::<Result<PrivacySettings, String>>);
+    let status = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let requests = RwSignal::new(None::<Result<Vec<FollowRequest>, String>>);
+    let followers = RwSignal::new(None::<Result<Vec<String>, String>>);
+
+    let load_people = move || {
+        spawn_local(async move {
+            requests.set(Some(api::profiles::follow_requests().await.map(|r| r.requests).map_err(|e| e.message())));
+        });
+        spawn_local(async move {
+            let me = match api::session().await {
+                Ok(Some(user)) => user.username,
+                Ok(None) => return,
+                Err(e) => {
+                    followers.set(Some(Err(e.message())));
+                    return;
+                }
+            };
+            let result = api::profiles::profile(&me, None).await;
+            followers.set(Some(result.map(|v| v.followers.unwrap_or_default()).map_err(|e| e.message())));
+        });
+    };
+    spawn_local(async move {
+        settings.set(Some(api::profiles::privacy().await.map_err(|e| e.message())));
+    });
+    load_people();
+
+    let flip = move |switch: Switch, on: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        status.set(None);
+        spawn_local(async move {
+            let result = api::profiles::save_privacy(switch.update(on)).await;
+            busy.set(false);
+            match result {
+                Ok(p) => {
+                    status.set(Some((true, switch.saved_sentence(switch.read(&p)).to_string())));
+                    settings.set(Some(Ok(p)));
+                }
+                Err(e) => {
+                    // Notify without changing: the switch goes back to what
+                    // the server still holds.
+                    settings.update(|_| {});
+                    status.set(Some((false, format!("Not saved: {}", e.message()))));
+                }
+            }
+        });
+    };
+
+    let switch = move |switch: Switch, id: &'static str, label: &'static str, hint: &'static str| {
+        let hint_id = format!("{id}-hint");
+        view! {
+            <div class="field field--checkbox switch">
+                <div class="checkbox">
+                    <input
+                        class="checkbox__input switch__input"
+                        type="checkbox"
+                        role="switch"
+                        id=id
+                        aria-describedby=hint_id.clone()
+                        disabled=move || busy.get()
+                        prop:checked=move || matches!(settings.get(), Some(Ok(ref p)) if switch.read(p))
+                        on:change=move |ev| flip(switch, event_target_checked(&ev))
+                    />
+                    <label class="checkbox__label" for=id>{label}</label>
+                </div>
+                <p class="hint hint--checkbox" id=hint_id>{hint}</p>
+            </div>
+        }
+    };
+
+    // Only loading, failing or arriving re-renders the switches: re-rendering
+    // them on every change would take keyboard focus away.
+    let phase = Memo::new(move |_| {
+        settings.with(|s| match s {
+            None => None,
+            Some(Ok(_)) => Some(Ok(())),
+            Some(Err(m)) => Some(Err(m.clone())),
+        })
+    });
+
+    let answer = move |request: FollowRequest, approve: bool| {
+        spawn_local(async move {
+            match api::profiles::answer_follow_request(request.id, approve).await {
+                Ok(()) => {
+                    let verb = if approve { "approved" } else { "declined" };
+                    status.set(Some((true, format!("You {verb} {}'s request.", request.username))));
+                    load_people();
+                    focus_soon("privacy-status");
+                }
+                Err(e) => status.set(Some((false, e.message()))),
+            }
+        });
+    };
+    let remove = move |username: String| {
+        spawn_local(async move {
+            match api::profiles::remove_follower(&username).await {
+                Ok(()) => {
+                    status.set(Some((true, format!("{username} no longer follows you."))));
+                    load_people();
+                    focus_soon("privacy-status");
+                }
+                Err(e) => status.set(Some((false, e.message()))),
+            }
+        });
+    };
+
+    let requests_view = move || match requests.get() {
+        None => view! { <p class="muted" aria-busy="true">"Loading…"</p> }.into_any(),
+        Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="follow-requests-empty">"No requests waiting."</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <ul class="people-list people-list--actions" id="follow-requests">
+                {list
+                    .into_iter()
+                    .map(|r| {
+                        let (a, d) = (r.clone(), r.clone());
+                        let name = r.username.clone();
+                        let href = format!("/u/{name}");
+                        let (approve_id, approve_label) = (format!("approve-{name}"), format!("Approve {name}"));
+                        let (deny_id, deny_label) = (format!("deny-{name}"), format!("Deny {name}"));
+                        view! {
+                            <li class="people-list__row">
+                                <A href=href attr:class="people-list__link">
+                                    <Avatar username=name.clone() />
+                                    <span>{name}</span>
+                                </A>
+                                <span class="people-list__actions">
+                                    <button type="button" class="button button--small button--primary" id=approve_id
+                                        aria-label=approve_label on:click=move |_| answer(a.clone(), true)>
+                                        "Approve"
+                                    </button>
+                                    <button type="button" class="button button--small button--secondary" id=deny_id
+                                        aria-label=deny_label on:click=move |_| answer(d.clone(), false)>
+                                        "Deny"
+                                    </button>
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    let followers_view = move || match followers.get() {
+        None => view! { <p class="muted" aria-busy="true">"Loading…"</p> }.into_any(),
+        Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="followers-empty">"Nobody follows you yet."</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <ul class="people-list people-list--actions" id="followers-list">
+                {list
+                    .into_iter()
+                    .map(|name| {
+                        let who = name.clone();
+                        let href = format!("/u/{name}");
+                        let id = format!("remove-follower-{name}");
+                        let label = format!("Remove {name} from your followers");
+                        view! {
+                            <li class="people-list__row">
+                                <A href=href attr:class="people-list__link">
+                                    <Avatar username=name.clone() />
+                                    <span>{name}</span>
+                                </A>
+                                <button type="button" class="button button--small button--secondary" id=id
+                                    aria-label=label on:click=move |_| remove(who.clone())>
+                                    "Remove"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+
+    view! {
+        <h1>"Privacy"</h1>
+        <p class="status-line" id="privacy-status" role="status" tabindex="-1">
+            {move || status.get().map(|(ok, m)| view! { <span class:field-error=!ok>{m}</span> })}
+        </p>
+        {move || match phase.get() {
+            None => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
+            Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
+            Some(Ok(_)) => view! {
+                <div class="form privacy-switches">
+                    {switch(Switch::Private, "privacy-private", "Private account",
+                        "Only followers you approve see more than your username and avatar; every field is at most followers-only.")}
+                    {switch(Switch::Discoverable, "privacy-discoverable", "Appear in member search",
+                        "When off, nobody finds you by searching, not even by your exact username.")}
+                    {switch(Switch::Indexable, "privacy-indexable", "Let search engines index my profile",
+                        "When off, your profile page asks search engines not to index it.")}
+                </div>
+            }
+            .into_any(),
+        }}
+        <section class="privacy-people" aria-labelledby="requests-heading">
+            <h2 id="requests-heading">"Follow requests"</h2>
+            {requests_view}
+        </section>
+        <section class="privacy-people" aria-labelledby="followers-heading">
+            <h2 id="followers-heading">"Followers"</h2>
+            {followers_view}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_switch_changes_only_itself() {
+        assert_eq!(Switch::Private.update(true), PrivacyUpdate { private: Some(true), ..Default::default() });
+        assert_eq!(Switch::Indexable.update(false), PrivacyUpdate { indexable: Some(false), ..Default::default() });
+        assert!(Switch::Private.saved_sentence(false).contains("still need your answer"));
+    }
+}
