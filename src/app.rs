@@ -6,6 +6,11 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::connection_banner::ConnectionBanner;
+use crate::consent::banner::{ConsentBanner, CookiesBlockedNotice};
+use crate::consent::dialog::ConsentDialog;
+use crate::consent::page_views::PageViews;
+use crate::consent::Consent;
+use crate::pages::settings::cookies::CookieSettings;
 use crate::components::policy_banner::PolicyBanner;
 use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
@@ -34,11 +39,14 @@ use crate::session::Session;
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    Consent::provide();
     view! {
         <Router>
             <SkipLink />
             <SiteHeader />
             <ConnectionBanner />
+            <CookiesBlockedNotice />
+            <ConsentBanner />
             <PolicyBanner />
             <main id="main" class="site-main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
@@ -56,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage />
                     <ParentRoute path=path!("/settings") view=SettingsLayout>
                         <Route path=path!("") view=SettingsHome />
+                        <Route path=path!("cookies") view=CookieSettings />
                         <Route path=path!("account") view=AccountSettings />
                         <Route path=path!("profile") view=ProfileSettings />
                         <Route path=path!("privacy") view=PrivacySettingsPage />
@@ -65,6 +74,8 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <SiteFooter />
+            <ConsentDialog />
+            <PageViews />
             <FocusOnNavigation />
         </Router>
     }

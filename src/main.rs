@@ -7,6 +7,7 @@
 mod api;
 mod app;
 mod components;
+mod consent;
 mod dom;
 mod forms;
 mod pages;

@@ -55,6 +55,25 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Cookie consent.
+    Consent {
+        #[command(subcommand)]
+        command: ConsentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+    /// Start a new consent revision: every stored answer then counts as none,
+    /// and the banner asks again, showing the summary.
+    Revise {
+        /// What changed, in plain words, as the banner will say it.
+        #[arg(long)]
+        summary: String,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -168,6 +187,15 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("{} was not published", file.display()))?;
             println!("Published privacy policy version {version} from {}.", file.display());
+            Ok(())
+        }
+        Command::Consent { command: ConsentCommand::Revise { summary, database } } => {
+            if summary.trim().is_empty() {
+                anyhow::bail!("--summary must say, in plain words, what changed");
+            }
+            let db = db::connect(&database).await?;
+            let revision = curtain_server::consent::revise(&db, &summary).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Consent revision {} is now current: visitors will be asked again.", revision.revision);
             Ok(())
         }
         Command::Outbox { command: OutboxCommand::List { database } } => {

@@ -11,6 +11,8 @@ use curtain_api::{
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 
+pub mod consent;
+
 pub mod account;
 pub mod policy;
 pub mod profiles;

@@ -71,6 +71,12 @@ pub fn CheckboxField(
     #[prop(into)] errors: Signal<Vec<String>>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = false)] required: bool,
+    /// Greyed out and not changeable; say why in `also_described_by`.
+    #[prop(optional, into)]
+    disabled: MaybeProp<bool>,
+    /// The id of one more element that describes the control (e.g. why it is disabled).
+    #[prop(optional)]
+    also_described_by: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let invalid = move || errors.with(|e| !e.is_empty());
@@ -78,7 +84,7 @@ pub fn CheckboxField(
     let describedby = {
         let hint_ref = hint_ref.clone();
         let error_ref = error_id(id);
-        move || described_by(&[hint_ref.as_deref(), invalid().then_some(error_ref.as_str())])
+        move || described_by(&[hint_ref.as_deref(), also_described_by, invalid().then_some(error_ref.as_str())])
     };
     view! {
         <div class="field field--checkbox" class:field--invalid=invalid>
@@ -89,6 +95,7 @@ pub fn CheckboxField(
                     id=id
                     name=name
                     required=required
+                    disabled=move || disabled.get().unwrap_or(false)
                     aria-invalid=move || invalid().then_some("true")
                     aria-describedby=describedby
                     prop:checked=move || checked.get()

@@ -3,8 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::consent::theme::ThemePicker;
+use crate::consent::use_consent;
+
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let consent = use_consent();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
@@ -12,6 +16,18 @@ pub fn SiteFooter() -> impl IntoView {
                     <ul class="site-footer__links">
                         <li>
                             <A href="/privacy">"Privacy policy"</A>
+                        </li>
+                        <li>
+                            // A button: it opens the dialog rather than going anywhere.
+                            <button
+                                type="button"
+                                id="cookie-settings"
+                                class="link-button"
+                                aria-haspopup="dialog"
+                                on:click=move |_| consent.open_dialog()
+                            >
+                                "Cookie settings"
+                            </button>
                         </li>
                         <li>
                             // The feed is a file, not a page of the app.
@@ -24,6 +40,7 @@ pub fn SiteFooter() -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
+                <ThemePicker />
                 <p class="site-footer__note">
                     "Curtain is a community for people who love films and series. You choose who sees what you share."
                 </p>

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use super::field::{CheckboxField, TextField};
 use super::form_alert::{show_feedback, FormAlert, SubmitButton};
 use crate::api;
+use crate::consent::use_consent;
 use crate::forms::{signin_request, Feedback, SigninInput, SIGNIN_FIELDS};
 use crate::session::use_session;
 
@@ -17,10 +18,21 @@ const ALERT_ID: &str = "signin-form-error";
 pub fn SigninForm() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let consent = use_consent();
 
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
+    // "Keep me signed in" is a preferences cookie: without that consent the
+    // box is off and says why (the server refuses it anyway).
+    // Also wait for the server to hold the receipt: until then it would not
+    // honour the box either.
+    let can_remember = Signal::derive(move || consent.preferences_granted() && consent.receipt_stored());
+    Effect::new(move |_| {
+        if !can_remember.get() {
+            remember.set(false);
+        }
+    });
 
     let feedback = RwSignal::new(Feedback::default());
     let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
@@ -50,7 +62,7 @@ pub fn SigninForm() -> impl IntoView {
         let input = SigninInput {
             login: login.get_untracked(),
             password: password.get_untracked(),
-            remember: remember.get_untracked(),
+            remember: remember.get_untracked() && can_remember.get_untracked(),
         };
         match signin_request(&input) {
             Ok(request) => {
@@ -72,6 +84,12 @@ pub fn SigninForm() -> impl IntoView {
     view! {
         <form id="signin-form" class="form" novalidate=true on:submit=on_submit>
             <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
+            {move || consent.cookies_blocked().then(|| view! {
+                <p id="signin-cookies-blocked" class="form-note form-note--warning">
+                    "Signing in needs cookies, and your browser is blocking them for this site. "
+                    "Allow cookies for Curtain in your browser's settings, then reload this page."
+                </p>
+            })}
             <TextField
                 id="signin-login"
                 name="username"
@@ -94,10 +112,30 @@ pub fn SigninForm() -> impl IntoView {
                 name="remember"
                 checked=remember
                 errors=errors_for("remember")
+                disabled=Signal::derive(move || !can_remember.get())
+                also_described_by="signin-remember-reason"
                 hint="Sets a cookie that keeps you signed in for 30 days, even after you close the browser. Leave it unticked on a shared device."
             >
                 "Keep me signed in on this device"
             </CheckboxField>
+            {move || (!consent.preferences_granted() && !consent.cookies_blocked()).then(|| view! {
+                <p id="signin-remember-reason" class="form-note">
+                    {if consent.answered() {
+                        "Unavailable: keeping you signed in uses a preferences cookie, and preferences cookies are off. "
+                    } else {
+                        "Unavailable until you answer the cookie question: keeping you signed in uses a preferences cookie. "
+                    }}
+                    <button
+                        type="button"
+                        id="signin-cookie-settings"
+                        class="link-button"
+                        aria-haspopup="dialog"
+                        on:click=move |_| consent.open_dialog()
+                    >
+                        "Change cookie settings"
+                    </button>
+                </p>
+            })}
             <div class="form__actions">
                 <SubmitButton id="signin-submit" label="Sign in" busy_label="Signing in…" busy=busy />
             </div>

@@ -66,6 +66,8 @@ async fn remember_me_makes_a_persistent_cookie() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("remember_me_makes_a_persistent_cookie", async {
         b.goto("/signin").await?;
+        // "Keep me signed in" is a preferences cookie: allow it first.
+        b.click("#consent-accept-all").await?;
         b.type_into("#signin-login", "omar").await?;
         b.type_into("#signin-password", PW).await?;
         b.click("#signin-remember").await?;

@@ -9,6 +9,8 @@ pub mod email;
 pub mod privacy;
 pub mod profile;
 
+pub mod cookies;
+
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
@@ -26,6 +28,12 @@ pub struct SettingsSection {
 
 /// The sections, in the order people see them.
 pub const SECTIONS: &[SettingsSection] = &[
+    SettingsSection {
+        path: "/settings/cookies",
+        label: "Cookies",
+        summary: "What this device may store and count, and your consent receipts.",
+    },
+
     SettingsSection {
         path: "/settings/profile",
         label: "Profile",

@@ -1,0 +1,37 @@
+//! The theme control: light, dark or the device's setting. The choice is
+//! remembered (in `curtain_theme`) only with preferences consent.
+
+use curtain_api::consent::Theme;
+use leptos::prelude::*;
+
+use super::use_consent;
+
+#[component]
+pub fn ThemePicker() -> impl IntoView {
+    let consent = use_consent();
+    let on_change = move |ev: leptos::ev::Event| consent.set_theme(Theme::parse(&event_target_value(&ev)));
+    let hint = move || {
+        if consent.preferences_granted() {
+            "Remembered on this device."
+        } else {
+            "For this visit only: remembering it needs preferences cookies."
+        }
+    };
+    view! {
+        <div class="theme-picker">
+            <label for="theme-select">"Theme"</label>
+            <select
+                id="theme-select"
+                class="theme-picker__select"
+                aria-describedby="theme-hint"
+                prop:value=move || consent.theme().as_str()
+                on:change=on_change
+            >
+                <option value="system">"Device setting"</option>
+                <option value="light">"Light"</option>
+                <option value="dark">"Dark"</option>
+            </select>
+            <span id="theme-hint" class="theme-picker__hint">{hint}</span>
+        </div>
+    }
+}
