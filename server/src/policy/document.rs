@@ -95,9 +95,8 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
     let mut material = None;
     let mut summary = None;
     let mut closed = false;
-    let mut line_no = 1;
-    for line in lines.by_ref() {
-        line_no += 1;
+    // Line numbers count from 1, and the opening `---` was line 1.
+    for (line_no, line) in (2..).zip(lines.by_ref()) {
         let line = line.trim_end();
         if line == "---" {
             closed = true;
