@@ -82,6 +82,17 @@ pub async fn email_changed_notice(db: &SqlitePool, user_id: i64, old: &str, new:
     Ok(())
 }
 
+/// Tells the member their password was changed, so a change they did not
+/// make does not go unnoticed.
+pub async fn password_changed_notice(db: &SqlitePool, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
+    let body = format!(
+        "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.\n\
+         If you did not do this, reset your password at once and reply to this message.\n"
+    );
+    send(db, Message { user_id, kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
+    Ok(())
+}
+
 /// For the demonstration: `ana` has turned the newsletter on and has one in
 /// the outbox, so its unsubscribe link can be tried at once. Idempotent.
 pub async fn load_demo(db: &SqlitePool, site: &str) -> Result<()> {

@@ -229,6 +229,11 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     assert_eq!(a.get("/api/session").await.status, StatusCode::OK, "this device stays signed in");
     assert_eq!(app.client().sign_in("kim", PW, false).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.client().sign_in("kim", "a brand new secret", false).await.status, StatusCode::OK);
+    let notices: Vec<String> = sqlx::query_scalar("SELECT to_address FROM outbox WHERE kind = 'password_changed'")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(notices, ["kim@example.org"], "one notice, for the successful change only");
 }
 
 #[tokio::test]

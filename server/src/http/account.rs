@@ -147,6 +147,7 @@ pub async fn change_password(
     let hash = password::hash(req.new_password.clone()).await?;
     sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&state.db).await?;
     let other_sessions_ended = end_other_sessions(&state, &viewer).await?;
+    outbox::password_changed_notice(&state.db, viewer.user_id, &viewer.email, other_sessions_ended).await?;
     Ok(Json(PasswordChanged { other_sessions_ended }))
 }
 
