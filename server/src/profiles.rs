@@ -184,7 +184,7 @@ pub async fn editable(db: &SqlitePool, user_id: i64) -> Result<(EditableProfile,
 /// What became of an update.
 pub enum Updated {
     /// Saved; the new profile and version.
-    Saved(EditableProfile, i64),
+    Saved(Box<EditableProfile>, i64),
     /// Someone saved since `expected_version` was read: nothing written.
     Stale,
 }
@@ -235,7 +235,7 @@ pub async fn update(db: &SqlitePool, user_id: i64, expected_version: i64, update
     if done.rows_affected() == 0 {
         return Ok(Updated::Stale);
     }
-    Ok(Updated::Saved(p, expected_version + 1))
+    Ok(Updated::Saved(Box::new(p), expected_version + 1))
 }
 
 pub async fn privacy(db: &SqlitePool, user_id: i64) -> Result<PrivacySettings> {

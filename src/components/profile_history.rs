@@ -103,7 +103,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
 
     view! {
         <section class="history-editor" aria-labelledby="history-heading">
-            <h2 id="history-heading">"Watch history"</h2>
+            <h2 id="history-heading">"Log what you watched"</h2>
             <p class="hint">"Who sees it is set above, under Watch history."</p>
             <form class="form history-form" id="history-form" novalidate=true on:submit=add>
                 <div class="history-form__grid">

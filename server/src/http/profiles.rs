@@ -296,7 +296,7 @@ async fn update_profile(
         return Err(Error::Invalid(errors));
     }
     match profiles::update(&state.db, viewer.user_id, expected, rules::normalise_update(update)).await? {
-        Updated::Saved(profile, version) => Ok(with_etag(version, Json(profile))),
+        Updated::Saved(profile, version) => Ok(with_etag(version, Json(*profile))),
         Updated::Stale => Err(stale()),
     }
 }

@@ -320,7 +320,7 @@ pub fn ProfileSettings() -> impl IntoView {
                         <p class="hint">
                             {what}
                             {(field == ProfileField::BirthDate)
-                                .then(|| move || format!(" On file: {}.", birth_date.get()))}
+                                .then_some(move || format!(" On file: {}.", birth_date.get()))}
                         </p>
                     </div>
                     <AudienceSelect field=field audiences=audiences private=private />
