@@ -216,7 +216,7 @@ async fn the_export_downloads_as_one_json_file() {
         b.goto("/settings/data").await?;
         b.wait_for_text("#data-account", "xena@example.org").await?;
         b.wait_for_text("#data-signin-log", "127.0.0.1").await?;
-        b.wait_for_text("#data-email-preferences", "newsletter").await?;
+        b.wait_for_text("#data-email-preferences", "Newsletter").await?;
         b.click("#export-download").await?;
         let text = downloaded(downloads.path(), "curtain-export-xena.json").await?;
         let export: Value = serde_json::from_str(&text)?;

@@ -108,8 +108,71 @@ pub fn show_value(v: &Value) -> String {
     }
 }
 
+/// A column name in words: `follower_id` -> "Follower".
 fn field_name(key: &str) -> String {
-    key.trim_end_matches("_id").replace('_', " ")
+    match key {
+        "ip" => return "IP address".into(),
+        "id" => return "Number".into(),
+        _ => {}
+    }
+    let words = key.strip_suffix("_id").unwrap_or(key).replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn cell(key: &str, v: &Value) -> String {
+    match v.as_str() {
+        Some(s) if key == "at" || key.ends_with("_at") => local_time(s),
+        _ => show_value(v),
+    }
+}
+
+/// The columns of a list of rows: every key, in the order first seen.
+pub fn columns(rows: &[Value]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for row in rows {
+        if let Some(map) = row.as_object() {
+            for k in map.keys() {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+fn table(heading_id: String, rows: &[Value]) -> AnyView {
+    let keys = columns(rows);
+    view! {
+        // Scrolls sideways on a narrow screen; focusable so keyboards can too.
+        <div class="data-table-wrap" role="region" aria-labelledby=heading_id tabindex="0">
+            <table class="data-table">
+                <thead>
+                    <tr>{keys.iter().map(|k| view! { <th scope="col">{field_name(k)}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .iter()
+                        .map(|row| {
+                            view! {
+                                <tr>
+                                    {keys
+                                        .iter()
+                                        .map(|k| view! { <td>{cell(k, row.get(k).unwrap_or(&Value::Null))}</td> })
+                                        .collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 fn record(id: String, v: &Value) -> AnyView {
@@ -117,13 +180,7 @@ fn record(id: String, v: &Value) -> AnyView {
         Some(map) => view! {
             <dl class="data-record" id=id>
                 {map.iter()
-                    .map(|(k, v)| {
-                        let shown = match v.as_str() {
-                            Some(s) if k == "at" || k.ends_with("_at") => local_time(s),
-                            _ => show_value(v),
-                        };
-                        view! { <div><dt>{field_name(k)}</dt><dd>{shown}</dd></div> }
-                    })
+                    .map(|(k, v)| view! { <div><dt>{field_name(k)}</dt><dd>{cell(k, v)}</dd></div> })
                     .collect_view()}
             </dl>
         }
@@ -139,9 +196,7 @@ fn section(key: &str, v: &Value) -> AnyView {
         Value::Array(rows) if rows.is_empty() => view! { <p class="muted">"Nothing."</p> }.into_any(),
         Value::Array(rows) => view! {
             <p class="hint">{format!("{} {}", rows.len(), if rows.len() == 1 { "entry" } else { "entries" })}</p>
-            <ol class="data-list">
-                {rows.iter().enumerate().map(|(i, row)| view! { <li>{record(format!("{id}-{i}"), row)}</li> }).collect_view()}
-            </ol>
+            {table(format!("{id}-heading"), rows)}
         }
         .into_any(),
         other => record(format!("{id}-0"), other),
@@ -280,7 +335,10 @@ mod tests {
     fn sections_have_names_in_words() {
         assert_eq!(section_title("watch_history"), "Watch history");
         assert_eq!(section_title("film_reviews"), "Film reviews", "a table added later still gets a title");
-        assert_eq!(field_name("follower_id"), "follower");
+        assert_eq!(field_name("follower_id"), "Follower");
+        assert_eq!(field_name("last_seen_at"), "Last seen at");
+        let rows = vec![serde_json::json!({"b": 1, "a": 2}), serde_json::json!({"c": 3})];
+        assert_eq!(columns(&rows), ["a", "b", "c"]);
     }
 
     #[test]
