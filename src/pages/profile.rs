@@ -13,6 +13,7 @@ use crate::components::profile_card::ProfileCard;
 use crate::components::profile_follow::FollowControl;
 use crate::dom::{focus_soon, set_page_title};
 use crate::pages::not_found::NotFoundPage;
+use crate::session::use_session;
 
 const ROBOTS_META_ID: &str = "profile-robots";
 
@@ -54,6 +55,7 @@ pub fn ProfilePage() -> impl IntoView {
     let query = use_query_map();
     let username = Memo::new(move |_| params.with(|p| p.get("username").unwrap_or_default()));
     let preview = Memo::new(move |_| query.with(|q| q.get("as").and_then(|a| PreviewAs::parse(&a))));
+    let session = use_session();
     let loaded = RwSignal::new(Loaded::Loading);
     // Bumped to fetch again (after a follow, or "Try again").
     let refresh = RwSignal::new(0u32);
@@ -63,6 +65,8 @@ pub fn ProfilePage() -> impl IntoView {
         let name = username.get();
         let asked_as = preview.get();
         refresh.track();
+        // Signing in or out changes what the server lets this viewer see.
+        let _ = session.view();
         set_page_title(Some(&format!("@{name}")));
         // Another member's profile: do not leave the last one on screen meanwhile.
         if !matches!(loaded.get_untracked(), Loaded::Ready(ref v) if v.username.eq_ignore_ascii_case(&name)) {

@@ -158,6 +158,18 @@ async fn a_hidden_location_never_reaches_another_members_browser() {
         b.type_into("#search-q", "an").await?;
         b.click("#search-submit").await?;
         b.wait_for_text("#search-results", "@ann").await?;
+
+        // An unknown member is the not-found page.
+        b.goto("/u/nobody_by_that_name").await?;
+        b.wait_for_text("#main h1", "Page not found").await?;
+
+        // Signed out, the profile offers sign-in instead of following.
+        b.click("#signout").await?;
+        b.find("#signin-link").await?;
+        b.goto("/u/ann").await?;
+        b.find("#follow-signin").await?;
+        b.wait_for_text("#profile-about", "Hello from ann").await?;
+        ensure!(!exists(&b, "#profile-location").await?, "still no location");
         Ok(())
     })
     .await;
@@ -244,6 +256,17 @@ async fn markup_in_about_is_text_and_a_concurrent_edit_loses_nothing() {
         b.wait_for_text("#settings-profile-status", "Profile saved").await?;
         // The settings page's own preview shows it as text too.
         b.wait_for_text("#profile-about", "<img").await?;
+
+        // A too-long display name is refused beside the field; typed text stays.
+        let long_name = "n".repeat(51);
+        b.type_into("#profile-display-name", &long_name).await?;
+        b.click("#settings-profile-save").await?;
+        b.wait_for_text("#profile-display-name-error", "at most 50").await?;
+        ensure!(b.value("#profile-display-name").await? == long_name, "typed text kept");
+        ensure!(b.value("#profile-about-input").await? == markup, "other fields kept");
+        b.type_into("#profile-display-name", "Ann").await?;
+        b.click("#settings-profile-save").await?;
+        b.wait_for_text("#settings-profile-status", "Profile saved").await?;
 
         b.goto("/u/ann").await?;
         let shown = b.wait_for_text("#profile-about", "onerror").await?;
