@@ -4,12 +4,11 @@
 //! A section is one entry in [`SECTIONS`] plus one child route in `app.rs`.
 
 pub mod account;
+pub mod cookies;
 pub mod data;
 pub mod email;
 pub mod privacy;
 pub mod profile;
-
-pub mod cookies;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -29,12 +28,6 @@ pub struct SettingsSection {
 /// The sections, in the order people see them.
 pub const SECTIONS: &[SettingsSection] = &[
     SettingsSection {
-        path: "/settings/cookies",
-        label: "Cookies",
-        summary: "What this device may store and count, and your consent receipts.",
-    },
-
-    SettingsSection {
         path: "/settings/profile",
         label: "Profile",
         summary: "Every profile field, who sees each one, a preview as others see it, and your watch history.",
@@ -53,6 +46,11 @@ pub const SECTIONS: &[SettingsSection] = &[
         path: "/settings/email",
         label: "E-mail",
         summary: "The newsletter, product updates and partner offers: each off until you turn it on.",
+    },
+    SettingsSection {
+        path: "/settings/cookies",
+        label: "Cookies",
+        summary: "What this device may store and count, and your consent receipts.",
     },
     SettingsSection {
         path: "/settings/data",
