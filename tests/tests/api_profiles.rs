@@ -228,6 +228,8 @@ async fn only_the_owner_may_preview_and_the_preview_matches_the_real_view() {
     }
     let r = c.owner.get("/api/users/olga?as=admin").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = c.owner.get("/api/users/olga?as=public&as=member").await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "bad_request"), "{:?}", r.body);
 }
 
 #[tokio::test]

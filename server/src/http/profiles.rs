@@ -5,6 +5,7 @@
 //! Every answer that carries someone's profile data is cut from
 //! [`visible_profile`]: the server decides, and hidden fields never leave it.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -53,6 +54,14 @@ pub struct ViewQuery {
     preview: Option<String>,
 }
 
+/// A query string that does not parse (a repeated `as`, say) is a 400 in the
+/// API's error shape, like every other bad input.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
+    q.map(|Query(v)| v).map_err(|_| {
+        Error::request(StatusCode::BAD_REQUEST, "bad_request", "The query string could not be read.")
+    })
+}
+
 fn no_such_member() -> Error {
     Error::request(StatusCode::NOT_FOUND, "not_found", "No member has that username.")
 }
@@ -95,9 +104,9 @@ async fn profile(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    Query(q): Query<ViewQuery>,
+    q: Result<Query<ViewQuery>, QueryRejection>,
 ) -> Result<Json<ProfileView>> {
-    Ok(Json(view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?))
+    Ok(Json(view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?))
 }
 
 /// `GET /api/users/{username}/history[?as=]`.
@@ -105,9 +114,9 @@ async fn history(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    Query(q): Query<ViewQuery>,
+    q: Result<Query<ViewQuery>, QueryRejection>,
 ) -> Result<Json<HistoryList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
     let entries = view.history.ok_or_else(|| hidden("watch history"))?;
     Ok(Json(HistoryList { entries }))
 }
@@ -117,9 +126,9 @@ async fn followers(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    Query(q): Query<ViewQuery>,
+    q: Result<Query<ViewQuery>, QueryRejection>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
     let members = view.followers.ok_or_else(|| hidden("followers list"))?;
     Ok(Json(MemberList { members }))
 }
@@ -129,9 +138,9 @@ async fn following(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    Query(q): Query<ViewQuery>,
+    q: Result<Query<ViewQuery>, QueryRejection>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
     let members = view.following.ok_or_else(|| hidden("following list"))?;
     Ok(Json(MemberList { members }))
 }
@@ -147,9 +156,9 @@ pub struct SearchQuery {
 async fn search(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Query(q): Query<SearchQuery>,
+    q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Json<SearchResults>> {
-    let query = q.q.unwrap_or_default().trim().to_string();
+    let query = self::query(q)?.q.unwrap_or_default().trim().to_string();
     if query.chars().count() > QUERY_MAX {
         return Err(Error::invalid_field("q", format!("Search for at most {QUERY_MAX} characters.")));
     }
