@@ -66,7 +66,7 @@ pub fn YourData() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Load::Ready => data.with(|d| sections(d)).into_any(),
+            Load::Ready => data.with(sections).into_any(),
         }}
         <DeleteAccount />
     }
