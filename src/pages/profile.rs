@@ -130,6 +130,9 @@ pub fn ProfilePage() -> impl IntoView {
                     {tools}
                     <ProfileCard view=view />
                     {follow}
+                    <p class="profile-page__search">
+                        <A href="/search" attr:id="profile-find-members">"Find other members"</A>
+                    </p>
                 </div>
             }
             .into_any()
