@@ -145,11 +145,13 @@ pub fn columns(rows: &[Value]) -> Vec<String> {
     keys
 }
 
-fn table(heading_id: String, rows: &[Value]) -> AnyView {
+fn table(title: &str, rows: &[Value]) -> AnyView {
     let keys = columns(rows);
+    // Its own name: the section around it is already a landmark named by its heading.
+    let label = format!("{title}: table, scrolls sideways");
     view! {
         // Scrolls sideways on a narrow screen; focusable so keyboards can too.
-        <div class="data-table-wrap" role="region" aria-labelledby=heading_id tabindex="0">
+        <div class="data-table-wrap" role="region" aria-label=label tabindex="0">
             <table class="data-table">
                 <thead>
                     <tr>{keys.iter().map(|k| view! { <th scope="col">{field_name(k)}</th> }).collect_view()}</tr>
@@ -196,7 +198,7 @@ fn section(key: &str, v: &Value) -> AnyView {
         Value::Array(rows) if rows.is_empty() => view! { <p class="muted">"Nothing."</p> }.into_any(),
         Value::Array(rows) => view! {
             <p class="hint">{format!("{} {}", rows.len(), if rows.len() == 1 { "entry" } else { "entries" })}</p>
-            {table(format!("{id}-heading"), rows)}
+            {table(&title, rows)}
         }
         .into_any(),
         other => record(format!("{id}-0"), other),
