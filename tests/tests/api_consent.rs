@@ -271,3 +271,20 @@ async fn withdrawing_preferences_ends_keep_me_signed_in_at_once() {
     assert!(!persistent);
     assert_eq!(c.get("/api/session").await.body["remembered"], false);
 }
+
+#[tokio::test]
+async fn revising_starts_a_new_revision_and_needs_a_summary() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let value = c.give_consent(true, true).await;
+    assert!(curtain_server::consent::revise(&app.db, "   ").await.is_err(), "a revision must say what changed");
+    let revision = curtain_server::consent::revise(&app.db, "Theme now counts as a preference.").await.unwrap();
+    assert_eq!(revision.revision, 2);
+    let r = c.get("/api/consent/config").await;
+    assert_eq!((r.body["revision"].as_u64(), r.body["changes"].as_str()), (Some(2), Some("Theme now counts as a preference.")));
+    assert_eq!(r.body["revised_on"], curtain_server::clock::today().to_string());
+    // The answer to revision 1 no longer grants anything.
+    c.set_cookie("curtain_consent", &value);
+    view(&c, "/after").await;
+    assert_eq!(page_views(&app, "/after").await, 0);
+}
