@@ -300,3 +300,20 @@ async fn api_answers_are_never_cached_and_carry_security_headers() {
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["x-frame-options"], "DENY");
 }
+
+#[tokio::test]
+async fn over_long_fields_get_422_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let mut body = signup_body("longfields", PW, "1990-01-01");
+    body["username"] = json!("u".repeat(31));
+    body["email"] = json!(format!("{}@example.org", "e".repeat(250)));
+    body["password"] = json!("p".repeat(257));
+    let r = app.client().post("/api/auth/signup", &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["username", "email", "password"] {
+        assert!(r.body["error"]["fields"][field].is_array(), "{field}: {:?}", r.body);
+    }
+    for (table, n) in app.rows_added().await {
+        assert_eq!(n, 0, "table {table} gained rows from a refused sign-up");
+    }
+}
