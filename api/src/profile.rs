@@ -672,7 +672,8 @@ mod tests {
             following: None,
         };
         let json = serde_json::to_value(&view).unwrap();
-        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        let mut keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        keys.sort();
         assert_eq!(keys, ["display_name", "indexable", "private", "relation", "username"]);
     }
 
