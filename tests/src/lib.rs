@@ -337,7 +337,8 @@ pub fn referenced_assets(html: &str) -> Vec<String> {
             let after = &rest[i + marker.len() - 1..];
             let end = after.find(['"', '\'']).unwrap_or(after.len());
             let path = after[..end].to_string();
-            if !found.contains(&path) {
+            // A feed named by <link rel="alternate"> is not loaded with the page.
+            if !found.contains(&path) && !path.ends_with(".atom") {
                 found.push(path);
             }
             rest = &after[end..];
