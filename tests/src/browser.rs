@@ -133,6 +133,29 @@ impl Browser {
         Ok(())
     }
 
+    /// Answers the cookie banner with "Reject all" if it shows within a few
+    /// seconds, so it covers nothing; returns quietly when there is none.
+    pub async fn dismiss_consent(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(button) = self.driver.find(By::Css("#consent-reject-all")).await {
+                button.click().await?;
+                return Ok(());
+            }
+            // The page is up and no banner came with it: nothing to answer.
+            if self.driver.find(By::Css("#account-name, #signin-link")).await.is_ok()
+                && self.driver.find_all(By::Css("#consent-banner")).await?.is_empty()
+            {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if self.driver.find_all(By::Css("#consent-banner")).await?.is_empty() {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
     /// Content-Security-Policy violations seen in this tab since it opened.
     pub async fn csp_violations(&self) -> Result<Vec<String>> {
         let value = self

@@ -14,30 +14,9 @@ use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
 
-/// Answers the cookie banner, if it is showing, so it covers nothing.
-async fn dismiss_consent(b: &Browser) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if let Ok(button) = b.driver.find(By::Css("#consent-reject-all")).await {
-            button.click().await?;
-            return Ok(());
-        }
-        if b.driver.find(By::Css("#account-name, #signin-link")).await.is_ok()
-            && b.driver.find_all(By::Css("#consent-banner")).await?.is_empty()
-        {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            if b.driver.find_all(By::Css("#consent-banner")).await?.is_empty() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 async fn sign_in(b: &Browser, name: &str) -> Result<()> {
     b.goto("/signin").await?;
-    dismiss_consent(b).await?;
+    b.dismiss_consent().await?;
     b.type_into("#signin-login", name).await?;
     b.type_into("#signin-password", PW).await?;
     b.click("#signin-submit").await?;
@@ -109,7 +88,7 @@ async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("an_unsubscribe_link_from_the_outbox_works_signed_out", async {
         b.driver.goto(&link).await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.find("#signin-link").await?; // nobody is signed in here
         let address = b.wait_for_text("#unsubscribe-address", "@").await?;
         ensure!(address.starts_with('v') && address.ends_with(".org") && !address.contains("vera"), "{address}");
@@ -283,7 +262,7 @@ async fn a_parent_reports_a_child_account_from_the_footer() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_parent_reports_a_child_account_from_the_footer", async {
         b.goto("/").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.click("#report-child-link").await?;
         b.wait_for_text("h1", "Report a child's account").await?;
         b.click("#report-submit").await?;

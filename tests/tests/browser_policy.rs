@@ -9,19 +9,6 @@ use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
 
-/// Answers the cookie banner, if it shows, so that it covers nothing.
-async fn dismiss_consent(b: &Browser) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if let Ok(button) = b.driver.find(By::Css("#consent-reject-all")).await {
-            button.click().await?;
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 /// Where the top of `#id` is relative to the top of the viewport, in pixels.
 async fn top_of(b: &Browser, id: &str) -> Result<f64> {
     let value = b
@@ -60,7 +47,7 @@ async fn the_contents_link_scrolls_to_its_section() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("the_contents_link_scrolls_to_its_section", async {
         b.goto("/privacy").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.wait_for_text("#policy-version", "Version 3, effective 1 June 2026").await?;
         ensure!(b.driver.find_all(By::Css("#policy-not-current")).await?.is_empty(), "the current version has no old-version notice");
         let toc_links = b.driver.find_all(By::Css("nav#policy-toc a")).await?;
@@ -104,7 +91,7 @@ async fn compare_marks_inserted_and_deleted_words() {
     let outcome = b.attempt("compare_marks_inserted_and_deleted_words", async {
         // Pick the pair on the versions page.
         b.goto("/privacy/versions").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.wait_for_text("#policy-versions", "Material").await?;
         let rows = b.driver.find_all(By::Css("#policy-versions tbody tr")).await?;
         ensure!(rows.len() == 3, "three versions listed, found {}", rows.len());
@@ -158,7 +145,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_member_on_version_one_acknowledges_the_change_once", async {
         b.goto("/signin").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.type_into("#signin-login", "ines").await?;
         b.type_into("#signin-password", PW).await?;
         b.click("#signin-submit").await?;
@@ -193,7 +180,7 @@ async fn a_new_member_never_sees_the_banner() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_new_member_never_sees_the_banner", async {
         b.goto("/signup").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.type_into("#signup-username", "jon").await?;
         b.type_into("#signup-email", "jon@example.org").await?;
         b.type_into("#signup-password", PW).await?;
@@ -224,7 +211,7 @@ async fn a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input", async {
         b.goto("/signup").await?;
-        dismiss_consent(&b).await?;
+        b.dismiss_consent().await?;
         b.type_into("#signup-username", "kai").await?;
         b.type_into("#signup-email", "kai@example.org").await?;
         b.type_into("#signup-password", PW).await?;

@@ -3,8 +3,6 @@
 //! follow requests, the owner's preview, noindex, search, markup shown as
 //! text, and a concurrent edit that loses nothing.
 
-use std::time::{Duration, Instant};
-
 use anyhow::{bail, ensure, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::{ApiClient, TestApp};
@@ -50,34 +48,13 @@ async fn api_bodies(b: &Browser) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// Answers the cookie banner, if it shows, so it covers nothing.
-async fn dismiss_consent(b: &Browser) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if let Ok(button) = b.driver.find(By::Css("#consent-reject-all")).await {
-            button.click().await?;
-            return Ok(());
-        }
-        if b.driver.find(By::Css("#account-name, #signin-link")).await.is_ok()
-            && b.driver.find_all(By::Css("#consent-banner")).await?.is_empty()
-        {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            if b.driver.find_all(By::Css("#consent-banner")).await?.is_empty() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 async fn sign_in(b: &Browser, name: &str) -> Result<()> {
     if b.driver.find(By::Css("#signout")).await.is_ok() {
         b.click("#signout").await?;
         b.find("#signin-link").await?;
     }
     b.goto("/signin").await?;
-    dismiss_consent(b).await?;
+    b.dismiss_consent().await?;
     b.type_into("#signin-login", name).await?;
     b.type_into("#signin-password", PW).await?;
     b.click("#signin-submit").await?;

@@ -203,21 +203,24 @@ impl Toolchain {
             ));
         }
         println!("installing wasm-opt {BINARYEN_VERSION} (binaryen from npm)…");
-        fs::create_dir_all(binaryen_dir)
-            .map_err(|err| format!("could not create {}: {err}", binaryen_dir.display()))?;
+        self.npm_install(binaryen_dir, &format!("binaryen@{BINARYEN_VERSION}"))?;
+        self.confirm_version("wasm-opt", &wasm_opt, BINARYEN_VERSION)
+    }
+
+    /// `npm install PACKAGE` into a folder of its own.
+    fn npm_install(&self, dir: &Path, package: &str) -> Result<(), String> {
+        fs::create_dir_all(dir).map_err(|err| format!("could not create {}: {err}", dir.display()))?;
         // Without a package.json here, npm would install into a parent folder that has one.
-        let manifest = binaryen_dir.join("package.json");
+        let manifest = dir.join("package.json");
         if !manifest.exists() {
             fs::write(&manifest, "{\n  \"private\": true\n}\n")
                 .map_err(|err| format!("could not write {}: {err}", manifest.display()))?;
         }
-        let package = format!("binaryen@{BINARYEN_VERSION}");
         self.run(
             self.command("npm")
-                .args(["install", "--no-audit", "--no-fund", &package])
-                .current_dir(binaryen_dir),
-        )?;
-        self.confirm_version("wasm-opt", &wasm_opt, BINARYEN_VERSION)
+                .args(["install", "--no-audit", "--no-fund", package])
+                .current_dir(dir),
+        )
     }
 
     /// `axe.min.js` from the npm package axe-core, for the accessibility tests.
@@ -243,18 +246,8 @@ impl Toolchain {
         }
         println!("installing axe-core {AXE_CORE_VERSION} (npm)…");
         let dir = self.tools_dir.join(format!("axe-core-{AXE_CORE_VERSION}"));
-        fs::create_dir_all(&dir).map_err(|err| format!("could not create {}: {err}", dir.display()))?;
-        let manifest = dir.join("package.json");
-        if !manifest.exists() {
-            fs::write(&manifest, "{\n  \"private\": true\n}\n")
-                .map_err(|err| format!("could not write {}: {err}", manifest.display()))?;
-        }
         let package = format!("axe-core@{AXE_CORE_VERSION}");
-        self.run(
-            self.command("npm")
-                .args(["install", "--no-audit", "--no-fund", &package])
-                .current_dir(&dir),
-        )?;
+        self.npm_install(&dir, &package)?;
         if script.is_file() {
             Ok(())
         } else {
