@@ -48,6 +48,14 @@ pub struct Config {
 pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
+    /// Parsed and rendered privacy policy versions (immutable once published).
+    pub policies: Arc<policy::store::VersionCache>,
+}
+
+impl AppState {
+    pub fn new(db: SqlitePool, config: Config) -> Self {
+        AppState { db, config: Arc::new(config), policies: Arc::default() }
+    }
 }
 
 /// The whole application: `/api`, then the SPA for every other path.

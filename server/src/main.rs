@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -143,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let listener =
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
-            let state = AppState { db, config: Arc::new(Config { dist, secure_cookies }) };
+            let state = AppState::new(db, Config { dist, secure_cookies });
             println!("Curtain is listening on http://{}/", listener.local_addr()?);
             if with_demo {
                 print!("{}", demo::sign_in_help());

@@ -66,7 +66,7 @@ impl TestApp {
                 let db = curtain_server::db::connect(&server_url).await.expect("database");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let state = AppState { db, config: Arc::new(config) };
+                let state = AppState::new(db, config);
                 tokio::select! {
                     r = curtain_server::serve(listener, state, std::future::pending()) => r.expect("serve"),
                     _ = stop_rx => {}

@@ -15,12 +15,26 @@ use serde::Deserialize;
 use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::policy::store::{self, AcceptedBy};
-use crate::policy::{self, diff, feed, render, PolicySource};
+use crate::policy::store::RenderedVersion;
+use crate::policy::{self, diff, feed, PolicySource};
 use crate::session::Viewer;
 use crate::{clock, AppState};
 
+/// Every version, parsed and rendered once per server (see
+/// [`store::VersionCache`]), with the sources as the policy functions take them.
+async fn rendered(state: &AppState) -> Result<(Vec<std::sync::Arc<RenderedVersion>>, Vec<PolicySource>)> {
+    let rendered = state.policies.versions(&state.db).await?;
+    let sources = rendered.iter().map(|v| v.source.clone()).collect();
+    Ok((rendered, sources))
+}
+
 async fn versions(state: &AppState) -> Result<Vec<PolicySource>> {
-    Ok(store::load(&state.db).await?)
+    Ok(rendered(state).await?.1)
+}
+
+/// The sanitised HTML of each section of `version`.
+fn sections_html(rendered: &[std::sync::Arc<RenderedVersion>], version: u32) -> Vec<String> {
+    rendered.iter().find(|v| v.source.version == version).map(|v| v.sections_html.clone()).unwrap_or_default()
 }
 
 fn current_of(versions: &[PolicySource], now: i64) -> Result<&PolicySource> {
@@ -28,7 +42,7 @@ fn current_of(versions: &[PolicySource], now: i64) -> Result<&PolicySource> {
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("no privacy policy version is in effect")))
 }
 
-fn document(versions: &[PolicySource], version: &PolicySource, now: i64) -> Result<PolicyDocument> {
+fn document(versions: &[PolicySource], version: &PolicySource, html: Vec<String>, now: i64) -> Result<PolicyDocument> {
     let current = current_of(versions, now)?;
     let upcoming = policy::next_upcoming(versions, now).map(|u| policy::summary(versions, u, now));
     Ok(PolicyDocument {
@@ -36,7 +50,8 @@ fn document(versions: &[PolicySource], version: &PolicySource, now: i64) -> Resu
         sections: version
             .sections
             .iter()
-            .map(|s| PolicySection { id: s.id.clone(), title: s.title.clone(), html: render::section_html(&s.markdown) })
+            .zip(html)
+            .map(|(s, html)| PolicySection { id: s.id.clone(), title: s.title.clone(), html })
             .collect(),
         current_version: current.version,
         previous_version: versions.iter().map(|v| v.version).filter(|n| *n < version.version).max(),
@@ -47,9 +62,10 @@ fn document(versions: &[PolicySource], version: &PolicySource, now: i64) -> Resu
 /// `GET /api/policies/privacy`: the version in effect now.
 pub async fn current(State(state): State<AppState>) -> Result<Json<PolicyDocument>> {
     let now = clock::now();
-    let versions = versions(&state).await?;
+    let (rendered, versions) = rendered(&state).await?;
     let current = current_of(&versions, now)?;
-    Ok(Json(document(&versions, current, now)?))
+    let html = sections_html(&rendered, current.version);
+    Ok(Json(document(&versions, current, html, now)?))
 }
 
 /// `GET /api/policies/privacy/versions`: every version, newest first.
@@ -96,9 +112,10 @@ fn find(versions: &[PolicySource], n: u32) -> Result<&PolicySource> {
 pub async fn one(State(state): State<AppState>, Path(n): Path<String>) -> Result<Json<PolicyDocument>> {
     let n = version_number("version", Some(&n))?;
     let now = clock::now();
-    let versions = versions(&state).await?;
+    let (rendered, versions) = rendered(&state).await?;
     let version = find(&versions, n)?;
-    Ok(Json(document(&versions, version, now)?))
+    let html = sections_html(&rendered, version.version);
+    Ok(Json(document(&versions, version, html, now)?))
 }
 
 #[derive(Deserialize)]

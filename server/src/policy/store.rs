@@ -27,6 +27,44 @@ pub enum PublishError {
     Stored(#[from] anyhow::Error),
 }
 
+/// Parsed versions with their sections rendered to sanitised HTML, kept by one
+/// server. A published version never changes, so each is read, parsed and
+/// rendered once; which versions exist is still asked of the database on every
+/// call, so a version published by another process or replica shows up.
+#[derive(Default)]
+pub struct VersionCache {
+    parsed: std::sync::Mutex<std::collections::BTreeMap<u32, std::sync::Arc<RenderedVersion>>>,
+}
+
+/// One version as it is served.
+pub struct RenderedVersion {
+    pub source: PolicySource,
+    /// `section_html` of each section, in order.
+    pub sections_html: Vec<String>,
+}
+
+impl VersionCache {
+    /// Every version in the database, oldest first.
+    pub async fn versions(&self, db: &SqlitePool) -> anyhow::Result<Vec<std::sync::Arc<RenderedVersion>>> {
+        let numbers: Vec<i64> = sqlx::query_scalar("SELECT version FROM policy_versions ORDER BY version")
+            .fetch_all(db)
+            .await?;
+        let missing: Vec<i64> = {
+            let parsed = self.parsed.lock().expect("policy cache lock");
+            numbers.iter().copied().filter(|n| !parsed.contains_key(&(*n as u32))).collect()
+        };
+        for n in missing {
+            let Some(source) = stored_source(db, n as u32).await? else { continue };
+            let source = document::parse(&source).with_context(|| format!("stored policy version {n} does not parse"))?;
+            let sections_html = source.sections.iter().map(|s| super::render::section_html(&s.markdown)).collect();
+            let rendered = std::sync::Arc::new(RenderedVersion { source, sections_html });
+            self.parsed.lock().expect("policy cache lock").insert(n as u32, rendered);
+        }
+        let parsed = self.parsed.lock().expect("policy cache lock");
+        Ok(numbers.iter().filter_map(|n| parsed.get(&(*n as u32)).cloned()).collect())
+    }
+}
+
 /// Every version in the database, oldest first.
 pub async fn load(db: &SqlitePool) -> anyhow::Result<Vec<PolicySource>> {
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, source FROM policy_versions ORDER BY version")
