@@ -156,6 +156,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Signs in through the form (signing out first if someone is signed in),
+    /// answers the cookie banner, and waits until the header names the member.
+    pub async fn sign_in(&self, login: &str, password: &str) -> Result<()> {
+        if self.driver.find(By::Css("#signout")).await.is_ok() {
+            self.click("#signout").await?;
+            self.find("#signin-link").await?;
+        }
+        self.goto("/signin").await?;
+        self.dismiss_consent().await?;
+        self.type_into("#signin-login", login).await?;
+        self.type_into("#signin-password", password).await?;
+        self.click("#signin-submit").await?;
+        self.wait_for_text("#account-name", login).await?;
+        Ok(())
+    }
+
     /// Content-Security-Policy violations seen in this tab since it opened.
     pub async fn csp_violations(&self) -> Result<Vec<String>> {
         let value = self

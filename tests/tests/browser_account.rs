@@ -14,16 +14,6 @@ use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
 
-async fn sign_in(b: &Browser, name: &str) -> Result<()> {
-    b.goto("/signin").await?;
-    b.dismiss_consent().await?;
-    b.type_into("#signin-login", name).await?;
-    b.type_into("#signin-password", PW).await?;
-    b.click("#signin-submit").await?;
-    b.wait_for_text("#account-name", name).await?;
-    Ok(())
-}
-
 async fn is_checked(b: &Browser, css: &str) -> Result<bool> {
     Ok(b.find(css).await?.prop("checked").await?.as_deref() == Some("true"))
 }
@@ -38,7 +28,7 @@ async fn email_preferences_are_saved_and_survive_a_reload() {
     app.client().sign_up("uma", PW).await;
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("email_preferences_are_saved_and_survive_a_reload", async {
-        sign_in(&b, "uma").await?;
+        b.sign_in("uma", PW).await?;
         b.goto("/settings/email").await?;
         b.find("#email-newsletter").await?;
         for id in ["#email-newsletter", "#email-product-updates", "#email-partner-offers"] {
@@ -118,8 +108,8 @@ async fn revoking_a_session_signs_the_other_browser_out() {
     let phone = Browser::start(&app.base).await.expect("a second headless Chromium starts");
     let outcome = laptop
         .attempt("revoking_a_session_signs_the_other_browser_out", async {
-            sign_in(&laptop, "walt").await?;
-            sign_in(&phone, "walt").await?;
+            laptop.sign_in("walt", PW).await?;
+            phone.sign_in("walt", PW).await?;
             // The API client's sign-up session is a third one.
             laptop.goto("/settings/account").await?;
             laptop.find("#sessions-list li.session").await?;
@@ -192,7 +182,7 @@ async fn the_export_downloads_as_one_json_file() {
                 json!({"behavior": "allow", "downloadPath": downloads.path().to_str().unwrap()}),
             )
             .await?;
-        sign_in(&b, "xena").await?;
+        b.sign_in("xena", PW).await?;
         b.goto("/settings/data").await?;
         b.wait_for_text("#data-account", "xena@example.org").await?;
         b.wait_for_text("#data-signin-log", "127.0.0.1").await?;
@@ -219,7 +209,7 @@ async fn deleting_the_account_signs_out_and_the_account_is_gone() {
     app.client().sign_up("yuri", PW).await;
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("deleting_the_account_signs_out_and_the_account_is_gone", async {
-        sign_in(&b, "yuri").await?;
+        b.sign_in("yuri", PW).await?;
         b.goto("/settings/data").await?;
         b.wait_for_text("#delete-account", "cannot be undone").await?;
         b.find("#delete-account a[download]").await.context("the export is offered first")?;

@@ -144,12 +144,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
     sqlx::query("UPDATE policy_acceptances SET version = 1").execute(&app.db).await.unwrap();
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_member_on_version_one_acknowledges_the_change_once", async {
-        b.goto("/signin").await?;
-        b.dismiss_consent().await?;
-        b.type_into("#signin-login", "ines").await?;
-        b.type_into("#signin-password", PW).await?;
-        b.click("#signin-submit").await?;
-        b.wait_for_text("#account-name", "ines").await?;
+        b.sign_in("ines", PW).await?;
         b.wait_for_text("#policy-banner", "Our privacy policy changed on 1 June 2026").await?;
 
         b.click("#policy-banner-link").await?;

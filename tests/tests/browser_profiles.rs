@@ -48,20 +48,6 @@ async fn api_bodies(b: &Browser) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-async fn sign_in(b: &Browser, name: &str) -> Result<()> {
-    if b.driver.find(By::Css("#signout")).await.is_ok() {
-        b.click("#signout").await?;
-        b.find("#signin-link").await?;
-    }
-    b.goto("/signin").await?;
-    b.dismiss_consent().await?;
-    b.type_into("#signin-login", name).await?;
-    b.type_into("#signin-password", PW).await?;
-    b.click("#signin-submit").await?;
-    b.wait_for_text("#account-name", name).await?;
-    Ok(())
-}
-
 async fn member(app: &TestApp, name: &str) -> ApiClient {
     let c = app.client();
     let r = c.sign_up(name, PW).await;
@@ -106,7 +92,7 @@ async fn a_hidden_location_never_reaches_another_members_browser() {
     let b = start(&app).await;
     let outcome = b.attempt("a_hidden_location_never_reaches_another_members_browser", async {
         // ann fills in her location and hides it from everyone.
-        sign_in(&b, "ann").await?;
+        b.sign_in("ann", PW).await?;
         b.goto("/settings/profile").await?;
         b.type_into("#profile-location-input", "Lighthouse Lane 9").await?;
         b.type_into("#profile-about-input", "Hello from ann").await?;
@@ -116,7 +102,7 @@ async fn a_hidden_location_never_reaches_another_members_browser() {
         b.wait_for_text("#settings-profile-status", "Profile saved").await?;
 
         // ben, signed in but not a follower, opens her profile.
-        sign_in(&b, "ben").await?;
+        b.sign_in("ben", PW).await?;
         b.goto("/u/ann").await?;
         b.wait_for_text("#profile-about", "Hello from ann").await?;
         ensure!(!exists(&b, "#profile-location").await?, "no location on the page");
@@ -166,7 +152,7 @@ async fn private_account_request_approval_preview_and_noindex() {
     .await;
     let b = start(&app).await;
     let outcome = b.attempt("private_account_request_approval_preview_and_noindex", async {
-        sign_in(&b, "ann").await?;
+        b.sign_in("ann", PW).await?;
         b.goto("/settings/privacy").await?;
         b.click("#privacy-private").await?;
         b.wait_for_text("#privacy-status", "Your account is private").await?;
@@ -180,7 +166,7 @@ async fn private_account_request_approval_preview_and_noindex() {
         b.find(".settings__nav").await?;
         b.wait_gone("head meta[name='robots']").await?;
 
-        sign_in(&b, "ben").await?;
+        b.sign_in("ben", PW).await?;
         b.goto("/u/ann").await?;
         b.find("#profile-private-notice").await?;
         ensure!(!exists(&b, "#profile-about").await?, "a private account shows only the basics");
@@ -190,7 +176,7 @@ async fn private_account_request_approval_preview_and_noindex() {
         b.wait_for_text("#follow-button", "Withdraw request").await?;
         ensure!(!exists(&b, "#profile-location").await?, "a request shows nothing more");
 
-        sign_in(&b, "ann").await?;
+        b.sign_in("ann", PW).await?;
         b.goto("/settings/privacy").await?;
         b.wait_for_text("#follow-requests", "ben").await?;
         b.click("#approve-ben").await?;
@@ -207,7 +193,7 @@ async fn private_account_request_approval_preview_and_noindex() {
         ensure!(!exists(&b, "#profile-location").await?, "the public preview hides the location");
         ensure!(b.driver.current_url().await?.query() == Some("as=public"));
 
-        sign_in(&b, "ben").await?;
+        b.sign_in("ben", PW).await?;
         b.goto("/u/ann").await?;
         b.wait_for_text("#profile-location", "Harbour Road").await?;
         b.wait_for_text("#profile-about", "Tea and thrillers").await?;
@@ -225,7 +211,7 @@ async fn markup_in_about_is_text_and_a_concurrent_edit_loses_nothing() {
     let b = start(&app).await;
     let outcome = b.attempt("markup_in_about_is_text_and_a_concurrent_edit_loses_nothing", async {
         let markup = r#"<img src=x onerror="window.__xss=1">"#;
-        sign_in(&b, "ann").await?;
+        b.sign_in("ann", PW).await?;
         b.goto("/settings/profile").await?;
         b.type_into("#profile-about-input", markup).await?;
         choose(&b, "#audience-about", "everyone").await?;
