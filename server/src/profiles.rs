@@ -69,9 +69,10 @@ pub async fn user_id(db: &SqlitePool, username: &str) -> Result<Option<i64>> {
         .await?)
 }
 
-/// Everything a profile can show about `user_id`; the lists only when
-/// `with_lists` (search results need none of them).
-pub async fn load_owner(db: &SqlitePool, user_id: i64, with_lists: bool) -> Result<Option<ProfileOwner>> {
+/// Everything a profile can show about `user_id`. The lists (history,
+/// followers, following) are read only for a viewer in `lists_for` who may see
+/// them: search results need none, and a hidden list is never even loaded.
+pub async fn load_owner(db: &SqlitePool, user_id: i64, lists_for: Option<Relation>) -> Result<Option<ProfileOwner>> {
     let sql = format!(
         "SELECT u.username, u.birth_date, u.created_at, p.display_name, p.location, p.about, p.gender,
                 p.favourite_genres, p.private, p.indexable, {}
@@ -97,10 +98,19 @@ pub async fn load_owner(db: &SqlitePool, user_id: i64, with_lists: bool) -> Resu
         audiences: read_audiences(&row)?,
         ..ProfileOwner::default()
     };
-    if with_lists {
-        owner.history = history(db, user_id).await?;
-        owner.followers = follow_list(db, user_id, true).await?;
-        owner.following = follow_list(db, user_id, false).await?;
+    if let Some(relation) = lists_for {
+        let shown = |field| crate::visibility::may_see(&owner, field, relation);
+        let (show_history, show_followers, show_following) =
+            (shown(ProfileField::History), shown(ProfileField::Followers), shown(ProfileField::Following));
+        if show_history {
+            owner.history = history(db, user_id).await?;
+        }
+        if show_followers {
+            owner.followers = follow_list(db, user_id, true).await?;
+        }
+        if show_following {
+            owner.following = follow_list(db, user_id, false).await?;
+        }
     }
     Ok(Some(owner))
 }

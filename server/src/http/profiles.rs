@@ -85,7 +85,7 @@ async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, prev
         })?),
     };
     let relation = preview.map_or(actual, PreviewAs::relation);
-    let owner = profiles::load_owner(&state.db, owner_id, true).await?.ok_or_else(no_such_member)?;
+    let owner = profiles::load_owner(&state.db, owner_id, Some(relation)).await?.ok_or_else(no_such_member)?;
     let mut view = visible_profile(&owner, relation, clock::today());
     view.preview = preview;
     Ok(view)
@@ -167,7 +167,7 @@ async fn search(
         let needle = query.to_lowercase();
         let today = clock::today();
         for id in profiles::search_candidates(&state.db, &query, 100).await? {
-            let Some(owner) = profiles::load_owner(&state.db, id, false).await? else { continue };
+            let Some(owner) = profiles::load_owner(&state.db, id, None).await? else { continue };
             let relation = profiles::relation(&state.db, viewer.as_ref().map(|v| v.user_id), id).await?;
             let view = visible_profile(&owner, relation, today);
             let name_matches = view.display_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&needle));
