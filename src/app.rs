@@ -3,38 +3,42 @@
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::components::connection_banner::ConnectionBanner;
+use crate::components::footer::SiteFooter;
+use crate::components::header::{SiteHeader, SkipLink};
+use crate::components::policy_banner::PolicyBanner;
 use crate::consent::banner::{ConsentBanner, CookiesBlockedNotice};
 use crate::consent::dialog::ConsentDialog;
 use crate::consent::page_views::PageViews;
 use crate::consent::Consent;
-use crate::pages::settings::cookies::CookieSettings;
-use crate::components::policy_banner::PolicyBanner;
-use crate::components::footer::SiteFooter;
-use crate::components::header::{SiteHeader, SkipLink};
 use crate::dom::focus_main_heading_soon;
-use crate::pages::account_deleted::AccountDeletedPage;
 use crate::pages::home::HomePage;
+use crate::pages::lazy::lazy_page;
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::privacy::compare::PolicyComparePage;
-use crate::pages::privacy::version::PolicyVersionPage;
-use crate::pages::privacy::versions::PolicyVersionsPage;
-use crate::pages::privacy::PrivacyPage;
-use crate::pages::profile::ProfilePage;
-use crate::pages::report_child::ReportChildPage;
-use crate::pages::search::SearchPage;
-use crate::pages::settings::account::AccountSettings;
-use crate::pages::settings::data::YourData;
-use crate::pages::settings::email::EmailSettings;
-use crate::pages::settings::privacy::PrivacySettingsPage;
-use crate::pages::settings::profile::ProfileSettings;
-use crate::pages::settings::{SettingsHome, SettingsLayout};
-use crate::pages::signin::SigninPage;
-use crate::pages::signup::SignupPage;
-use crate::pages::unsubscribe::UnsubscribePage;
+use crate::pages::settings::SettingsLayout;
 use crate::session::Session;
+
+// Every page but the home page is fetched when first shown.
+lazy_page!(SignupRoute, signup, crate::pages::signup::SignupPage);
+lazy_page!(SigninRoute, signin, crate::pages::signin::SigninPage);
+lazy_page!(PrivacyRoute, privacy, crate::pages::privacy::PrivacyPage);
+lazy_page!(PolicyVersionsRoute, policy_versions, crate::pages::privacy::versions::PolicyVersionsPage);
+lazy_page!(PolicyVersionRoute, policy_version, crate::pages::privacy::version::PolicyVersionPage);
+lazy_page!(PolicyCompareRoute, policy_compare, crate::pages::privacy::compare::PolicyComparePage);
+lazy_page!(UnsubscribeRoute, unsubscribe, crate::pages::unsubscribe::UnsubscribePage);
+lazy_page!(ReportChildRoute, report_child, crate::pages::report_child::ReportChildPage);
+lazy_page!(AccountDeletedRoute, account_deleted, crate::pages::account_deleted::AccountDeletedPage);
+lazy_page!(ProfileRoute, profile, crate::pages::profile::ProfilePage);
+lazy_page!(SearchRoute, search, crate::pages::search::SearchPage);
+lazy_page!(SettingsHomeRoute, settings_home, crate::pages::settings::SettingsHome);
+lazy_page!(CookieSettingsRoute, settings_cookies, crate::pages::settings::cookies::CookieSettings);
+lazy_page!(AccountSettingsRoute, settings_account, crate::pages::settings::account::AccountSettings);
+lazy_page!(ProfileSettingsRoute, settings_profile, crate::pages::settings::profile::ProfileSettings);
+lazy_page!(PrivacySettingsRoute, settings_privacy, crate::pages::settings::privacy::PrivacySettingsPage);
+lazy_page!(EmailSettingsRoute, settings_email, crate::pages::settings::email::EmailSettings);
+lazy_page!(YourDataRoute, settings_data, crate::pages::settings::data::YourData);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,25 +55,25 @@ pub fn App() -> impl IntoView {
             <main id="main" class="site-main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/signin") view=SigninPage />
-                    <Route path=path!("/privacy") view=PrivacyPage />
-                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage />
-                    <Route path=path!("/privacy/v/:n") view=PolicyVersionPage />
-                    <Route path=path!("/privacy/compare") view=PolicyComparePage />
-                    <Route path=path!("/unsubscribe/:token") view=UnsubscribePage />
-                    <Route path=path!("/report-child-account") view=ReportChildPage />
-                    <Route path=path!("/account-deleted") view=AccountDeletedPage />
-                    <Route path=path!("/u/:username") view=ProfilePage />
-                    <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} />
+                    <Route path=path!("/signin") view={Lazy::<SigninRoute>::new()} />
+                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
+                    <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} />
+                    <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
+                    <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
+                    <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
+                    <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />
+                    <Route path=path!("/account-deleted") view={Lazy::<AccountDeletedRoute>::new()} />
+                    <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} />
+                    <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
                     <ParentRoute path=path!("/settings") view=SettingsLayout>
-                        <Route path=path!("") view=SettingsHome />
-                        <Route path=path!("cookies") view=CookieSettings />
-                        <Route path=path!("account") view=AccountSettings />
-                        <Route path=path!("profile") view=ProfileSettings />
-                        <Route path=path!("privacy") view=PrivacySettingsPage />
-                        <Route path=path!("email") view=EmailSettings />
-                        <Route path=path!("data") view=YourData />
+                        <Route path=path!("") view={Lazy::<SettingsHomeRoute>::new()} />
+                        <Route path=path!("cookies") view={Lazy::<CookieSettingsRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<AccountSettingsRoute>::new()} />
+                        <Route path=path!("profile") view={Lazy::<ProfileSettingsRoute>::new()} />
+                        <Route path=path!("privacy") view={Lazy::<PrivacySettingsRoute>::new()} />
+                        <Route path=path!("email") view={Lazy::<EmailSettingsRoute>::new()} />
+                        <Route path=path!("data") view={Lazy::<YourDataRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

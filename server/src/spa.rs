@@ -173,6 +173,12 @@ async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, head
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
+    // A build file that is not there (an open tab asking for a page of the
+    // build before the last) is a 404, not the page: its loader then reports
+    // the failure instead of trying to run HTML as code.
+    if is_hashed_asset(uri.path()) && !assets.files.contains_key(uri.path()) {
+        return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response();
+    }
     let Some(asset) = assets.get(uri.path()) else {
         return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response();
     };
@@ -203,7 +209,7 @@ async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, head
 }
 
 /// The Content-Security-Policy for the app built into `dist`. Scripts may come
-/// only from this origin, plus the inline module loader Trunk writes into
+/// only from this origin, plus the inline module loader the build writes into
 /// `index.html`, allowed by its hash (computed at start, so a rebuild needs no
 /// configuration). `'wasm-unsafe-eval'` lets the page compile its own wasm.
 pub fn content_security_policy(dist: &Path) -> String {
@@ -248,12 +254,20 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-/// Trunk names build outputs `name-<16 hex digits>[_bg].ext`: their content
-/// never changes under the same name.
+/// The build names its outputs by their content: `name-<16 hex digits>.ext`
+/// (the stylesheet, the icon) or any file in a folder `app-<16 hex digits>/`
+/// (the wasm modules and their JavaScript). Such a URL never changes content.
 pub fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or("");
-    let stem = file.split('.').next().unwrap_or("");
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let mut segments = path.trim_start_matches('/').split('/');
+    let first = segments.next().unwrap_or("");
+    match segments.next() {
+        Some(file) => is_hashed_name(first) && !file.is_empty(),
+        None => is_hashed_name(first.split('.').next().unwrap_or("")) && first.contains('.'),
+    }
+}
+
+/// `name-<16 hex digits>`.
+fn is_hashed_name(stem: &str) -> bool {
     match stem.rsplit_once('-') {
         Some((name, hash)) => !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
         None => false,
@@ -292,10 +306,17 @@ mod tests {
     }
 
     #[test]
-    fn recognises_trunk_hashed_file_names() {
-        assert!(is_hashed_asset("/curtain-3f2a9c1b7d8e6f05.js"));
-        assert!(is_hashed_asset("/curtain-3f2a9c1b7d8e6f05_bg.wasm"));
+    fn recognises_content_hashed_names() {
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/favicon-ef680b50994ea4b2.svg"));
+        assert!(is_hashed_asset("/app-3f2a9c1b7d8e6f05/curtain.js"));
+        assert!(is_hashed_asset("/app-3f2a9c1b7d8e6f05/curtain_bg.wasm"));
+        assert!(is_hashed_asset("/app-3f2a9c1b7d8e6f05/snippets/x/inline0.js"));
+        assert!(!is_hashed_asset("/app-3f2a9c1b7d8e6f05/"));
+        assert!(!is_hashed_asset("/app-3f2a9c1b7d8e6f05"));
+        assert!(!is_hashed_asset("/u/ana"));
+        assert!(!is_hashed_asset("/privacy/v/2"));
+        assert!(!is_hashed_asset("/app-xyz/curtain.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/signin"));

@@ -2,6 +2,7 @@
 
 pub mod account_deleted;
 pub mod home;
+pub mod lazy;
 pub mod not_found;
 pub mod privacy;
 pub mod profile;

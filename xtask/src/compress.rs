@@ -10,13 +10,11 @@ use std::path::Path;
 const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "xml", "txt"];
 
 /// Writes `NAME.br` (quality 11) and `NAME.gz` (level 9) for every compressible
-/// file directly in `dist`, replacing older ones. Returns how many files it did.
+/// file under `dist`, replacing older ones. Returns how many files it did.
 pub fn precompress(dist: &Path) -> Result<usize, String> {
-    let entries = fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
     let mut done = 0;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_file() || !is_compressible(&path) {
+    for path in crate::spa::files_in(dist)? {
+        if !is_compressible(&path) {
             continue;
         }
         let bytes = fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
@@ -65,7 +63,10 @@ mod tests {
         let text = "let curtain = 'rises';\n".repeat(200);
         fs::write(dir.join("app-0123456789abcdef.js"), &text).unwrap();
         fs::write(dir.join("photo.png"), [0u8, 1, 2]).unwrap();
-        assert_eq!(precompress(&dir).unwrap(), 1);
+        fs::create_dir_all(dir.join("app-0123456789abcdef")).unwrap();
+        fs::write(dir.join("app-0123456789abcdef/chunk.wasm"), &text).unwrap();
+        assert_eq!(precompress(&dir).unwrap(), 2);
+        assert!(dir.join("app-0123456789abcdef/chunk.wasm.br").exists(), "files in folders too");
 
         let br = fs::read(dir.join("app-0123456789abcdef.js.br")).unwrap();
         let mut decoded = String::new();

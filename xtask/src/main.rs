@@ -7,6 +7,7 @@
 mod cli;
 mod compress;
 mod shell;
+mod spa;
 mod tools;
 mod versions;
 
@@ -70,10 +71,11 @@ fn run(task: Task) -> Result<(), String> {
     }
 }
 
-/// The SPA, optimised, into `dist/` (Trunk runs wasm-bindgen and wasm-opt from PATH).
+/// The SPA, optimised and split by page, into `dist/`, with compressed twins.
 fn build_spa(tools: &Toolchain) -> Result<(), String> {
-    tools.run(tools.command("trunk").args(["--skip-version-check", "build", "--release"]))?;
-    let count = compress::precompress(&tools.root().join("dist"))?;
+    let dist = tools.root().join("dist");
+    spa::build(tools, &target_dir(tools.root()), &dist)?;
+    let count = compress::precompress(&dist)?;
     println!("✓ precompressed {count} files in dist/ (brotli and gzip)");
     Ok(())
 }

@@ -15,8 +15,6 @@ use crate::shell;
 use crate::versions::{locked_version, reported_version, reports_version};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// trunk 0.22 needs a newer rustc than the project's toolchain.
-pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 /// The accessibility checker the browser tests inject into every page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
@@ -62,7 +60,6 @@ impl Toolchain {
             path: tool_path(&npm_bin, &cargo_bin, env::var_os("PATH"))?,
         };
         toolchain.ensure_wasm_target()?;
-        toolchain.ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, Locked::Yes)?;
         // The CLI must equal the library the SPA links, or the generated glue won't fit.
         let lockfile = fs::read_to_string(root.join("Cargo.lock"))
             .map_err(|err| format!("could not read Cargo.lock: {err}"))?;

@@ -1,0 +1,76 @@
+//! Pages whose code is fetched the first time they are shown. Each is split
+//! out of the main wasm at build time (`cargo xtask build` splits at these
+//! points), so a first visit downloads the shell, the consent banner and the
+//! home page, not every page of the site.
+//!
+//! A page that cannot be fetched (the connection dropped, say) shows a notice
+//! with a way to try again instead of taking the app down; the failure is not
+//! remembered, so the next visit to the page fetches it afresh.
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::dom::set_page_title;
+
+/// A page's code could not be fetched.
+pub struct PageLoadFailed;
+
+impl From<SplitLoaderError> for PageLoadFailed {
+    fn from(_: SplitLoaderError) -> Self {
+        PageLoadFailed
+    }
+}
+
+/// `lazy_page!(Route, chunk, Page)` defines `Route`, a [`leptos_router::LazyRoute`]
+/// showing the component `Page`, whose code lives in the split module `chunk`.
+/// Use it as `<Route view=Lazy::<Route>::new() />`.
+macro_rules! lazy_page {
+    ($route:ident, $chunk:ident, $page:path) => {
+        pub struct $route;
+
+        mod $chunk {
+            use leptos::prelude::*;
+
+            #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
+            pub fn page() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$page /> }.into_any())
+            }
+        }
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $chunk::page().await.unwrap_or_else(|_| $crate::pages::lazy::load_failed())
+            }
+        }
+    };
+}
+pub(crate) use lazy_page;
+
+/// What shows in place of a page whose code could not be fetched.
+pub fn load_failed() -> AnyView {
+    set_page_title(Some("Page not loaded"));
+    view! {
+        <div class="page page--narrow">
+            <h1>"This page did not load"</h1>
+            <p class="lede" role="alert">
+                "Part of Curtain could not be downloaded. Check your connection, then try again."
+            </p>
+            <p>
+                <button type="button" class="button button--primary" on:click=|_| reload()>
+                    "Try again"
+                </button>
+            </p>
+        </div>
+    }
+    .into_any()
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}

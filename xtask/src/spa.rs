@@ -1,0 +1,261 @@
+//! The SPA's release build, into `dist/`:
+//!
+//! 1. `cargo build` the `curtain` binary for wasm32 (with relocations kept, see
+//!    `.cargo/config.toml`, which the splitter needs);
+//! 2. split the wasm at its `#[lazy]` points (each lazily loaded page) into a
+//!    main module and chunks fetched on first use, plus the small JS module that
+//!    loads them;
+//! 3. `wasm-bindgen` the main module, `wasm-opt -Oz` every module;
+//! 4. put those files in `dist/app-<hash>/` (the hash is of their contents, so
+//!    they can be cached for a year; they refer to each other by relative path),
+//!    the stylesheet and icon beside it with hashed names, and write
+//!    `dist/index.html` from the root `index.html` with the tags that load them;
+//! 5. write brotli and gzip twins of everything (`compress.rs`).
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::tools::{Toolchain, WASM_TARGET};
+
+/// The binary the SPA is; wasm-bindgen names its outputs after it.
+const BIN: &str = "curtain";
+/// Where the build's source files are, relative to the workspace root.
+const PAGE: &str = "index.html";
+const STYLESHEET: &str = "style/main.css";
+const ICON: &str = "public/favicon.svg";
+/// The module the splitter writes to fetch chunks (its default name).
+const SPLIT_LOADER: &str = "__wasm_split.js";
+/// The head of `index.html` gets the build's tags just before this.
+const HEAD_END: &str = "</head>";
+
+/// Builds the SPA into `dist` (which it replaces).
+pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<(), String> {
+    tools.run(tools.cargo().args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN]))?;
+    let compiled = target_dir.join(WASM_TARGET).join("release").join(format!("{BIN}.wasm"));
+
+    let work = target_dir.join("spa");
+    recreate(&work)?;
+    let app = work.join("app");
+    let split_main = work.join(format!("{BIN}_split.wasm"));
+    let chunks = split(&compiled, &app, &split_main)?;
+    println!("✓ split the wasm into a main module and {chunks} lazily loaded modules");
+
+    tools.run(
+        tools
+            .command("wasm-bindgen")
+            .args(["--target", "web", "--keep-lld-exports", "--no-typescript", "--out-name", BIN])
+            .arg("--out-dir")
+            .arg(&app)
+            .arg(&split_main),
+    )?;
+    for wasm in files_in(&app)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "wasm")) {
+        optimise(tools, &wasm)?;
+    }
+
+    recreate(dist)?;
+    let app_dir = format!("app-{}", digest_of_dir(&app)?);
+    copy_dir(&app, &dist.join(&app_dir))?;
+    let stylesheet = copy_hashed(&tools.root().join(STYLESHEET), dist)?;
+    let icon = copy_hashed(&tools.root().join(ICON), dist)?;
+    let page = read(&tools.root().join(PAGE))?;
+    // wasm-bindgen's glue imports the chunk loader only when there are chunks.
+    let glue = read(&app.join(format!("{BIN}.js")))?;
+    let chunk_loader = glue.contains(SPLIT_LOADER).then_some(SPLIT_LOADER);
+    let tags = LoaderTags { app_dir: &app_dir, stylesheet: &stylesheet, icon: &icon, chunk_loader };
+    let page = with_loader(&page, &tags)?;
+    write(&dist.join("index.html"), page.as_bytes())?;
+    println!("✓ wrote the SPA into {}", dist.display());
+    Ok(())
+}
+
+/// Splits `compiled` at its split points: chunks and the loader module into
+/// `out_dir`, the main module (still to go through wasm-bindgen) to
+/// `main_out`. Returns how many chunks there are.
+fn split(compiled: &Path, out_dir: &Path, main_out: &Path) -> Result<usize, String> {
+    let input = fs::read(compiled).map_err(|e| format!("reading {}: {e}", compiled.display()))?;
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = out_dir;
+        options.main_out_path = main_out;
+        // The loader imports wasm-bindgen's glue, which sits beside it.
+        options.main_module = "./curtain.js";
+        options
+    })
+    .map_err(|e| format!("splitting {}: {e:#}", compiled.display()))?;
+    Ok(split.split_modules.len())
+}
+
+/// `wasm-opt -Oz` in place, with the wasm features Rust's wasm32 target uses
+/// (the split modules carry no feature section to read them from).
+fn optimise(tools: &Toolchain, wasm: &Path) -> Result<(), String> {
+    let optimised = wasm.with_extension("opt.wasm");
+    tools.run(
+        tools
+            .command("wasm-opt")
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(wasm)
+            .arg("-o")
+            .arg(&optimised),
+    )?;
+    fs::rename(&optimised, wasm).map_err(|e| format!("replacing {}: {e}", wasm.display()))
+}
+
+/// What `index.html` must load, by URL path relative to the site root.
+struct LoaderTags<'a> {
+    app_dir: &'a str,
+    stylesheet: &'a str,
+    icon: &'a str,
+    /// The splitter's chunk loader, if the glue imports it.
+    chunk_loader: Option<&'a str>,
+}
+
+/// `page` with the icon, stylesheet and app loader added at the end of its
+/// head. The loader is one inline module (the server allows it by its hash);
+/// the glue, the chunk loader and the wasm are preloaded so they download in
+/// parallel instead of one after another.
+fn with_loader(page: &str, tags: &LoaderTags) -> Result<String, String> {
+    let at = page.find(HEAD_END).ok_or_else(|| format!("{PAGE} has no {HEAD_END}"))?;
+    let app = format!("/{}", tags.app_dir);
+    let mut head = String::new();
+    let _ = writeln!(head, r#"    <link rel="icon" type="image/svg+xml" href="/{}" />"#, tags.icon);
+    let _ = writeln!(head, r#"    <link rel="stylesheet" href="/{}" />"#, tags.stylesheet);
+    let _ = writeln!(head, r#"    <link rel="modulepreload" href="{app}/{BIN}.js" />"#);
+    if let Some(loader) = tags.chunk_loader {
+        let _ = writeln!(head, r#"    <link rel="modulepreload" href="{app}/{loader}" />"#);
+    }
+    let _ = writeln!(
+        head,
+        r#"    <link rel="preload" href="{app}/{BIN}_bg.wasm" as="fetch" type="application/wasm" crossorigin="anonymous" />"#
+    );
+    let _ = writeln!(
+        head,
+        r#"    <script type="module">import init from '{app}/{BIN}.js'; init({{ module_or_path: '{app}/{BIN}_bg.wasm' }});</script>"#
+    );
+    Ok(format!("{}{head}  {}", page[..at].trim_end_matches([' ', '\t']), &page[at..]))
+}
+
+/// Copies `file` into `dir` as `stem-<hash>.ext`; returns the new name.
+fn copy_hashed(file: &Path, dir: &Path) -> Result<String, String> {
+    let bytes = fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).ok_or("file without a name")?;
+    let ext = file.extension().and_then(|s| s.to_str()).unwrap_or("bin");
+    let name = format!("{stem}-{}.{ext}", short_hex(&Sha256::digest(&bytes)));
+    write(&dir.join(&name), &bytes)?;
+    Ok(name)
+}
+
+/// A digest of every file under `dir`, names included, in a fixed order.
+fn digest_of_dir(dir: &Path) -> Result<String, String> {
+    let mut hasher = Sha256::new();
+    let mut files = files_in(dir)?;
+    files.sort();
+    for file in files {
+        let name = file.strip_prefix(dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        let bytes = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Ok(short_hex(&hasher.finalize()))
+}
+
+/// The first 16 hex digits of a digest: the form the server recognises as a
+/// content-addressed name (`server/src/spa.rs`, `is_hashed_asset`).
+fn short_hex(digest: &[u8]) -> String {
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file under `dir`, at any depth.
+pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    for file in files_in(from)? {
+        let relative = file.strip_prefix(from).unwrap_or(&file);
+        let bytes = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+        write(&to.join(relative), &bytes)?;
+    }
+    Ok(())
+}
+
+fn recreate(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| format!("removing {}: {e}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
+    }
+    fs::write(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_goes_at_the_end_of_the_head() {
+        let page = "<html>\n  <head>\n    <title>t</title>\n  </head>\n  <body></body>\n</html>\n";
+        let tags = LoaderTags {
+            app_dir: "app-0123456789abcdef",
+            stylesheet: "main-1.css",
+            icon: "favicon-2.svg",
+            chunk_loader: Some("__wasm_split.js"),
+        };
+        let out = with_loader(page, &tags).unwrap();
+        let head = &out[..out.find("</head>").unwrap()];
+        assert!(head.contains(r#"<link rel="stylesheet" href="/main-1.css" />"#), "{out}");
+        assert!(head.contains(r#"href="/favicon-2.svg""#), "{out}");
+        assert!(head.contains(r#"<link rel="modulepreload" href="/app-0123456789abcdef/__wasm_split.js" />"#), "{out}");
+        assert!(
+            head.contains("import init from '/app-0123456789abcdef/curtain.js'; init({ module_or_path: '/app-0123456789abcdef/curtain_bg.wasm' });"),
+            "{out}"
+        );
+        assert!(out.ends_with("  </head>\n  <body></body>\n</html>\n"), "{out}");
+        assert!(out.starts_with("<html>\n  <head>\n    <title>t</title>\n    <link rel=\"icon\""), "{out}");
+    }
+
+    #[test]
+    fn a_page_without_a_head_is_an_error() {
+        let tags = LoaderTags { app_dir: "a", stylesheet: "b", icon: "c", chunk_loader: None };
+        assert!(with_loader("<p>no head</p>", &tags).is_err());
+    }
+
+    #[test]
+    fn short_hex_is_sixteen_digits() {
+        assert_eq!(short_hex(&Sha256::digest(b"")), "e3b0c44298fc1c14");
+    }
+}
