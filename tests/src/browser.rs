@@ -256,6 +256,27 @@ impl Browser {
         Ok(self.driver.get_all_cookies().await?.into_iter().find(|c| c.name == name))
     }
 
+    /// The paths of the site's own files (not API calls) this page has fetched
+    /// so far: the document, then every script, wasm module, stylesheet, font
+    /// and image, in the order the browser asked for them.
+    pub async fn fetched_assets(&self) -> Result<Vec<String>> {
+        let value = self
+            .driver
+            .execute(
+                r#"const here = location.origin;
+                   return [location.pathname].concat(performance.getEntriesByType('resource')
+                     .map((e) => new URL(e.name))
+                     .filter((u) => u.origin === here && !u.pathname.startsWith('/api/'))
+                     .map((u) => u.pathname));"#,
+                vec![],
+            )
+            .await?;
+        let mut paths: Vec<String> = serde_json::from_value(value.json().clone())?;
+        let mut seen = std::collections::HashSet::new();
+        paths.retain(|p| seen.insert(p.clone()));
+        Ok(paths)
+    }
+
     pub async fn path(&self) -> Result<String> {
         Ok(self.driver.current_url().await?.path().to_string())
     }

@@ -12,7 +12,8 @@ Tasks:
           Build the SPA, then run every test (unit, API and browser) with
           `cargo test --workspace`. Anything after `--` goes to cargo test:
           `cargo xtask test -- signup` runs the tests whose names contain \"signup\".
-  build   Build the SPA (into dist/) and the server (target/server/curtain-server).
+  build   Build the SPA (into dist/, split into a main module and one module
+          per page) and the server (target/server/curtain-server).
   bench   Build for release, start the server on a temporary database with demo data,
           and measure: first-load transfer sizes, cold page loads in headless
           Chromium, API throughput and latency under load (wrk), peak memory.
@@ -21,7 +22,7 @@ Tasks:
   help    Show this message.
 
 Every task first makes sure these are installed, installing what is missing:
-the wasm32-unknown-unknown Rust target, trunk 0.21.14, the wasm-bindgen CLI at the
+the wasm32-unknown-unknown Rust target, the wasm-bindgen CLI at the
 version Cargo.lock pins, wasm-opt from the npm package binaryen@132 (in
 $XDG_CACHE_HOME/curtain-tools, else $HOME/.cache/curtain-tools; needs npm), and for
 `test` and `setup` Debian's chromium and chromium-driver.

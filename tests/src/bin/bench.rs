@@ -98,12 +98,15 @@ async fn start_server(args: &Args) -> Result<Server> {
     Ok(server)
 }
 
-/// Bytes on the wire for the first load of `/`, per asset and encoding.
+/// Bytes on the wire for the first load of `/`, per asset and encoding: every
+/// file a fresh browser fetched to show the home page.
 async fn transfer_sizes(base: &str) -> Result<Value> {
     let http = reqwest::Client::new();
-    let html = http.get(format!("{base}/")).send().await?.text().await?;
-    let mut paths = vec!["/".to_string()];
-    paths.extend(referenced_assets(&html));
+    let browser = Browser::start(base).await?;
+    browser.goto("/").await?;
+    browser.find(".hero__title").await?;
+    let paths = browser.fetched_assets().await?;
+    let _ = browser.driver.clone().quit().await;
     let mut rows = Vec::new();
     let mut totals = [0usize; 3];
     for path in paths {
