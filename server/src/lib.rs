@@ -3,6 +3,9 @@
 //!
 //! The server keeps no state in memory between requests: sessions, rate
 //! limits and everything else live in the database, so replicas can share it.
+//! What it does keep in memory are caches of what the database holds: parsed
+//! policy versions (immutable) and profile owners ([`profile_cache`], refused
+//! after any write this server makes and at most a second old otherwise).
 
 pub mod account_data;
 pub mod accounts;
@@ -16,6 +19,7 @@ pub mod error;
 mod http;
 pub mod outbox;
 pub mod password;
+pub mod profile_cache;
 pub mod profiles;
 pub mod policy;
 pub mod rate_limit;
@@ -50,11 +54,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Parsed and rendered privacy policy versions (immutable once published).
     pub policies: Arc<policy::store::VersionCache>,
+    /// Profile owners, so a profile view needs no query (see the module).
+    pub profiles: Arc<profile_cache::ProfileCache>,
 }
 
 impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
-        AppState { db, config: Arc::new(config), policies: Arc::default() }
+        AppState { db, config: Arc::new(config), policies: Arc::default(), profiles: Arc::default() }
     }
 }
 

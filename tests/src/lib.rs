@@ -33,6 +33,9 @@ pub struct Options {
     /// Serve this SPA folder instead of a minimal placeholder.
     pub dist: Option<PathBuf>,
     pub secure_cookies: bool,
+    /// How long the server trusts a cached profile without having seen a
+    /// write; `None` keeps the server's own limit.
+    pub profile_cache_max_age: Option<std::time::Duration>,
 }
 
 impl TestApp {
@@ -58,6 +61,7 @@ impl TestApp {
         let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let server_url = url.clone();
+        let profile_cache_max_age = options.profile_cache_max_age;
         // The server gets its own runtime on its own thread, so stopping it can
         // drop every connection task, as a real process exit would.
         let thread = std::thread::spawn(move || {
@@ -66,7 +70,11 @@ impl TestApp {
                 let db = curtain_server::db::connect(&server_url).await.expect("database");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let state = AppState::new(db, config);
+                let mut state = AppState::new(db, config);
+                if let Some(max_age) = profile_cache_max_age {
+                    use curtain_server::profile_cache::{ProfileCache, MAX_BYTES, MAX_ENTRIES};
+                    state.profiles = Arc::new(ProfileCache::new(MAX_ENTRIES, MAX_BYTES, max_age));
+                }
                 tokio::select! {
                     r = curtain_server::serve(listener, state, std::future::pending()) => r.expect("serve"),
                     _ = stop_rx => {}

@@ -62,7 +62,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .method_not_allowed_fallback(|| async {
             Error::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here.")
         })
-        .layer(axum::middleware::from_fn_with_state(state, crate::session::resolve_viewer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::session::resolve_viewer))
+        // Any request that may write makes the cached profiles stale once it is done.
+        .layer(axum::middleware::from_fn_with_state(
+            state.profiles.clone(),
+            crate::profile_cache::invalidate_after_writes,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Answers hold personal data: never cache them anywhere.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

@@ -5,6 +5,8 @@
 //! Every answer that carries someone's profile data is cut from
 //! [`visible_profile`]: the server decides, and hidden fields never leave it.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -19,6 +21,7 @@ use serde::Deserialize;
 
 use super::ApiJson;
 use crate::error::{Error, Result};
+use crate::profile_cache::CachedOwner;
 use crate::profiles::{self, Updated};
 use crate::session::{MaybeViewer, Viewer};
 use crate::visibility::visible_profile;
@@ -66,10 +69,26 @@ fn no_such_member() -> Error {
     Error::request(StatusCode::NOT_FOUND, "not_found", "No member has that username.")
 }
 
+/// Everything a profile can show about `username`, lists included, from the
+/// profile cache or else read (and cached) now. Cut it with
+/// [`visible_profile`] before anything leaves the server.
+async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> {
+    let key = crate::accounts::key(username);
+    if let Some(cached) = state.profiles.get(&key) {
+        return Ok(cached);
+    }
+    // Taken before the queries: see `profile_cache` for why the order matters.
+    let generation = state.profiles.generation();
+    let user_id = profiles::user_id(&state.db, username).await?.ok_or_else(no_such_member)?;
+    let owner = profiles::load_owner(&state.db, user_id, Some(Relation::Owner)).await?.ok_or_else(no_such_member)?;
+    Ok(state.profiles.insert(key, generation, CachedOwner { user_id, owner }))
+}
+
 /// The profile `username` as the caller (or, for its owner, the previewed
 /// audience) may see it.
 async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<ProfileView> {
-    let owner_id = profiles::user_id(&state.db, username).await?.ok_or_else(no_such_member)?;
+    let cached = owner_of(state, username).await?;
+    let owner_id = cached.user_id;
     let actual = profiles::relation(&state.db, viewer.map(|v| v.user_id), owner_id).await?;
     let preview = match preview {
         None => None,
@@ -85,8 +104,7 @@ async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, prev
         })?),
     };
     let relation = preview.map_or(actual, PreviewAs::relation);
-    let owner = profiles::load_owner(&state.db, owner_id, Some(relation)).await?.ok_or_else(no_such_member)?;
-    let mut view = visible_profile(&owner, relation, clock::today());
+    let mut view = visible_profile(&cached.owner, relation, clock::today());
     view.preview = preview;
     Ok(view)
 }
