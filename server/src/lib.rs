@@ -35,6 +35,7 @@ use std::sync::Arc;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use sqlx::SqlitePool;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -83,7 +84,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", http::router(state.clone()).with_state(state.clone()))
         .merge(http::policy::feed_router().with_state(state.clone()))
         .merge(spa::router(state.config.dist.clone()))
-        .layer(CompressionLayer::new().br(true).gzip(true));
+        .layer(CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(NotShortJson)));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
@@ -91,6 +92,25 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router.layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
+}
+
+/// JSON answers shorter than this go out uncompressed: they fit in one packet
+/// either way, and starting a brotli encoder for each one cost more than half
+/// the server's time on a profile view.
+const JSON_COMPRESS_MIN_BYTES: u16 = 1024;
+
+/// Compression predicate: anything but a short JSON answer.
+#[derive(Clone, Copy)]
+struct NotShortJson;
+
+impl Predicate for NotShortJson {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        let json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        !json || SizeAbove::new(JSON_COMPRESS_MIN_BYTES).should_compress(response)
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves.

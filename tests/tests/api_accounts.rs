@@ -301,6 +301,20 @@ async fn api_answers_are_never_cached_and_carry_security_headers() {
     assert_eq!(r.headers["x-frame-options"], "DENY");
 }
 
+/// A short JSON answer fits in one packet compressed or not, so it goes out
+/// as it is; a long one is still compressed.
+#[tokio::test]
+async fn only_long_json_answers_are_compressed() {
+    let app = TestApp::spawn().await;
+    let http = app.client().http;
+    for (path, encoding) in [("/api/health", None), ("/api/policies/privacy", Some("br"))] {
+        let r = http.get(app.url(path)).header("accept-encoding", "br").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{path}");
+        assert!(r.headers()["vary"].to_str().unwrap().contains("accept-encoding"), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn over_long_fields_get_422_naming_the_field() {
     let app = TestApp::spawn().await;
