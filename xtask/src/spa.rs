@@ -51,9 +51,7 @@ pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<(), St
             .arg(&app)
             .arg(&split_main),
     )?;
-    for wasm in files_in(&app)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "wasm")) {
-        optimise(tools, &wasm)?;
-    }
+    optimise_all(tools, &app)?;
 
     recreate(dist)?;
     let app_dir = format!("app-{}", digest_of_dir(&app)?);
@@ -86,6 +84,38 @@ fn split(compiled: &Path, out_dir: &Path, main_out: &Path) -> Result<usize, Stri
     })
     .map_err(|e| format!("splitting {}: {e:#}", compiled.display()))?;
     Ok(split.split_modules.len())
+}
+
+/// Modules smaller than this are left as the compiler wrote them: most chunks
+/// are a few hundred bytes, where `wasm-opt` (a few seconds per call) saves
+/// next to nothing.
+const OPTIMISE_MIN_BYTES: u64 = 8 * 1024;
+
+/// `wasm-opt` on every module in `dir` worth it, on every core.
+fn optimise_all(tools: &Toolchain, dir: &Path) -> Result<(), String> {
+    let mut modules: Vec<PathBuf> = files_in(dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .filter(|p| fs::metadata(p).map(|m| m.len() >= OPTIMISE_MIN_BYTES).unwrap_or(true))
+        .collect();
+    // Largest first, so the main module does not start last.
+    modules.sort_by_key(|p| std::cmp::Reverse(fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let queue = std::sync::Mutex::new(modules.into_iter());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| loop {
+                    let next = queue.lock().map_err(|_| "a wasm-opt worker panicked")?.next();
+                    match next {
+                        Some(wasm) => optimise(tools, &wasm)?,
+                        None => return Ok::<(), String>(()),
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| h.join().map_err(|_| "a wasm-opt worker panicked".to_string())?)
+    })
 }
 
 /// `wasm-opt -Oz` in place, with the wasm features Rust's wasm32 target uses
