@@ -64,13 +64,7 @@ impl Toolchain {
         let lockfile = fs::read_to_string(root.join("Cargo.lock"))
             .map_err(|err| format!("could not read Cargo.lock: {err}"))?;
         let wasm_bindgen = locked_version(&lockfile, "wasm-bindgen")?;
-        // `--locked` pins a dependency version the registry no longer serves.
-        toolchain.ensure_cargo_tool(
-            "wasm-bindgen",
-            "wasm-bindgen-cli",
-            &wasm_bindgen,
-            Locked::No,
-        )?;
+        toolchain.ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen)?;
         toolchain.ensure_wasm_opt(&binaryen_dir)?;
         if browser == Browser::Needed {
             toolchain.ensure_browser()?;
@@ -161,7 +155,6 @@ impl Toolchain {
         binary: &str,
         package: &str,
         version: &str,
-        locked: Locked,
     ) -> Result<(), String> {
         if self
             .version_of(binary)
@@ -172,10 +165,9 @@ impl Toolchain {
         }
         println!("installing {binary} {version} (takes a few minutes the first time)…");
         let mut install = self.cargo();
+        // Not `--locked`: the tools' own lock files pin versions the registry
+        // no longer serves.
         install.args(["install", package, "--version", version]);
-        if locked == Locked::Yes {
-            install.arg("--locked");
-        }
         self.run(&mut install)?;
         self.confirm_version(binary, binary, version)
     }
@@ -338,13 +330,6 @@ impl Toolchain {
         self.stdout_of(self.command("id").arg("-u"))
             .is_some_and(|uid| uid.trim() == "0")
     }
-}
-
-/// Whether `cargo install` may use the tool's own Cargo.lock.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Locked {
-    Yes,
-    No,
 }
 
 /// `$CARGO_HOME`, else `$HOME/.cargo`.
