@@ -42,7 +42,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// How this server instance behaves.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The built SPA (Trunk's `dist/`).
+    /// The built SPA (`dist/`, written by `cargo xtask build`).
     pub dist: PathBuf,
     /// Mark cookies `Secure` (when served over https).
     pub secure_cookies: bool,

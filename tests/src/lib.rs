@@ -163,7 +163,7 @@ impl Drop for TestApp {
     }
 }
 
-/// Trunk's release build of the SPA: `$CURTAIN_DIST`, else `dist/` in the
+/// The release build of the SPA: `$CURTAIN_DIST`, else `dist/` in the
 /// workspace. Browser tests fail (never skip) when it is missing.
 pub fn built_spa() -> PathBuf {
     let dist = std::env::var_os("CURTAIN_DIST")
@@ -336,7 +336,7 @@ async fn read(resp: reqwest::Response) -> Reply {
 }
 
 /// The same-origin assets a page loads: `href="/..."`, `src="/..."`, and the
-/// paths in Trunk's inline loader (`from '/...'`, `module_or_path: '/...'`).
+/// paths in the inline loader (`from '/...'`, `module_or_path: '/...'`).
 pub fn referenced_assets(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for marker in ["href=\"/", "src=\"/", "from '/", "module_or_path: '/"] {
