@@ -51,6 +51,10 @@ pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<(), St
             .arg(&app)
             .arg(&split_main),
     )?;
+    for wasm in files_in(&app)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "wasm")) {
+        let bytes = fs::read(&wasm).map_err(|e| format!("reading {}: {e}", wasm.display()))?;
+        write(&wasm, &without_custom_sections(&bytes).map_err(|e| format!("{}: {e}", wasm.display()))?)?;
+    }
     optimise_all(tools, &app)?;
 
     recreate(dist)?;
@@ -84,6 +88,42 @@ fn split(compiled: &Path, out_dir: &Path, main_out: &Path) -> Result<usize, Stri
     })
     .map_err(|e| format!("splitting {}: {e:#}", compiled.display()))?;
     Ok(split.split_modules.len())
+}
+
+/// `wasm` without its custom sections (function names, producers, target
+/// features): the browser runs nothing from them, and in the chunks the
+/// splitter writes, names can be half the bytes.
+fn without_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    const HEADER: usize = 8;
+    if wasm.len() < HEADER || &wasm[..4] != b"\0asm" {
+        return Err("not a wasm module".into());
+    }
+    let mut out = wasm[..HEADER].to_vec();
+    let mut at = HEADER;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, body) = read_leb_u32(wasm, at + 1)?;
+        let end = body.checked_add(size as usize).filter(|&end| end <= wasm.len()).ok_or("a section runs past the end")?;
+        if id != 0 {
+            out.extend_from_slice(&wasm[at..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 number at `at`; returns it and where the bytes after it start.
+fn read_leb_u32(bytes: &[u8], mut at: usize) -> Result<(u32, usize), String> {
+    let mut value: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(at).ok_or("a section size runs past the end")?;
+        at += 1;
+        value |= u32::from(byte & 0x7f).checked_shl(shift).ok_or("a section size is too large")?;
+        if byte & 0x80 == 0 {
+            return Ok((value, at));
+        }
+    }
+    Err("a section size is too long".into())
 }
 
 /// Modules smaller than this are left as the compiler wrote them: most chunks
@@ -282,6 +322,24 @@ mod tests {
     fn a_page_without_a_head_is_an_error() {
         let tags = LoaderTags { app_dir: "a", stylesheet: "b", icon: "c", chunk_loader: None };
         assert!(with_loader("<p>no head</p>", &tags).is_err());
+    }
+
+    #[test]
+    fn custom_sections_go_and_the_rest_stays_byte_for_byte() {
+        let header = b"\0asm\x01\0\0\0";
+        let types = [1u8, 4, 1, 0x60, 0, 0]; // one type: () -> ()
+        let name = [0u8, 7, 4, b'n', b'a', b'm', b'e', 1, 0];
+        // A custom section whose size takes two LEB128 bytes (200).
+        let mut producers = vec![0u8, 0xc8, 0x01, 9];
+        producers.extend_from_slice(b"producers");
+        producers.resize(3 + 200, 0);
+        let functions = [3u8, 2, 1, 0];
+        let module: Vec<u8> = [&header[..], &types, &name, &producers, &functions].concat();
+        let stripped = without_custom_sections(&module).unwrap();
+        assert_eq!(stripped, [&header[..], &types, &functions].concat());
+        assert!(without_custom_sections(b"not wasm").is_err());
+        let truncated = &module[..module.len() - 1];
+        assert!(without_custom_sections(truncated).is_err());
     }
 
     #[test]
