@@ -92,6 +92,29 @@ pub async fn signout() -> Result<(), ApiError> {
     }
 }
 
+/// An answer that has arrived but is not read yet. A lazily loaded page asks
+/// for its data with this as soon as its route is chosen, so the request
+/// travels while the page's code downloads; the page's module then reads it
+/// with [`Fetched::read`], which keeps the decoding code out of the main
+/// module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched {
+    status: u16,
+    body: String,
+}
+
+impl Fetched {
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        decode(self.status, &self.body)
+    }
+}
+
+/// `GET path`, not read yet (see [`Fetched`]).
+pub async fn fetch(path: &str) -> Result<Fetched, ApiError> {
+    let (status, body) = send(Request::get(path).header("Accept", "application/json").build()).await?;
+    Ok(Fetched { status, body })
+}
+
 /// Adds what every state-changing request needs: JSON accept and the CSRF
 /// token, echoed from its page-readable cookie whenever that cookie exists.
 fn unsafe_request(builder: RequestBuilder) -> RequestBuilder {

@@ -3,16 +3,22 @@
 use curtain_api::policy::{PolicyAcceptanceRequest, PolicyDiff, PolicyDocument, PolicyStatusReply, PolicyVersionList};
 use gloo_net::http::Request;
 
-use super::{decode, send, unsafe_request, ApiError};
+use super::{decode, send, unsafe_request, ApiError, Fetched};
 
 async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let (status, body) = send(Request::get(url).header("Accept", "application/json").build()).await?;
-    decode(status, &body)
+    super::fetch(url).await?.read()
 }
+
+const CURRENT: &str = "/api/policies/privacy";
 
 /// `GET /api/policies/privacy`: the version in effect now.
 pub async fn current() -> Result<PolicyDocument, ApiError> {
-    get("/api/policies/privacy").await
+    get(CURRENT).await
+}
+
+/// [`current`], not read yet: a [`PolicyDocument`] once read.
+pub async fn fetch_current() -> Result<Fetched, ApiError> {
+    super::fetch(CURRENT).await
 }
 
 /// `GET /api/policies/privacy/versions/{n}`. `n` goes as typed in the URL;

@@ -23,8 +23,37 @@ impl From<SplitLoaderError> for PageLoadFailed {
 
 /// `lazy_page!(Route, chunk, Page)` defines `Route`, a [`leptos_router::LazyRoute`]
 /// showing the component `Page`, whose code lives in the split module `chunk`.
-/// Use it as `<Route view=Lazy::<Route>::new() />`.
+/// Use it as `<Route view={Lazy::<Route>::new()} />`.
+///
+/// `lazy_page!(Route, chunk, Page, prop: Type = start)` also evaluates `start`
+/// as soon as the route is chosen, in the main module, and hands it to the
+/// page as `prop`: a page's request then travels while its code downloads,
+/// instead of after.
 macro_rules! lazy_page {
+    ($route:ident, $chunk:ident, $page:path, $prop:ident: $ty:ty = $start:expr) => {
+        pub struct $route {
+            $prop: $ty,
+        }
+
+        mod $chunk {
+            use super::*;
+
+            #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
+            pub fn page($prop: $ty) -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$page $prop=$prop /> }.into_any())
+            }
+        }
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route { $prop: $start }
+            }
+
+            async fn view(this: Self) -> AnyView {
+                $chunk::page(this.$prop).await.unwrap_or_else(|_| $crate::pages::lazy::load_failed())
+            }
+        }
+    };
     ($route:ident, $chunk:ident, $page:path) => {
         pub struct $route;
 

@@ -8,15 +8,16 @@ pub mod versions;
 use curtain_api::policy::PolicyDocument;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{ApiError, Fetched};
 use crate::components::policy_document::PolicyDocumentView;
 use crate::dom::{scroll_to_location_hash, set_page_title};
 
-/// `/privacy`.
+/// `/privacy`, with the version in effect as fetched when the route was
+/// chosen (`api::policy::fetch_current`).
 #[component]
-pub fn PrivacyPage() -> impl IntoView {
+pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl IntoView {
     set_page_title(Some("Privacy policy"));
-    let doc = LocalResource::new(api::policy::current);
+    let doc = LocalResource::new(move || async move { fetched.await.and_then(|answer| answer.read()) });
     view! {
         <div class="page policy">
             <h1>"Privacy policy"</h1>
