@@ -72,12 +72,25 @@ impl Assets {
         Assets { files, index }
     }
 
-    fn get(&self, path: &str) -> Option<Arc<Asset>> {
-        match path {
-            "/" => self.index.clone(),
-            p => self.files.get(p).cloned().or_else(|| self.index.clone()),
+    /// The file at `path`; else, for an app route, the page (history
+    /// fallback). A build file that is not there (an open tab asking for a
+    /// module of the build before the last) gets no page: its loader then
+    /// reports the failure instead of trying to run HTML as code.
+    fn get(&self, path: &str) -> Found {
+        if let Some(file) = self.files.get(path) {
+            return Found::File(file.clone());
         }
+        if is_hashed_asset(path) {
+            return Found::NotInBuild;
+        }
+        self.index.clone().map_or(Found::NotBuilt, Found::File)
     }
+}
+
+enum Found {
+    File(Arc<Asset>),
+    NotInBuild,
+    NotBuilt,
 }
 
 fn load_asset(path: &Path, url: &str) -> std::io::Result<Asset> {
@@ -173,14 +186,10 @@ async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, head
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
-    // A build file that is not there (an open tab asking for a page of the
-    // build before the last) is a 404, not the page: its loader then reports
-    // the failure instead of trying to run HTML as code.
-    if is_hashed_asset(uri.path()) && !assets.files.contains_key(uri.path()) {
-        return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response();
-    }
-    let Some(asset) = assets.get(uri.path()) else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response();
+    let asset = match assets.get(uri.path()) {
+        Found::File(asset) => asset,
+        Found::NotInBuild => return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response(),
+        Found::NotBuilt => return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response(),
     };
     let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
     let (body, coding) = match negotiate(accept) {

@@ -124,6 +124,14 @@ impl TestApp {
     }
 
     /// Number of rows in every table the application owns.
+    /// A new member signed up (adult, valid details) and signed in.
+    pub async fn member(&self, username: &str, password: &str) -> ApiClient {
+        let c = self.client();
+        let r = c.sign_up(username, password).await;
+        assert_eq!(r.status, reqwest::StatusCode::CREATED, "signing up {username}: {:?}", r.body);
+        c
+    }
+
     pub async fn row_counts(&self) -> Vec<(String, i64)> {
         let tables: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
@@ -184,6 +192,9 @@ fn placeholder_spa(dir: &Path) -> PathBuf {
     std::fs::write(dist.join("curtain-0123456789abcdef.js"), "console.log('curtain');\n".repeat(20)).unwrap();
     // A precompressed twin, as the build writes them (the bytes only need to differ).
     std::fs::write(dist.join("curtain-0123456789abcdef.js.br"), b"precompressed brotli bytes").unwrap();
+    // The app's modules live in a folder named by their content hash.
+    std::fs::create_dir_all(dist.join("app-0123456789abcdef")).unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef/split_privacy.wasm"), b"\0asm\x01\0\0\0").unwrap();
     dist
 }
 
@@ -243,11 +254,23 @@ impl ApiClient {
 
     /// POST JSON with the CSRF header when the jar holds a CSRF cookie.
     pub async fn post(&self, path: &str, body: &Value) -> Reply {
-        let mut req = self.http.post(format!("{}{}", self.base, path)).json(body);
+        self.send(reqwest::Method::POST, path, Some(body), None).await
+    }
+
+    /// Any method, as the SPA sends it: JSON when there is a body, the CSRF
+    /// header when the jar holds a CSRF cookie, and `If-Match` when given.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>, if_match: Option<&str>) -> Reply {
+        let mut req = self.http.request(method.clone(), format!("{}{}", self.base, path));
+        if let Some(body) = body {
+            req = req.json(body);
+        }
         if let Some(token) = self.cookie(curtain_api::CSRF_COOKIE) {
             req = req.header(curtain_api::CSRF_HEADER, token);
         }
-        read(req.send().await.expect("POST")).await
+        if let Some(tag) = if_match {
+            req = req.header(reqwest::header::IF_MATCH, tag);
+        }
+        read(req.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"))).await
     }
 
     /// POST JSON without any CSRF header.
@@ -333,25 +356,5 @@ async fn read(resp: reqwest::Response) -> Reply {
     let text = resp.text().await.unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Reply { status, headers, body }
-}
-
-/// The same-origin assets a page loads: `href="/..."`, `src="/..."`, and the
-/// paths in the inline loader (`from '/...'`, `module_or_path: '/...'`).
-pub fn referenced_assets(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for marker in ["href=\"/", "src=\"/", "from '/", "module_or_path: '/"] {
-        let mut rest = html;
-        while let Some(i) = rest.find(marker) {
-            let after = &rest[i + marker.len() - 1..];
-            let end = after.find(['"', '\'']).unwrap_or(after.len());
-            let path = after[..end].to_string();
-            // A feed named by <link rel="alternate"> is not loaded with the page.
-            if !found.contains(&path) && !path.ends_with(".atom") {
-                found.push(path);
-            }
-            rest = &after[end..];
-        }
-    }
-    found
 }
 

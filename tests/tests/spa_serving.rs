@@ -17,6 +17,23 @@ async fn any_other_path_gets_index_html_revalidated_every_time() {
 }
 
 #[tokio::test]
+async fn a_build_file_that_is_not_there_is_a_404_not_the_page() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let r = c.get("/app-0123456789abcdef/split_privacy.wasm").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/wasm");
+    assert_eq!(r.headers["cache-control"], "public, max-age=31536000, immutable");
+    // A module of another build, or one this build does not have: an old tab
+    // after a deploy must see the failure, not HTML where it expects code.
+    for path in ["/app-fedcba9876543210/split_privacy.wasm", "/app-0123456789abcdef/split_gone.wasm", "/main-0123456789abcdef.css"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn precompressed_files_are_sent_as_they_are() {
     let app = TestApp::spawn().await;
     let get = |encoding: &'static str| {
