@@ -35,13 +35,6 @@ async fn delete(app: &TestApp, c: &ApiClient, path: &str, body: Option<Value>) -
     call(app, c, Method::DELETE, path, body, true).await
 }
 
-async fn member(app: &TestApp, name: &str) -> ApiClient {
-    let c = app.client();
-    let r = c.sign_up(name, PW).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    c
-}
-
 async fn user_id(app: &TestApp, name: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?").bind(name.to_lowercase()).fetch_one(&app.db).await.unwrap()
 }
@@ -61,7 +54,7 @@ async fn link_token_in_outbox(app: &TestApp, user: i64) -> String {
 async fn email_preferences_start_off_and_change_only_with_csrf() {
     let app = TestApp::spawn().await;
     assert_eq!(app.client().get("/api/me/email-preferences").await.status, StatusCode::UNAUTHORIZED);
-    let c = member(&app, "elsa").await;
+    let c = app.member("elsa", PW).await;
     let r = c.get("/api/me/email-preferences").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body, json!({"newsletter": false, "product_updates": false, "partner_offers": false}));
@@ -83,8 +76,8 @@ async fn email_preferences_start_off_and_change_only_with_csrf() {
 #[tokio::test]
 async fn the_newsletter_link_unsubscribes_without_signing_in() {
     let app = TestApp::spawn().await;
-    let c = member(&app, "fred").await;
-    member(&app, "gina").await; // never opted in: gets nothing
+    let c = app.member("fred", PW).await;
+    app.member("gina", PW).await; // never opted in: gets nothing
     patch(&app, &c, "/api/me/email-preferences", json!({"newsletter": true, "product_updates": true})).await;
 
     let sent = curtain_server::outbox::send_newsletter(&app.db, "Curtain weekly", "Hello.", &app.base).await.unwrap();
@@ -123,7 +116,7 @@ async fn the_newsletter_link_unsubscribes_without_signing_in() {
 #[tokio::test]
 async fn sessions_are_listed_and_a_revoked_cookie_is_useless_at_once() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "hana").await;
+    let a = app.member("hana", PW).await;
     let b = app.client();
     assert_eq!(b.sign_in("hana", PW, false).await.status, StatusCode::OK);
     let c = app.client();
@@ -154,7 +147,7 @@ async fn sessions_are_listed_and_a_revoked_cookie_is_useless_at_once() {
     assert_eq!(delete(&app, &a, &format!("/api/me/sessions/{b_id}"), None).await.status, StatusCode::NOT_FOUND);
 
     // Someone else's session cannot be ended, or even told apart from none.
-    let other = member(&app, "ivan").await;
+    let other = app.member("ivan", PW).await;
     let ivan_session: i64 = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = ?")
         .bind(user_id(&app, "ivan").await)
         .fetch_one(&app.db)
@@ -186,7 +179,7 @@ async fn sessions_are_listed_and_a_revoked_cookie_is_useless_at_once() {
 #[tokio::test]
 async fn the_activity_log_lists_every_sign_in() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "jade").await;
+    let a = app.member("jade", PW).await;
     app.client().sign_in("jade", PW, false).await;
     app.client().sign_in("jade", "wrong password!", false).await; // failures are not in the log
     let r = a.get("/api/me/activity").await;
@@ -205,7 +198,7 @@ async fn the_activity_log_lists_every_sign_in() {
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "kim").await;
+    let a = app.member("kim", PW).await;
     let other = app.client();
     other.sign_in("kim", PW, false).await;
 
@@ -239,7 +232,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
 #[tokio::test]
 async fn guessing_the_current_password_is_rate_limited() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "lou").await;
+    let a = app.member("lou", PW).await;
     for _ in 0..5 {
         let r = a.post("/api/me/email", &json!({"current_password": "guess guess", "new_email": "lou2@example.org"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -252,8 +245,8 @@ async fn guessing_the_current_password_is_rate_limited() {
 #[tokio::test]
 async fn changing_the_email_needs_the_password_and_a_free_address() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "mia").await;
-    member(&app, "ned").await;
+    let a = app.member("mia", PW).await;
+    app.member("ned", PW).await;
 
     let r = a.post("/api/me/email", &json!({"current_password": "wrong wrong", "new_email": "mia.new@example.org"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -354,8 +347,8 @@ async fn rows_naming(app: &TestApp, table: &str, column: &str, id: i64) -> i64 {
 #[tokio::test]
 async fn the_export_holds_everything_about_the_member_and_nothing_private_of_others() {
     let app = TestApp::spawn().await;
-    let c = member(&app, "olga").await;
-    let friend = member(&app, "pablo").await;
+    let c = app.member("olga", PW).await;
+    let friend = app.member("pablo", PW).await;
     fill_every_table(&app, &c, "olga", "pablo").await;
     // pablo's own private things, which must not leak into olga's export.
     patch(&app, &friend, "/api/me/email-preferences", json!({"partner_offers": true})).await;
@@ -426,9 +419,9 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
 #[tokio::test]
 async fn deletion_removes_every_row_that_names_the_member() {
     let app = TestApp::spawn().await;
-    let c = member(&app, "quinn").await;
-    let friend = member(&app, "rosa").await;
-    member(&app, "sam").await;
+    let c = app.member("quinn", PW).await;
+    let friend = app.member("rosa", PW).await;
+    app.member("sam", PW).await;
     fill_every_table(&app, &c, "quinn", "rosa").await;
     fill_every_table(&app, &friend, "rosa", "sam").await; // others' rows stay
     let quinn = user_id(&app, "quinn").await;
@@ -506,7 +499,7 @@ async fn deletion_removes_every_row_that_names_the_member() {
 #[tokio::test]
 async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
     let app = TestApp::spawn().await;
-    member(&app, "tess").await;
+    app.member("tess", PW).await;
     let parent = app.client();
     let body = |username: &str| json!({"username": username, "reporter_email": "parent@example.org", "message": "My daughter is 11 and made this account."});
     let exists = parent.post("/api/reports/child-account", &body("tess")).await;

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use curtain_tests::{ApiClient, Options, Reply, TestApp};
+use curtain_tests::{ApiClient, Options, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -20,37 +20,11 @@ async fn spawn() -> TestApp {
     TestApp::spawn_with(Options { profile_cache_max_age: Some(Duration::from_secs(3600)), ..Options::default() }).await
 }
 
-/// Any method with JSON and the CSRF header the SPA would send, and optionally `If-Match`.
-async fn send(app: &TestApp, c: &ApiClient, method: Method, path: &str, body: Option<Value>, if_match: Option<&str>) -> Reply {
-    let mut req = c.http.request(method, app.url(path));
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    if let Some(token) = c.cookie(curtain_api::CSRF_COOKIE) {
-        req = req.header(curtain_api::CSRF_HEADER, token);
-    }
-    if let Some(tag) = if_match {
-        req = req.header("If-Match", tag);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
-    Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
-}
-
-async fn member(app: &TestApp, username: &str) -> ApiClient {
-    let c = app.client();
-    let r = c.sign_up(username, PW).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    c
-}
-
 /// Saves `body` over the current version of the caller's profile.
-async fn edit(app: &TestApp, c: &ApiClient, body: Value) {
+async fn edit(c: &ApiClient, body: Value) {
     let r = c.get("/api/me/profile").await;
     let tag = r.headers.get("etag").expect("an ETag").to_str().unwrap().to_string();
-    let r = send(app, c, Method::PATCH, "/api/me/profile", Some(body), Some(&tag)).await;
+    let r = c.send(Method::PATCH, "/api/me/profile", Some(&body), Some(&tag)).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
 }
 
@@ -72,8 +46,8 @@ async fn user_id(app: &TestApp, username: &str) -> i64 {
 #[tokio::test]
 async fn a_cached_profile_is_served_until_a_write_request() {
     let app = spawn().await;
-    let ana = member(&app, "ana").await;
-    edit(&app, &ana, json!({"about": "Noir on Sundays."})).await;
+    let ana = app.member("ana", PW).await;
+    edit(&ana, json!({"about": "Noir on Sundays."})).await;
     assert_eq!(public_view(&app, "ana").await["about"], "Noir on Sundays.");
 
     sqlx::query("UPDATE profiles SET about = 'Changed behind the server' WHERE user_id = ?")
@@ -93,27 +67,27 @@ async fn a_cached_profile_is_served_until_a_write_request() {
 #[tokio::test]
 async fn a_narrowed_audience_hides_the_field_at_once() {
     let app = spawn().await;
-    let ana = member(&app, "ana").await;
-    edit(&app, &ana, json!({"location": "Lisbon", "audiences": {"location": "everyone"}})).await;
+    let ana = app.member("ana", PW).await;
+    edit(&ana, json!({"location": "Lisbon", "audiences": {"location": "everyone"}})).await;
     assert_eq!(public_view(&app, "ana").await["location"], "Lisbon");
 
-    edit(&app, &ana, json!({"audiences": {"location": "members"}})).await;
+    edit(&ana, json!({"audiences": {"location": "members"}})).await;
     let view = public_view(&app, "ana").await;
     assert!(view.get("location").is_none(), "the hidden field is gone from the anonymous JSON: {view}");
     // Members still see it: the cache holds the field, visibility cuts it.
-    assert_eq!(member(&app, "mia").await.get("/api/users/ana").await.body["location"], "Lisbon");
+    assert_eq!(app.member("mia", PW).await.get("/api/users/ana").await.body["location"], "Lisbon");
 }
 
 /// Without invalidation the cached, public profile would still show `about`.
 #[tokio::test]
 async fn making_the_account_private_applies_at_once() {
     let app = spawn().await;
-    let ana = member(&app, "ana").await;
-    edit(&app, &ana, json!({"about": "Noir on Sundays."})).await;
+    let ana = app.member("ana", PW).await;
+    edit(&ana, json!({"about": "Noir on Sundays."})).await;
     let view = public_view(&app, "ana").await;
     assert_eq!((view["private"].clone(), view["about"].clone()), (json!(false), json!("Noir on Sundays.")));
 
-    let r = send(&app, &ana, Method::PATCH, "/api/me/privacy", Some(json!({"private": true})), None).await;
+    let r = ana.send(Method::PATCH, "/api/me/privacy", Some(&json!({"private": true})), None).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let view = public_view(&app, "ana").await;
     assert_eq!(view["private"], true, "{view}");
@@ -124,21 +98,21 @@ async fn making_the_account_private_applies_at_once() {
 #[tokio::test]
 async fn a_new_follower_appears_at_once() {
     let app = spawn().await;
-    let ana = member(&app, "ana").await;
-    edit(&app, &ana, json!({"audiences": {"followers": "everyone"}})).await;
+    let ana = app.member("ana", PW).await;
+    edit(&ana, json!({"audiences": {"followers": "everyone"}})).await;
     assert_eq!(public_view(&app, "ana").await["followers"], json!([]));
     let anon = app.client();
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!([]));
 
-    let fan = member(&app, "fan").await;
+    let fan = app.member("fan", PW).await;
     assert_eq!(fan.post("/api/users/ana/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "ana").await["followers"], json!(["fan"]));
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!(["fan"]));
 
     // And an approved request to a private account, too.
-    let r = send(&app, &ana, Method::PATCH, "/api/me/privacy", Some(json!({"private": true})), None).await;
+    let r = ana.send(Method::PATCH, "/api/me/privacy", Some(&json!({"private": true})), None).await;
     assert_eq!(r.status, StatusCode::OK);
-    let late = member(&app, "late").await;
+    let late = app.member("late", PW).await;
     assert_eq!(late.post("/api/users/ana/follow", &json!({})).await.body["relation"], "requested");
     let fan_view = fan.get("/api/users/ana").await.body;
     assert_eq!(fan_view["followers"], json!(["fan"]), "{fan_view}");
@@ -153,8 +127,8 @@ async fn a_new_follower_appears_at_once() {
 #[tokio::test]
 async fn history_added_and_deleted_shows_at_once() {
     let app = spawn().await;
-    let ana = member(&app, "ana").await;
-    edit(&app, &ana, json!({"audiences": {"history": "everyone"}})).await;
+    let ana = app.member("ana", PW).await;
+    edit(&ana, json!({"audiences": {"history": "everyone"}})).await;
     let anon = app.client();
     assert_eq!(public_view(&app, "ana").await["history"], json!([]));
     assert_eq!(anon.get("/api/users/ana/history").await.body["entries"], json!([]));
@@ -167,7 +141,7 @@ async fn history_added_and_deleted_shows_at_once() {
     assert_eq!(history[0]["title"], "Vertigo");
     assert_eq!(anon.get("/api/users/ana/history").await.body["entries"][0]["title"], "Vertigo");
 
-    let r = send(&app, &ana, Method::DELETE, &format!("/api/me/history/{id}"), None, None).await;
+    let r = ana.send(Method::DELETE, &format!("/api/me/history/{id}"), None, None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     assert_eq!(public_view(&app, "ana").await["history"], json!([]));
     assert_eq!(anon.get("/api/users/ana/history").await.body["entries"], json!([]));
@@ -179,16 +153,16 @@ async fn history_added_and_deleted_shows_at_once() {
 #[tokio::test]
 async fn a_deleted_account_disappears_at_once_everywhere() {
     let app = spawn().await;
-    let stays = member(&app, "stays").await;
-    edit(&app, &stays, json!({"audiences": {"followers": "everyone"}})).await;
-    let leaves = member(&app, "leaves").await;
-    edit(&app, &leaves, json!({"about": "Here for now."})).await;
+    let stays = app.member("stays", PW).await;
+    edit(&stays, json!({"audiences": {"followers": "everyone"}})).await;
+    let leaves = app.member("leaves", PW).await;
+    edit(&leaves, json!({"about": "Here for now."})).await;
     assert_eq!(leaves.post("/api/users/stays/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "leaves").await["about"], "Here for now.");
     assert_eq!(public_view(&app, "stays").await["followers"], json!(["leaves"]));
     assert_eq!(app.client().get("/api/users/stays/followers").await.body["members"], json!(["leaves"]));
 
-    let r = send(&app, &leaves, Method::DELETE, "/api/me", Some(json!({"password": PW, "confirm_username": "leaves"})), None).await;
+    let r = leaves.send(Method::DELETE, "/api/me", Some(&json!({"password": PW, "confirm_username": "leaves"})), None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     let r = app.client().get("/api/users/leaves").await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{:?}", r.body);
@@ -196,7 +170,7 @@ async fn a_deleted_account_disappears_at_once_everywhere() {
     assert_eq!(app.client().get("/api/users/stays/followers").await.body["members"], json!([]));
 
     // The name is free again, and a newcomer who takes it is not shown as the old member.
-    let newcomer = member(&app, "leaves").await;
+    let newcomer = app.member("leaves", PW).await;
     let view = public_view(&app, "leaves").await;
     assert!(view.get("about").is_none(), "{view}");
     drop(newcomer);
@@ -207,6 +181,6 @@ async fn a_deleted_account_disappears_at_once_everywhere() {
 async fn a_new_member_is_found_at_once() {
     let app = spawn().await;
     assert_eq!(app.client().get("/api/users/newbie").await.status, StatusCode::NOT_FOUND);
-    member(&app, "newbie").await;
+    app.member("newbie", PW).await;
     assert_eq!(public_view(&app, "newbie").await["username"], "newbie");
 }

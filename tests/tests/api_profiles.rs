@@ -8,47 +8,21 @@ use serde_json::{json, Value};
 
 const PW: &str = "correct horse battery";
 
-/// Sends any method with JSON, the CSRF header the SPA would send, and optionally `If-Match`.
-async fn send(app: &TestApp, c: &ApiClient, method: Method, path: &str, body: Option<Value>, if_match: Option<&str>) -> Reply {
-    let mut req = c.http.request(method, app.url(path));
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    if let Some(token) = c.cookie(curtain_api::CSRF_COOKIE) {
-        req = req.header(curtain_api::CSRF_HEADER, token);
-    }
-    if let Some(tag) = if_match {
-        req = req.header("If-Match", tag);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
-    Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
-}
-
-async fn member(app: &TestApp, username: &str) -> ApiClient {
-    let c = app.client();
-    let r = c.sign_up(username, PW).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    c
-}
-
 async fn etag(c: &ApiClient) -> String {
     let r = c.get("/api/me/profile").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r.headers.get("etag").expect("an ETag").to_str().unwrap().to_string()
 }
 
-async fn edit(app: &TestApp, c: &ApiClient, body: Value) -> Reply {
+async fn edit(c: &ApiClient, body: Value) -> Reply {
     let tag = etag(c).await;
-    let r = send(app, c, Method::PATCH, "/api/me/profile", Some(body), Some(&tag)).await;
+    let r = c.send(Method::PATCH, "/api/me/profile", Some(&body), Some(&tag)).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r
 }
 
-async fn set_private(app: &TestApp, c: &ApiClient, private: bool) {
-    let r = send(app, c, Method::PATCH, "/api/me/privacy", Some(json!({ "private": private })), None).await;
+async fn set_private(c: &ApiClient, private: bool) {
+    let r = c.send(Method::PATCH, "/api/me/privacy", Some(&json!({ "private": private })), None).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["private"], private);
 }
@@ -79,9 +53,8 @@ struct Cast {
 /// olga, with one field per audience; fred follows her (approved), rita's
 /// request waits, mia is just a member.
 async fn cast(app: &TestApp) -> Cast {
-    let owner = member(app, "olga").await;
+    let owner = app.member("olga", PW).await;
     edit(
-        app,
         &owner,
         json!({
             "display_name": "Quinta Rivers",
@@ -101,13 +74,13 @@ async fn cast(app: &TestApp) -> Cast {
     let r = owner.post("/api/me/history", &json!({"title": "Vertigo", "year": 1958, "kind": "movie", "watched_on": "2026-01-05"})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 
-    let follower = member(app, "fred").await;
-    let requester = member(app, "rita").await;
-    let m = member(app, "mia").await;
+    let follower = app.member("fred", PW).await;
+    let requester = app.member("rita", PW).await;
+    let m = app.member("mia", PW).await;
     // olga follows mia, so her following list has someone in it.
     assert_eq!(owner.post("/api/users/mia/follow", &json!({})).await.body["relation"], "follower");
 
-    set_private(app, &owner, true).await;
+    set_private(&owner, true).await;
     assert_eq!(follower.post("/api/users/olga/follow", &json!({})).await.body["relation"], "requested");
     assert_eq!(requester.post("/api/users/olga/follow", &json!({})).await.body["relation"], "requested");
     let requests = owner.get("/api/me/follow-requests").await.body["requests"].as_array().unwrap().clone();
@@ -115,7 +88,7 @@ async fn cast(app: &TestApp) -> Cast {
     let r = owner.post(&format!("/api/me/follow-requests/{}/approve", fred["id"]), &json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     // Making the account public again leaves rita's request waiting.
-    set_private(app, &owner, false).await;
+    set_private(&owner, false).await;
     Cast { owner, follower, requester, member: m, anonymous: app.client() }
 }
 
@@ -136,7 +109,7 @@ async fn each_relation_sees_exactly_its_fields_on_every_endpoint() {
     let owner_adds = ["gender", "following"];
 
     for private in [false, true] {
-        set_private(&app, &c.owner, private).await;
+        set_private(&c.owner, private).await;
         for (who, client, relation) in viewers {
             let mut expected: Vec<&str> = Vec::new();
             let tier = match who {
@@ -235,11 +208,11 @@ async fn only_the_owner_may_preview_and_the_preview_matches_the_real_view() {
 #[tokio::test]
 async fn follow_requests_are_approved_denied_withdrawn_and_followers_removed() {
     let app = TestApp::spawn().await;
-    let bob = member(&app, "bob").await;
-    let ann = member(&app, "ann").await;
-    let cat = member(&app, "cat").await;
-    set_private(&app, &bob, true).await;
-    edit(&app, &bob, json!({"location": "Bergen", "audiences": {"location": "followers"}})).await;
+    let bob = app.member("bob", PW).await;
+    let ann = app.member("ann", PW).await;
+    let cat = app.member("cat", PW).await;
+    set_private(&bob, true).await;
+    edit(&bob, json!({"location": "Bergen", "audiences": {"location": "followers"}})).await;
 
     let r = ann.post("/api/users/BOB/follow", &json!({})).await;
     assert_eq!((r.status, r.body["relation"].clone()), (StatusCode::OK, json!("requested")), "{:?}", r.body);
@@ -269,22 +242,22 @@ async fn follow_requests_are_approved_denied_withdrawn_and_followers_removed() {
 
     // A withdrawn request disappears from the owner's list.
     cat.post("/api/users/bob/follow", &json!({})).await;
-    let r = send(&app, &cat, Method::DELETE, "/api/users/bob/follow", None, None).await;
+    let r = cat.send(Method::DELETE, "/api/users/bob/follow", None, None).await;
     assert_eq!(r.body["relation"], "member");
     assert!(bob.get("/api/me/follow-requests").await.body["requests"].as_array().unwrap().is_empty());
 
     // Removing a follower takes their access away.
-    let r = send(&app, &bob, Method::DELETE, "/api/me/followers/ann", None, None).await;
+    let r = bob.send(Method::DELETE, "/api/me/followers/ann", None, None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     let r = ann.get("/api/users/bob").await;
     assert_eq!(r.body["relation"], "member");
     assert!(r.body.get("location").is_none());
-    assert_eq!(send(&app, &bob, Method::DELETE, "/api/me/followers/ann", None, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(bob.send(Method::DELETE, "/api/me/followers/ann", None, None).await.status, StatusCode::NOT_FOUND);
 
     // A public account is followed at once; unfollowing ends it.
-    set_private(&app, &bob, false).await;
+    set_private(&bob, false).await;
     assert_eq!(ann.post("/api/users/bob/follow", &json!({})).await.body["relation"], "follower");
-    assert_eq!(send(&app, &ann, Method::DELETE, "/api/users/bob/follow", None, None).await.body["relation"], "member");
+    assert_eq!(ann.send(Method::DELETE, "/api/users/bob/follow", None, None).await.body["relation"], "member");
 
     let r = bob.post("/api/users/bob/follow", &json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "self_follow"));
@@ -296,12 +269,12 @@ async fn follow_requests_are_approved_denied_withdrawn_and_followers_removed() {
 #[tokio::test]
 async fn undiscoverable_members_are_absent_from_search_even_by_exact_username() {
     let app = TestApp::spawn().await;
-    let hid = member(&app, "hidden_hal").await;
-    let seeker = member(&app, "seeker").await;
-    edit(&app, &hid, json!({"display_name": "Hal"})).await;
+    let hid = app.member("hidden_hal", PW).await;
+    let seeker = app.member("seeker", PW).await;
+    edit(&hid, json!({"display_name": "Hal"})).await;
     assert_eq!(seeker.get("/api/users?q=hidden_hal").await.body["members"][0]["username"], "hidden_hal");
 
-    let r = send(&app, &hid, Method::PATCH, "/api/me/privacy", Some(json!({"discoverable": false})), None).await;
+    let r = hid.send(Method::PATCH, "/api/me/privacy", Some(&json!({"discoverable": false})), None).await;
     assert_eq!(r.body, json!({"private": false, "discoverable": false, "indexable": true}));
     for q in ["hidden_hal", "HIDDEN_HAL", "hal", "Hal"] {
         for c in [&seeker, &app.client(), &hid] {
@@ -327,7 +300,7 @@ async fn a_minor_starts_private_undiscoverable_unindexed_with_birth_date_only_me
     assert_eq!(teen.get("/api/me/privacy").await.body, json!({"private": true, "discoverable": false, "indexable": false}));
     assert_eq!(teen.get("/api/me/profile").await.body["audiences"]["birth_date"], "only_me");
 
-    let adult = member(&app, "adult_al").await;
+    let adult = app.member("adult_al", PW).await;
     assert_eq!(adult.get("/api/me/privacy").await.body, json!({"private": false, "discoverable": true, "indexable": true}));
 
     let r = adult.get("/api/users/teen_tia").await;
@@ -341,48 +314,47 @@ async fn a_minor_starts_private_undiscoverable_unindexed_with_birth_date_only_me
 #[tokio::test]
 async fn a_stale_etag_gets_412_and_nothing_is_overwritten() {
     let app = TestApp::spawn().await;
-    let me = member(&app, "eve").await;
+    let me = app.member("eve", PW).await;
     let r = me.get("/api/me/profile").await;
     assert_eq!(r.body["username"], "eve");
     assert_eq!(r.body["birth_date"], "1990-05-01");
     assert_eq!(r.body["audiences"]["location"], "only_me", "location starts with its owner");
     let first = etag(&me).await;
 
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"location": "Tab A"})), None).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"location": "Tab A"})), None).await;
     assert_eq!((r.status, r.code()), (StatusCode::PRECONDITION_REQUIRED, "precondition_required"));
 
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"location": " Tab A "})), Some(&first)).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"location": " Tab A "})), Some(&first)).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["location"], "Tab A");
     let second = r.headers.get("etag").unwrap().to_str().unwrap().to_string();
     assert_ne!(second, first);
 
     // The other tab still holds the first ETag.
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"location": "Tab B"})), Some(&first)).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"location": "Tab B"})), Some(&first)).await;
     assert_eq!((r.status, r.code()), (StatusCode::PRECONDITION_FAILED, "stale"), "{:?}", r.body);
     assert_eq!(me.get("/api/me/profile").await.body["location"], "Tab A");
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"location": "Tab B"})), Some("garbage")).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"location": "Tab B"})), Some("garbage")).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
 
     // Field errors name their fields; nothing is saved.
-    let r = send(
-        &app,
-        &me,
-        Method::PATCH,
-        "/api/me/profile",
-        Some(json!({"display_name": "x".repeat(51), "location": "two\nlines"})),
-        Some(&second),
-    )
-    .await;
+    let r = me
+        .send(
+            Method::PATCH,
+            "/api/me/profile",
+            Some(&json!({"display_name": "x".repeat(51), "location": "two\nlines"})),
+            Some(&second),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert!(r.body["error"]["fields"]["display_name"].is_array() && r.body["error"]["fields"]["location"].is_array());
     assert_eq!(etag(&me).await, second, "a refused edit does not bump the version");
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"email": "x@y.z"})), Some(&second)).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"email": "x@y.z"})), Some(&second)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the e-mail is not a profile field");
-    let r = send(&app, &me, Method::PATCH, "/api/me/profile", Some(json!({"audiences": {"location": "friends"}})), Some(&second)).await;
+    let r = me.send(Method::PATCH, "/api/me/profile", Some(&json!({"audiences": {"location": "friends"}})), Some(&second)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let r = send(&app, &app.client(), Method::PATCH, "/api/me/profile", Some(json!({})), Some(&second)).await;
+    let r = app.client().send(Method::PATCH, "/api/me/profile", Some(&json!({})), Some(&second)).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // Unsafe methods still need the CSRF token.
     let r = me.http.patch(app.url("/api/me/privacy")).json(&json!({"private": true})).send().await.unwrap();
@@ -392,8 +364,8 @@ async fn a_stale_etag_gets_412_and_nothing_is_overwritten() {
 #[tokio::test]
 async fn watch_history_is_logged_checked_and_removed_by_its_owner_only() {
     let app = TestApp::spawn().await;
-    let me = member(&app, "wes").await;
-    let other = member(&app, "xia").await;
+    let me = app.member("wes", PW).await;
+    let other = app.member("xia", PW).await;
     let r = me.post("/api/me/history", &json!({"title": " Paris, Texas ", "year": 1984, "kind": "movie", "watched_on": "2026-02-01"})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["title"], "Paris, Texas");
@@ -411,17 +383,17 @@ async fn watch_history_is_logged_checked_and_removed_by_its_owner_only() {
     let r = me.post("/api/me/history", &json!({"title": "X", "kind": "podcast", "watched_on": "2026-01-01"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    assert_eq!(send(&app, &other, Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(send(&app, &me, Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(send(&app, &me, Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.send(Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(me.send(Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(me.send(Method::DELETE, &format!("/api/me/history/{id}"), None, None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(me.get("/api/users/wes/history").await.body["entries"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn profile_rows_go_with_the_account() {
     let app = TestApp::spawn().await;
-    let a = member(&app, "gone_gil").await;
-    let b = member(&app, "stays_sam").await;
+    let a = app.member("gone_gil", PW).await;
+    let b = app.member("stays_sam", PW).await;
     a.post("/api/me/history", &json!({"title": "Heat", "kind": "movie", "watched_on": "2026-01-01"})).await;
     a.post("/api/users/stays_sam/follow", &json!({})).await;
     b.post("/api/users/gone_gil/follow", &json!({})).await;

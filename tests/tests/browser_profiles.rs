@@ -48,13 +48,6 @@ async fn api_bodies(b: &Browser) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-async fn member(app: &TestApp, name: &str) -> ApiClient {
-    let c = app.client();
-    let r = c.sign_up(name, PW).await;
-    assert!(r.status.is_success(), "{:?}", r.body);
-    c
-}
-
 /// Saves profile fields over the API, as another tab would.
 async fn edit_elsewhere(app: &TestApp, c: &ApiClient, body: Value) {
     let r = c.get("/api/me/profile").await;
@@ -87,8 +80,8 @@ async fn exists(b: &Browser, css: &str) -> Result<bool> {
 #[tokio::test]
 async fn a_hidden_location_never_reaches_another_members_browser() {
     let app = TestApp::spawn_with_spa().await;
-    member(&app, "ann").await;
-    member(&app, "ben").await;
+    app.member("ann", PW).await;
+    app.member("ben", PW).await;
     let b = start(&app).await;
     let outcome = b.attempt("a_hidden_location_never_reaches_another_members_browser", async {
         // ann fills in her location and hides it from everyone.
@@ -142,8 +135,8 @@ async fn a_hidden_location_never_reaches_another_members_browser() {
 #[tokio::test]
 async fn private_account_request_approval_preview_and_noindex() {
     let app = TestApp::spawn_with_spa().await;
-    let ann = member(&app, "ann").await;
-    member(&app, "ben").await;
+    let ann = app.member("ann", PW).await;
+    app.member("ben", PW).await;
     edit_elsewhere(
         &app,
         &ann,
@@ -207,7 +200,7 @@ async fn private_account_request_approval_preview_and_noindex() {
 #[tokio::test]
 async fn markup_in_about_is_text_and_a_concurrent_edit_loses_nothing() {
     let app = TestApp::spawn_with_spa().await;
-    let other_tab = member(&app, "ann").await;
+    let other_tab = app.member("ann", PW).await;
     let b = start(&app).await;
     let outcome = b.attempt("markup_in_about_is_text_and_a_concurrent_edit_loses_nothing", async {
         let markup = r#"<img src=x onerror="window.__xss=1">"#;
