@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use curtain_api::account::{EmailPreferences, SessionInfo, SigninRecord};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
+use crate::db::Db;
 use crate::error::Result;
 use crate::{accounts, clock, email_preferences, useragent};
 
@@ -49,12 +50,12 @@ fn quote(identifier: &str) -> String {
 }
 
 /// Every application table that can hold rows about a member.
-pub async fn member_tables(db: impl sqlx::SqliteExecutor<'_> + Copy) -> Result<Vec<MemberTable>> {
+pub async fn member_tables(conn: &mut SqliteConnection) -> Result<Vec<MemberTable>> {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
          ORDER BY name",
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut found = Vec::new();
     for name in tables {
@@ -62,9 +63,9 @@ pub async fn member_tables(db: impl sqlx::SqliteExecutor<'_> + Copy) -> Result<V
             continue;
         }
         let columns: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, type FROM pragma_table_info(?) ORDER BY cid").bind(&name).fetch_all(db).await?;
+            sqlx::query_as("SELECT name, type FROM pragma_table_info(?) ORDER BY cid").bind(&name).fetch_all(&mut *conn).await?;
         let references: Vec<(String, String)> =
-            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)").bind(&name).fetch_all(db).await?;
+            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)").bind(&name).fetch_all(&mut *conn).await?;
         let member_columns: Vec<String> = columns
             .iter()
             .map(|(c, _)| c)
@@ -107,25 +108,29 @@ pub struct Export {
 
 /// Everything held about `user_id`. References to members (the member
 /// themself, or someone they follow) appear as usernames; nothing but the
-/// rows that involve the member is read.
+/// rows that involve the member is read. All of it is read in one read
+/// transaction, so the export is one moment's state even while writes go on.
 pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>) -> Result<Export> {
+    let mut snapshot = db.begin().await?;
+    let conn: &mut SqliteConnection = &mut snapshot;
     let (username, email, birth_date, minor, accepted_policy_version, created_at): (String, String, String, bool, i64, i64) =
         sqlx::query_as(
             "SELECT username, email, birth_date, minor, accepted_policy_version, created_at FROM users WHERE id = ?",
         )
         .bind(user_id)
-        .fetch_one(db)
+        .fetch_one(&mut *conn)
         .await?;
-    let (prefs, _) = email_preferences::get_or_create(db, user_id).await?;
-    let sessions = sessions(db, user_id, current_session).await?;
-    let signin_log = signin_log(db, user_id, None).await?;
+    let prefs = email_preferences::get(&mut *conn, user_id).await?;
+    let sessions = sessions(&mut *conn, user_id, current_session).await?;
+    let signin_log = signin_log(&mut *conn, user_id, None).await?;
     let mut tables = BTreeMap::new();
-    for table in member_tables(db).await? {
+    for table in member_tables(conn).await? {
         if CURATED.contains(&table.name.as_str()) {
             continue;
         }
-        tables.insert(table.name.clone(), table_rows(db, &table, user_id).await?);
+        tables.insert(table.name.clone(), table_rows(conn, &table, user_id).await?);
     }
+    snapshot.rollback().await?;
     Ok(Export {
         format: "curtain-export",
         version: EXPORT_VERSION,
@@ -147,7 +152,7 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
 
 /// The rows of `table` that involve `user_id`, as JSON objects built by
 /// SQLite itself (so any column type comes out faithfully).
-async fn table_rows(db: &SqlitePool, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
+async fn table_rows(conn: &mut SqliteConnection, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
     let mut fields = Vec::new();
     for (column, declared) in &table.columns {
         if is_secret_column(column) || declared.to_ascii_uppercase().contains("BLOB") {
@@ -172,14 +177,14 @@ async fn table_rows(db: &SqlitePool, table: &MemberTable, user_id: i64) -> Resul
         .collect::<Vec<_>>()
         .join(" OR ");
     let sql = format!("SELECT json_object({}) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
-    let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(db).await?;
+    let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(conn).await?;
     rows.iter()
         .map(|r| serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into())))
         .collect()
 }
 
 /// The member's live sessions, most recently used first.
-pub async fn sessions(db: &SqlitePool, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
+pub async fn sessions(db: impl SqliteExecutor<'_>, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
     let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
         "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
          WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC",
@@ -203,7 +208,7 @@ pub async fn sessions(db: &SqlitePool, user_id: i64, current: Option<i64>) -> Re
 }
 
 /// The member's sign-in log, newest first, at most `limit` entries.
-pub async fn signin_log(db: &SqlitePool, user_id: i64, limit: Option<i64>) -> Result<Vec<SigninRecord>> {
+pub async fn signin_log(db: impl SqliteExecutor<'_>, user_id: i64, limit: Option<i64>) -> Result<Vec<SigninRecord>> {
     let rows: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT at, ip, user_agent FROM signin_log WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")
             .bind(user_id)
@@ -216,14 +221,19 @@ pub async fn signin_log(db: &SqlitePool, user_id: i64, limit: Option<i64>) -> Re
         .collect())
 }
 
-/// Deletes the member and every row that involves them, in one transaction.
-/// Cascades would do most of it; deleting explicitly from every table that
-/// names the member also covers a table whose reference does not cascade.
-pub async fn delete_member(db: &SqlitePool, user_id: i64) -> Result<()> {
-    let mut tx: Transaction<'_, Sqlite> = db.begin().await?;
-    let (username, email): (String, String) =
-        sqlx::query_as("SELECT username, email FROM users WHERE id = ?").bind(user_id).fetch_one(&mut *tx).await?;
-    let tables = member_tables(db).await?;
+/// Deletes the member and every row that involves them, in one write
+/// transaction (which also reads the schema, so it sees what it deletes
+/// from). Cascades would do most of it; deleting explicitly from every table
+/// that names the member also covers a table whose reference does not
+/// cascade. `false` when there was no such member (deleted meanwhile).
+pub async fn delete_member(db: &Db, user_id: i64) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT username, email FROM users WHERE id = ?").bind(user_id).fetch_optional(&mut *tx).await?;
+    let Some((username, email)) = found else {
+        return Ok(false);
+    };
+    let tables = member_tables(&mut tx).await?;
     for table in &tables {
         for column in &table.member_columns {
             let sql = format!("DELETE FROM {} WHERE {} = ?", quote(&table.name), quote(column));
@@ -238,7 +248,7 @@ pub async fn delete_member(db: &SqlitePool, user_id: i64) -> Result<()> {
         .await?;
     sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -258,7 +268,7 @@ mod tests {
     #[tokio::test]
     async fn the_schema_names_the_tables_that_hold_members() {
         let db = crate::db::connect("sqlite::memory:").await.unwrap();
-        let tables = member_tables(&db).await.unwrap();
+        let tables = member_tables(&mut db.read().acquire().await.unwrap()).await.unwrap();
         let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
         for expected in ["email_preferences", "outbox", "sessions", "signin_log"] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");

@@ -1,7 +1,7 @@
 //! Member accounts in the database.
 
 use curtain_api::FieldErrors;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::error::{Error, Result};
 
@@ -21,17 +21,16 @@ pub fn key(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// Inserts an account; a username or e-mail already in use (in any letter
-/// case) becomes a 409 naming the field.
-pub async fn create(db: &SqlitePool, new: NewAccount<'_>) -> Result<i64> {
-    let taken = taken_fields(db, new.username, new.email).await?;
+/// Inserts an account and its profile row, in the caller's write
+/// transaction; a username or e-mail already in use (in any letter case)
+/// becomes a 409 naming the field. The check and the insert are in one write
+/// transaction, so two sign-ups racing for a name cannot both win.
+pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<i64> {
+    let taken = taken_fields(&mut *tx, new.username, new.email).await?;
     if !taken.is_empty() {
         return Err(Error::Taken(taken));
     }
-    // The account and its profile row are written together: no account ever
-    // exists without the privacy defaults for its age.
-    let mut tx = db.begin().await?;
-    let result = sqlx::query(
+    let id = sqlx::query(
         "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
                             accepted_policy_version, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -46,25 +45,14 @@ pub async fn create(db: &SqlitePool, new: NewAccount<'_>) -> Result<i64> {
     .bind(new.accepted_policy_version)
     .bind(new.created_at)
     .execute(&mut *tx)
-    .await;
-    match result {
-        Ok(r) => {
-            let id = r.last_insert_rowid();
-            crate::profiles::create_default(&mut tx, id, new.minor).await?;
-            tx.commit().await?;
-            Ok(id)
-        }
-        // Lost a race with a concurrent sign-up: report it like the check above.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            drop(tx);
-            let taken = taken_fields(db, new.username, new.email).await?;
-            Err(Error::Taken(taken))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await?
+    .last_insert_rowid();
+    // No account ever exists without the privacy defaults for its age.
+    crate::profiles::create_default(tx, id, new.minor).await?;
+    Ok(id)
 }
 
-async fn taken_fields(db: &SqlitePool, username: &str, email: &str) -> Result<FieldErrors> {
+async fn taken_fields(db: impl SqliteExecutor<'_>, username: &str, email: &str) -> Result<FieldErrors> {
     let (user_taken, email_taken): (bool, bool) = sqlx::query_as(
         "SELECT EXISTS(SELECT 1 FROM users WHERE username_key = ?), EXISTS(SELECT 1 FROM users WHERE email_key = ?)",
     )

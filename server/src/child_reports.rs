@@ -2,7 +2,7 @@
 //! for review. Filing one never tells the reporter anything about the account.
 
 use curtain_api::account::ChildReportRequest;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::error::Result;
 
@@ -12,7 +12,7 @@ pub const PER_IP: i64 = 5;
 pub const WINDOW_SECONDS: i64 = 3600;
 
 /// How many reports `ip` filed in the window ending at `now`.
-pub async fn recent_from(db: &SqlitePool, ip: &str, now: i64) -> Result<i64> {
+pub async fn recent_from(db: impl SqliteExecutor<'_>, ip: &str, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM child_reports WHERE ip = ? AND created_at > ?")
         .bind(ip)
         .bind(now - WINDOW_SECONDS)
@@ -21,7 +21,7 @@ pub async fn recent_from(db: &SqlitePool, ip: &str, now: i64) -> Result<i64> {
 }
 
 /// Stores an already validated report.
-pub async fn file(db: &SqlitePool, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {
+pub async fn file(tx: &mut SqliteConnection, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {
     Ok(sqlx::query(
         "INSERT INTO child_reports (username, reporter_email, message, ip, created_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -30,7 +30,7 @@ pub async fn file(db: &SqlitePool, req: &ChildReportRequest, ip: &str, now: i64)
     .bind(req.message.trim())
     .bind(ip)
     .bind(now)
-    .execute(db)
+    .execute(tx)
     .await?
     .last_insert_rowid())
 }

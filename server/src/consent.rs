@@ -13,9 +13,10 @@ use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use curtain_api::consent::{self, Choices, ConsentMethod, ConsentReceipt, ConsentRecord};
 use curtain_api::CONSENT_COOKIE;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::clock;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::AppState;
 
@@ -28,7 +29,7 @@ pub struct Revision {
 }
 
 /// The latest revision. The migration seeds revision 1, so there always is one.
-pub async fn current_revision(db: &SqlitePool) -> Result<Revision> {
+pub async fn current_revision(db: impl SqliteExecutor<'_>) -> Result<Revision> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT revision, effective_on, summary FROM consent_revisions ORDER BY revision DESC LIMIT 1",
     )
@@ -41,19 +42,21 @@ pub async fn current_revision(db: &SqlitePool) -> Result<Revision> {
 
 /// Adds a revision after the current one and returns it. Every stored answer
 /// then counts as none until the visitor answers again.
-pub async fn revise(db: &SqlitePool, summary: &str) -> Result<Revision> {
+pub async fn revise(db: &Db, summary: &str) -> Result<Revision> {
     let summary = summary.trim();
     if summary.is_empty() {
         return Err(Error::invalid_field("summary", "Say in plain words what changed."));
     }
-    let next = current_revision(db).await?.revision + 1;
+    let mut tx = db.begin_write().await?;
+    let next = current_revision(&mut *tx).await?.revision + 1;
     let effective_on = clock::today().to_string();
     sqlx::query("INSERT INTO consent_revisions (revision, effective_on, summary) VALUES (?, ?, ?)")
         .bind(next as i64)
         .bind(&effective_on)
         .bind(summary)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(Revision { revision: next, effective_on, summary: summary.to_string() })
 }
 
@@ -75,12 +78,12 @@ impl FromRequestParts<AppState> for RequestConsent {
         let Some(cookie) = jar.get(CONSENT_COOKIE) else {
             return Ok(RequestConsent(None));
         };
-        let revision = current_revision(&state.db).await?.revision;
+        let revision = current_revision(state.db.read()).await?.revision;
         let Ok(record) = consent::valid_consent(Some(cookie.value()), clock::now(), revision, gpc_header(&parts.headers))
         else {
             return Ok(RequestConsent(None));
         };
-        let recorded = matches_latest_receipt(&state.db, &record).await?;
+        let recorded = matches_latest_receipt(state.db.read(), &record).await?;
         Ok(RequestConsent(recorded.then_some(record)))
     }
 }
@@ -114,7 +117,7 @@ pub struct NewReceipt<'a> {
 }
 
 /// Stores a receipt and returns it as the wire shows it.
-pub async fn record_receipt(db: &SqlitePool, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
+pub async fn record_receipt(tx: &mut SqliteConnection, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
     let now = clock::now();
     sqlx::query(
         "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
@@ -128,7 +131,7 @@ pub async fn record_receipt(db: &SqlitePool, receipt: NewReceipt<'_>) -> Result<
     .bind(receipt.method.as_str())
     .bind(receipt.user_id)
     .bind(now)
-    .execute(db)
+    .execute(tx)
     .await?;
     Ok(ConsentReceipt {
         consent_id: receipt.consent_id.to_string(),
@@ -166,26 +169,26 @@ pub async fn receipts_of(db: &SqlitePool, user_id: i64) -> Result<Vec<ConsentRec
 /// Ties the receipts of this browser's consent id that nobody owns yet to the
 /// member who just signed in, so their settings show the answer they gave
 /// before signing in. Called only with a consent the server trusts.
-pub async fn claim_receipts(db: &SqlitePool, user_id: i64, consent: Option<&ConsentRecord>) -> Result<()> {
+pub async fn claim_receipts(tx: &mut SqliteConnection, user_id: i64, consent: Option<&ConsentRecord>) -> Result<()> {
     if let Some(record) = consent {
         sqlx::query("UPDATE consent_receipts SET user_id = ? WHERE consent_id = ? AND user_id IS NULL")
             .bind(user_id)
             .bind(&record.id)
-            .execute(db)
+            .execute(tx)
             .await?;
     }
     Ok(())
 }
 
 /// Adds one view of `path` to today's count.
-pub async fn count_page_view(db: &SqlitePool, path: &str) -> Result<()> {
+pub async fn count_page_view(tx: &mut SqliteConnection, path: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO page_views (path, day, count) VALUES (?, ?, 1)
          ON CONFLICT (path, day) DO UPDATE SET count = count + 1",
     )
     .bind(path)
     .bind(clock::today().to_string())
-    .execute(db)
+    .execute(tx)
     .await?;
     Ok(())
 }

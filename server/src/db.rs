@@ -1,15 +1,60 @@
-//! The database pool and its migrations.
+//! The database: its connections, its migrations, and the one way to write.
+//!
+//! SQLite allows one writer at a time. Rather than let connections race for
+//! the write lock (a transaction that read first cannot upgrade once another
+//! connection committed, and fails with "database is locked" whatever the
+//! busy timeout), every write in this process goes through [`Db::begin_write`]:
+//! the one writer connection, taken in turn from a fair queue, in a
+//! transaction that takes the write lock when it starts (`BEGIN IMMEDIATE`).
+//! Reads use a pool of read-only connections and never wait for writers (WAL).
+//! Waiting is bounded: a request that cannot get its connection in time is
+//! answered `503` with `Retry-After` ([`crate::error::Error::Busy`]).
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, Connection, Sqlite, SqlitePool, Transaction};
+
+use crate::error::Result;
+
+/// A write transaction: holds the write lock until it commits or is dropped
+/// (which rolls it back).
+pub type WriteTx = Transaction<'static, Sqlite>;
+
+/// How long a request waits for the writer, or for a reader, before it is
+/// answered `503`. Also SQLite's busy timeout, for locks held by another
+/// process (a command-line subcommand, a backup).
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// Read connections per process.
+const READERS: u32 = 8;
+
+/// Readers in parallel, one writer at a time. Cloning is cheap (pools are
+/// shared handles).
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: SqlitePool,
+    write: SqlitePool,
+    /// The database file; `None` in memory.
+    path: Option<PathBuf>,
+}
 
 /// Opens (creating if needed) the SQLite database at `url` and brings its
 /// schema up to date with the migrations embedded in the binary.
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    let db = open(url).await?;
+    sqlx::migrate!("./migrations").run(&db.write).await.context("running migrations")?;
+    // The policy versions this release ships; refuses to start if a
+    // published one was edited.
+    crate::policy::store::sync_published(&db, crate::clock::now()).await?;
+    Ok(db)
+}
+
+/// Opens the database without migrating it.
+pub async fn open(url: &str) -> anyhow::Result<Db> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         anyhow::bail!("PostgreSQL is not supported yet; use a sqlite:// URL");
     }
@@ -19,25 +64,211 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5));
-    if let Some(dir) = options.get_filename().parent() {
+        .busy_timeout(WAIT);
+    let path = options.get_filename().to_path_buf();
+    // An in-memory database lives as long as its one connection, which must
+    // then both read and write.
+    if url.contains(":memory:") || path.as_os_str().is_empty() || path == Path::new(":memory:") {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(WAIT)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening database {url}"))?;
+        return Ok(Db { read: pool.clone(), write: pool, path: None });
+    }
+    if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
     }
-    // An in-memory database lives as long as its one connection.
-    let in_memory = url.contains(":memory:");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(if in_memory { 1 } else { 8 })
-        .min_connections(if in_memory { 1 } else { 0 })
-        .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-        .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
-        .connect_with(options)
+    // The writer first: it creates the file and switches it to WAL.
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(WAIT)
+        .connect_with(options.clone())
         .await
         .with_context(|| format!("opening database {url}"))?;
-    sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
-    // The policy versions this release ships; refuses to start if a
-    // published one was edited.
-    crate::policy::store::sync_published(&pool, crate::clock::now()).await?;
-    Ok(pool)
+    // Readers refuse to write, so a write that forgot to go through
+    // `begin_write` fails loudly in the tests instead of racing the writer.
+    let read = SqlitePoolOptions::new()
+        .max_connections(READERS)
+        .min_connections(0)
+        .idle_timeout(Some(Duration::from_secs(600)))
+        .max_lifetime(Some(Duration::from_secs(1800)))
+        .acquire_timeout(WAIT)
+        .connect_with(options.pragma("query_only", "ON"))
+        .await
+        .with_context(|| format!("opening database {url}"))?;
+    Ok(Db { read, write, path: Some(path) })
+}
+
+impl Db {
+    /// The read-only connections, for any query that writes nothing.
+    pub fn read(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    /// Starts a write transaction on the writer connection, holding the write
+    /// lock from the start. Waits its turn at most [`WAIT`]; then `Busy`.
+    /// Read what the write depends on through the transaction, not through
+    /// [`Db::read`]: only then is it what the write sees.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Copies the whole database, consistent as of one moment, to a new file
+    /// at `to`, while others go on reading and writing. The copy is written
+    /// beside `to` and linked into place only when complete, so `to` is
+    /// either absent or a whole backup.
+    pub async fn backup_to(&self, to: &Path) -> anyhow::Result<()> {
+        anyhow::ensure!(self.path.is_some(), "an in-memory database cannot be backed up");
+        anyhow::ensure!(!to.exists(), "{} already exists; a backup never overwrites a file", to.display());
+        let partial = sibling(to, ".partial");
+        let _ = std::fs::remove_file(&partial);
+        let target = partial.to_str().context("the backup path must be valid UTF-8")?.to_string();
+        // A connection of its own: readers are `query_only`, which VACUUM
+        // INTO refuses, and the copy must not hold up the writer. VACUUM
+        // INTO reads one snapshot, so the copy is consistent.
+        let options = self.write.connect_options().as_ref().clone();
+        let mut conn = options.connect().await.context("opening a connection for the backup")?;
+        sqlx::query("VACUUM INTO ?").bind(&target).execute(&mut conn).await.context("copying the database")?;
+        conn.close().await.ok();
+        std::fs::File::open(&partial).and_then(|f| f.sync_all()).context("syncing the backup")?;
+        // A hard link never replaces a file that appeared meanwhile.
+        std::fs::hard_link(&partial, to).with_context(|| format!("moving the backup to {}", to.display()))?;
+        std::fs::remove_file(&partial).ok();
+        Ok(())
+    }
+
+    /// Moves everything in the write-ahead log into the database file and
+    /// empties the log, then closes every connection. The last thing a
+    /// server does before it exits.
+    pub async fn close(&self) -> anyhow::Result<()> {
+        self.read.close().await;
+        if self.path.is_some() {
+            // Waits for the writer like any write, so a write in flight finishes first.
+            let mut conn = self.write.acquire().await.context("taking the writer to checkpoint")?;
+            let (busy, _, _): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
+            if busy != 0 {
+                tracing::warn!("the write-ahead log could not be fully checkpointed (another process is reading)");
+            }
+        }
+        self.write.close().await;
+        Ok(())
+    }
+
+    /// Whether the database answers a query within `timeout`.
+    pub async fn answers(&self, timeout: Duration) -> bool {
+        let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.read);
+        matches!(tokio::time::timeout(timeout, probe).await, Ok(Ok(1)))
+    }
+}
+
+/// `path` with `suffix` added to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// What a restore put in place.
+#[derive(Debug)]
+pub struct Restored {
+    /// Migrations the backup had applied (the server applies any newer ones when it starts).
+    pub migrations: usize,
+    /// Member accounts in it.
+    pub members: i64,
+}
+
+/// Replaces the database at `url` with the backup `from`, which is left as it
+/// was. The server must be stopped: a database another process has open is
+/// refused. The backup is copied beside the database, checked (SQLite's
+/// integrity check, and migrations this release knows), and only then moved
+/// over it, with the old write-ahead log removed so nothing of the old
+/// database is replayed into the restored one.
+pub async fn restore(from: &Path, url: &str) -> anyhow::Result<Restored> {
+    anyhow::ensure!(from.is_file(), "{} is not a file", from.display());
+    let options = SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
+    let target = options.get_filename().to_path_buf();
+    anyhow::ensure!(!url.contains(":memory:"), "restore needs a database file, not an in-memory database");
+    if target.exists() {
+        ensure_unused(&target).await?;
+    } else if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let incoming = sibling(&target, ".restoring");
+    std::fs::copy(from, &incoming).with_context(|| format!("copying {} to {}", from.display(), incoming.display()))?;
+    let restored = match check_backup(&incoming).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(e.context(format!("{} is not a usable Curtain backup", from.display())));
+        }
+    };
+    std::fs::File::open(&incoming).and_then(|f| f.sync_all()).context("syncing the restored copy")?;
+    for suffix in ["-wal", "-shm"] {
+        let stale = sibling(&target, suffix);
+        if stale.exists() {
+            std::fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
+        }
+    }
+    std::fs::rename(&incoming, &target).with_context(|| format!("moving the restored copy to {}", target.display()))?;
+    Ok(restored)
+}
+
+/// Fails when another process (a running server) has the database open.
+async fn ensure_unused(path: &Path) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .locking_mode(sqlx::sqlite::SqliteLockingMode::Exclusive)
+        .busy_timeout(Duration::ZERO);
+    let mut conn = options.connect().await.with_context(|| format!("opening {}", path.display()))?;
+    let taken = sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await;
+    let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+    conn.close().await.ok();
+    if taken.is_err() {
+        anyhow::bail!("{} is in use: stop the server (and any other program using it) first", path.display());
+    }
+    Ok(())
+}
+
+/// Checks a copy of a backup: SQLite's integrity check passes and every
+/// migration it applied is one this release has, unchanged.
+async fn check_backup(path: &Path) -> anyhow::Result<Restored> {
+    let mut conn = SqliteConnectOptions::new().filename(path).connect().await?;
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut conn).await?;
+    anyhow::ensure!(integrity == "ok", "its integrity check failed: {integrity}");
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&mut conn)
+            .await
+            .context("it has no migration history")?;
+    let known = sqlx::migrate!("./migrations");
+    for (version, checksum) in &applied {
+        let ours = known.iter().find(|m| m.version == *version);
+        anyhow::ensure!(
+            ours.is_some_and(|m| m.checksum.as_ref() == checksum.as_slice()),
+            "its migration {version} is not one this release knows (a backup from a newer or different release?)"
+        );
+    }
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut conn).await?;
+    conn.close().await?;
+    Ok(Restored { migrations: applied.len(), members })
+}
+
+/// Opens a database that must already exist (for commands that only read
+/// it, like `backup`), without migrating it.
+pub async fn open_existing(url: &str) -> anyhow::Result<Db> {
+    let options = SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
+    let path = options.get_filename();
+    anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
+    open(url).await
 }

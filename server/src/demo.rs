@@ -1,11 +1,12 @@
 //! Demonstration members, loaded with `--demo` so a newcomer has someone to
 //! sign in as. Loading is idempotent: existing members are left alone.
 
-use sqlx::SqlitePool;
 
 use crate::accounts::{self, NewAccount};
 use crate::error::Error;
-use crate::{clock, password};
+use crate::clock;
+use crate::db::Db;
+use crate::password::Passwords;
 
 /// The password every demonstration member has.
 pub const DEMO_PASSWORD: &str = "curtain-demo";
@@ -17,21 +18,23 @@ pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
     ("chloe", "chloe@example.org", "2010-02-14", "a minor: private and undiscoverable by default"),
 ];
 
-pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
+pub async fn load(db: &Db) -> anyhow::Result<()> {
     let today = clock::today();
+    let passwords = Passwords::default();
     for (username, email, birth, _) in MEMBERS {
         let exists: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = ?)")
             .bind(accounts::key(username))
-            .fetch_one(db)
+            .fetch_one(db.read())
             .await?;
         if exists {
             continue;
         }
         let birth_date = curtain_api::CivilDate::parse(birth).expect("demo birth dates are valid");
         let minor = curtain_api::validate::age_gate(birth_date, today) == curtain_api::validate::AgeGate::Minor;
-        let hash = password::hash(DEMO_PASSWORD.into()).await.map_err(anyhow_from)?;
+        let hash = passwords.hash(DEMO_PASSWORD.into()).await.map_err(anyhow_from)?;
+        let mut tx = db.begin_write().await.map_err(anyhow_from)?;
         let user_id = accounts::create(
-            db,
+            &mut tx,
             NewAccount {
                 username,
                 email,
@@ -46,8 +49,9 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<()> {
         .map_err(anyhow_from)?;
         // Every demo member agreed to version 1 at sign-up, so signing in as
         // one shows the banner about the later material change.
-        crate::policy::store::record_acceptance(db, user_id, 1, crate::policy::store::AcceptedBy::Signup, clock::now())
+        crate::policy::store::record_acceptance(&mut tx, user_id, 1, crate::policy::store::AcceptedBy::Signup, clock::now())
             .await?;
+        tx.commit().await?;
     }
     // An announced version a month ahead, for the "upcoming" notice.
     crate::policy::store::load_demo_upcoming(db, clock::now()).await?;

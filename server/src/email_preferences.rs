@@ -4,36 +4,51 @@
 //! token) is created the first time it is needed.
 
 use curtain_api::account::EmailPreferences;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqliteExecutor};
 
 use crate::clock;
 use crate::error::Result;
 use crate::session::new_token;
 
-/// The member's preferences and unsubscribe token, creating them (all lists
-/// off) if this is the first time they are asked for.
-pub async fn get_or_create(db: &SqlitePool, user_id: i64) -> Result<(EmailPreferences, String)> {
-    // INSERT OR IGNORE keeps two first requests racing from failing.
+/// The member's preferences; every list is off for a member who never chose.
+pub async fn get(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<EmailPreferences> {
+    let row: Option<(bool, bool, bool)> = sqlx::query_as(
+        "SELECT newsletter, product_updates, partner_offers FROM email_preferences WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map_or_else(EmailPreferences::default, |(newsletter, product_updates, partner_offers)| EmailPreferences {
+        newsletter,
+        product_updates,
+        partner_offers,
+    }))
+}
+
+/// The member's preferences and unsubscribe token, in the caller's write
+/// transaction, creating them (every list off) the first time.
+pub async fn get_or_create(tx: &mut SqliteConnection, user_id: i64) -> Result<(EmailPreferences, String)> {
     sqlx::query(
-        "INSERT OR IGNORE INTO email_preferences (user_id, unsubscribe_token, updated_at) VALUES (?, ?, ?)",
+        "INSERT INTO email_preferences (user_id, unsubscribe_token, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(user_id)
     .bind(new_token())
     .bind(clock::now())
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
     let (newsletter, product_updates, partner_offers, token): (bool, bool, bool, String) = sqlx::query_as(
         "SELECT newsletter, product_updates, partner_offers, unsubscribe_token FROM email_preferences WHERE user_id = ?",
     )
     .bind(user_id)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
     Ok((EmailPreferences { newsletter, product_updates, partner_offers }, token))
 }
 
-/// Stores the member's choice.
-pub async fn set(db: &SqlitePool, user_id: i64, prefs: EmailPreferences) -> Result<()> {
-    get_or_create(db, user_id).await?;
+/// Stores the member's choice, in the caller's write transaction.
+pub async fn set(tx: &mut SqliteConnection, user_id: i64, prefs: EmailPreferences) -> Result<()> {
+    get_or_create(&mut *tx, user_id).await?;
     sqlx::query(
         "UPDATE email_preferences SET newsletter = ?, product_updates = ?, partner_offers = ?, updated_at = ?
          WHERE user_id = ?",
@@ -43,14 +58,14 @@ pub async fn set(db: &SqlitePool, user_id: i64, prefs: EmailPreferences) -> Resu
     .bind(prefs.partner_offers)
     .bind(clock::now())
     .bind(user_id)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
 /// `(user_id, e-mail address, preferences)` of the member an unsubscribe
 /// token belongs to. Anything that is not one of our tokens finds nobody.
-pub async fn by_token(db: &SqlitePool, token: &str) -> Result<Option<(i64, String, EmailPreferences)>> {
+pub async fn by_token(db: impl SqliteExecutor<'_>, token: &str) -> Result<Option<(i64, String, EmailPreferences)>> {
     if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Ok(None);
     }
@@ -110,24 +125,27 @@ mod tests {
     #[tokio::test]
     async fn preferences_start_off_and_keep_one_token() {
         let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let mut db = db.begin_write().await.unwrap();
         let id = sqlx::query(
             "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
                                 accepted_policy_version, created_at)
              VALUES ('ana', 'ana', 'ana@example.org', 'ana@example.org', 'x', '1990-01-01', 0, 1, 0)",
         )
-        .execute(&db)
+        .execute(&mut *db)
         .await
         .unwrap()
         .last_insert_rowid();
-        let (prefs, token) = get_or_create(&db, id).await.unwrap();
+        assert_eq!(get(&mut *db, id).await.unwrap(), EmailPreferences::default(), "no row: every list off");
+        let (prefs, token) = get_or_create(&mut db, id).await.unwrap();
         assert_eq!(prefs, EmailPreferences::default());
         let on = EmailPreferences { newsletter: true, ..Default::default() };
-        set(&db, id, on).await.unwrap();
-        let (prefs, again) = get_or_create(&db, id).await.unwrap();
+        set(&mut db, id, on).await.unwrap();
+        assert_eq!(get(&mut *db, id).await.unwrap(), on);
+        let (prefs, again) = get_or_create(&mut db, id).await.unwrap();
         assert_eq!((prefs, again.as_str()), (on, token.as_str()));
-        let (found, email, prefs) = by_token(&db, &token).await.unwrap().unwrap();
+        let (found, email, prefs) = by_token(&mut *db, &token).await.unwrap().unwrap();
         assert_eq!((found, email.as_str(), prefs), (id, "ana@example.org", on));
-        assert!(by_token(&db, "short").await.unwrap().is_none());
-        assert!(by_token(&db, &new_token()).await.unwrap().is_none());
+        assert!(by_token(&mut *db, "short").await.unwrap().is_none());
+        assert!(by_token(&mut *db, &new_token()).await.unwrap().is_none());
     }
 }

@@ -35,6 +35,11 @@ pub enum Error {
     /// 429 with `Retry-After` in seconds.
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// 503 with `Retry-After` in seconds: the server is too busy to answer
+    /// now (the database writer, or password hashing, stayed taken for longer
+    /// than a request may wait). Nothing was changed.
+    #[error("busy")]
+    Busy { retry_after: u64 },
     /// Any other client error, with its own status and code.
     #[error("{message}")]
     Request { status: StatusCode, code: &'static str, message: String },
@@ -49,7 +54,25 @@ pub enum Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        if is_busy(&e) {
+            return Error::Busy { retry_after: 1 };
+        }
         Error::Internal(e.into())
+    }
+}
+
+/// Whether a database error means "try again shortly": no connection came
+/// free in time, or SQLite's lock stayed taken past the busy timeout (by
+/// another process; within this one, writes queue for the one writer).
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with any extended code.
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
     }
 }
 
@@ -91,6 +114,11 @@ impl Error {
                 "rate_limited",
                 format!("Too many failed sign-ins. Try again in {}.", minutes_phrase(*retry_after)),
             ),
+            Error::Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Curtain is very busy right now and did not change anything. Please try again in a moment.".into(),
+            ),
             Error::Request { status, code, message } => (*status, code, message.clone()),
             Error::RequestWithFields { status, code, message, .. } => (*status, code, message.clone()),
             Error::Internal(_) => (
@@ -109,8 +137,10 @@ fn minutes_phrase(seconds: u64) -> String {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if let Error::Internal(e) = &self {
-            tracing::error!(error = ?e, "request failed");
+        match &self {
+            Error::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            Error::Busy { .. } => tracing::warn!("request answered 503: too busy"),
+            _ => {}
         }
         let (status, code, message) = self.parts();
         let fields = match self {
@@ -119,7 +149,7 @@ impl IntoResponse for Error {
         };
         let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };
         let mut response = (status, Json(body)).into_response();
-        if let Error::RateLimited { retry_after } = self {
+        if let Error::RateLimited { retry_after } | Error::Busy { retry_after } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response

@@ -28,13 +28,13 @@ pub mod spa;
 pub mod useragent;
 pub mod visibility;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
-use sqlx::SqlitePool;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -51,17 +51,30 @@ pub struct Config {
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    /// The database: read through `db.read()`, write through `db.begin_write()`.
+    pub db: db::Db,
     pub config: Arc<Config>,
     /// Parsed and rendered privacy policy versions (immutable once published).
     pub policies: Arc<policy::store::VersionCache>,
     /// Profile owners, so a profile view needs no query (see the module).
     pub profiles: Arc<profile_cache::ProfileCache>,
+    /// Password hashing, a bounded number at a time.
+    pub passwords: Arc<password::Passwords>,
+    /// Set once the server is shutting down: readiness then answers 503, so
+    /// a load balancer stops sending new requests while in-flight ones finish.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
-    pub fn new(db: SqlitePool, config: Config) -> Self {
-        AppState { db, config: Arc::new(config), policies: Arc::default(), profiles: Arc::default() }
+    pub fn new(db: db::Db, config: Config) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            policies: Arc::default(),
+            profiles: Arc::default(),
+            passwords: Arc::default(),
+            draining: Arc::default(),
+        }
     }
 }
 
@@ -113,13 +126,48 @@ impl Predicate for NotShortJson {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
+/// How long requests in flight get to finish once shutdown begins.
+pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` resolves. Then it stops
+/// accepting connections, lets the requests in flight finish (for at most
+/// [`DRAIN`]), and closes the database, moving its write-ahead log into the
+/// database file. Every answer a client received was committed before it was
+/// sent, so none is lost.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let db = state.db.clone();
+    let draining = state.draining.clone();
+    let (began, began_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!("shutting down: no new connections; finishing the requests in flight");
+            let _ = began.send(());
+        });
+    let deadline = async {
+        if began_rx.await.is_ok() {
+            tokio::time::sleep(DRAIN).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let finished_in_time = tokio::select! {
+        served = server.into_future() => { served?; true }
+        () = deadline => false,
+    };
+    if !finished_in_time {
+        tracing::warn!("requests still in flight after {} s were cut off (their changes were not committed)", DRAIN.as_secs());
+    }
+    // Bounded too: a request cut off may still hold a connection.
+    match tokio::time::timeout(std::time::Duration::from_secs(5), db.close()).await {
+        Ok(Ok(())) => tracing::info!("database closed"),
+        Ok(Err(e)) => tracing::warn!(error = ?e, "closing the database"),
+        Err(_) => tracing::warn!("the database did not close in time; SQLite will replay its log at the next start"),
+    }
+    Ok(())
 }

@@ -59,6 +59,24 @@ enum Command {
         #[command(subcommand)]
         command: ConsentCommand,
     },
+    /// Copy the database, consistent as of one moment, while the server runs.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+    /// Replace the database with a backup. Stop the server first.
+    Restore {
+        /// A file written by `curtain-server backup`.
+        #[arg(long)]
+        from: PathBuf,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -148,11 +166,30 @@ async fn main() -> anyhow::Result<()> {
                 print!("{}", demo::sign_in_help());
             }
             serve(listener, state, shutdown_signal()).await?;
+            println!("Curtain stopped.");
+            Ok(())
+        }
+        Command::Backup { to, database } => {
+            let db = db::open_existing(&database).await?;
+            db.backup_to(&to).await.with_context(|| format!("backing up {database}"))?;
+            let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            println!("Backed up {database} to {} ({} KB).", to.display(), size.div_ceil(1024));
+            println!("To restore it: stop the server, then `curtain-server restore --from {} --database {database}`.", to.display());
+            Ok(())
+        }
+        Command::Restore { from, database } => {
+            let restored = db::restore(&from, &database).await.context("nothing was changed")?;
+            println!(
+                "Restored {database} from {} ({} members, {} migrations); start the server to use it.",
+                from.display(),
+                restored.members,
+                restored.migrations
+            );
             Ok(())
         }
         Command::Reports { command: ReportsCommand::List { database } } => {
             let db = db::connect(&database).await?;
-            let reports = curtain_server::child_reports::list(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let reports = curtain_server::child_reports::list(db.read()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             if reports.is_empty() {
                 println!("No reports.");
             }
@@ -199,7 +236,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Outbox { command: OutboxCommand::List { database } } => {
             let db = db::connect(&database).await?;
-            let messages = curtain_server::outbox::list(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let messages = curtain_server::outbox::list(db.read()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             if messages.is_empty() {
                 println!("The outbox is empty.");
             }

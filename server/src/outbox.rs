@@ -2,9 +2,10 @@
 //! each message is written to the `outbox` table and to the log, so a link in
 //! it (an unsubscribe link, say) can be followed end to end.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock;
+use crate::db::Db;
 use crate::email_preferences;
 use crate::error::Result;
 
@@ -19,7 +20,8 @@ pub struct Message<'a> {
 }
 
 /// "Sends" a message: stores it and logs it. Returns its outbox id.
-pub async fn send(db: &SqlitePool, message: Message<'_>) -> Result<i64> {
+/// In the caller's write transaction.
+pub async fn send(tx: &mut SqliteConnection, message: Message<'_>) -> Result<i64> {
     let id = sqlx::query(
         "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -29,7 +31,7 @@ pub async fn send(db: &SqlitePool, message: Message<'_>) -> Result<i64> {
     .bind(message.subject)
     .bind(message.body)
     .bind(clock::now())
-    .execute(db)
+    .execute(tx)
     .await?
     .last_insert_rowid();
     // The log stands in for the mail server, so it carries the whole message.
@@ -55,65 +57,72 @@ pub fn newsletter_body(text: &str, site: &str, token: &str) -> String {
 
 /// Sends the newsletter to every member who turned it on, each with their
 /// own unsubscribe link. Returns how many were sent.
-pub async fn send_newsletter(db: &SqlitePool, subject: &str, text: &str, site: &str) -> Result<u64> {
+pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> Result<u64> {
+    // One transaction: every subscriber gets it, or (on failure) nobody does,
+    // so sending again never sends twice.
+    let mut tx = db.begin_write().await?;
     let recipients: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT u.id, u.email, p.unsubscribe_token FROM email_preferences p JOIN users u ON u.id = p.user_id
          WHERE p.newsletter ORDER BY u.id",
     )
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
     for (user_id, email, token) in &recipients {
         let body = newsletter_body(text, site, token);
-        send(db, Message { user_id: *user_id, kind: "newsletter", to: email, subject, body: &body }).await?;
+        send(&mut tx, Message { user_id: *user_id, kind: "newsletter", to: email, subject, body: &body }).await?;
     }
+    tx.commit().await?;
     Ok(recipients.len() as u64)
 }
 
 /// Tells the old address that the account's address was changed, so a
 /// member whose account was taken over hears of it.
-pub async fn email_changed_notice(db: &SqlitePool, user_id: i64, old: &str, new: &str) -> Result<()> {
+pub async fn email_changed_notice(tx: &mut SqliteConnection, user_id: i64, old: &str, new: &str) -> Result<()> {
     let body = format!(
         "The e-mail address of your Curtain account was changed to {}.\n\
          If you did not do this, reply to this message and we will help you get your account back.\n",
         email_preferences::mask_email(new)
     );
-    send(db, Message { user_id, kind: "email_changed", to: old, subject: "Your Curtain e-mail address was changed", body: &body })
+    send(tx, Message { user_id, kind: "email_changed", to: old, subject: "Your Curtain e-mail address was changed", body: &body })
         .await?;
     Ok(())
 }
 
 /// Tells the member their password was changed, so a change they did not
 /// make does not go unnoticed.
-pub async fn password_changed_notice(db: &SqlitePool, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
+pub async fn password_changed_notice(tx: &mut SqliteConnection, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
     let body = format!(
         "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.\n\
          If you did not do this, reset your password at once and reply to this message.\n"
     );
-    send(db, Message { user_id, kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
+    send(tx, Message { user_id, kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
     Ok(())
 }
 
 /// For the demonstration: `ana` has turned the newsletter on and has one in
 /// the outbox, so its unsubscribe link can be tried at once. Idempotent.
-pub async fn load_demo(db: &SqlitePool, site: &str) -> Result<()> {
+pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
     let Some(user_id): Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE username_key = 'ana'").fetch_optional(db).await?
+        sqlx::query_scalar("SELECT id FROM users WHERE username_key = 'ana'").fetch_optional(&mut *tx).await?
     else {
         return Ok(());
     };
     let already: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM outbox WHERE user_id = ? AND kind = 'newsletter')")
         .bind(user_id)
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await?;
     if already {
         return Ok(());
     }
-    let (mut prefs, token) = email_preferences::get_or_create(db, user_id).await?;
+    let (mut prefs, token) = email_preferences::get_or_create(&mut tx, user_id).await?;
     prefs.newsletter = true;
-    email_preferences::set(db, user_id, prefs).await?;
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = ?").bind(user_id).fetch_one(db).await?;
+    email_preferences::set(&mut tx, user_id, prefs).await?;
+    let email: String =
+        sqlx::query_scalar("SELECT email FROM users WHERE id = ?").bind(user_id).fetch_one(&mut *tx).await?;
     let body = newsletter_body("This week on Curtain: what the community watched, and three films worth a second look.", site, &token);
-    send(db, Message { user_id, kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
+    send(&mut tx, Message { user_id, kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use curtain_api::profile::{
     PrivacyUpdate, ProfileField, ProfileUpdate, Relation, TitleKind,
 };
 use curtain_api::CivilDate;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::clock;
 use crate::error::Result;
@@ -62,7 +62,7 @@ pub async fn create_default(conn: &mut SqliteConnection, user_id: i64, minor: bo
 }
 
 /// The id of the member called `username` (any letter case).
-pub async fn user_id(db: &SqlitePool, username: &str) -> Result<Option<i64>> {
+pub async fn user_id(db: impl SqliteExecutor<'_>, username: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
         .bind(crate::accounts::key(username))
         .fetch_optional(db)
@@ -116,7 +116,7 @@ pub async fn load_owner(db: &SqlitePool, user_id: i64, lists_for: Option<Relatio
 }
 
 /// How `viewer` (signed in or not) stands towards `owner_id`.
-pub async fn relation(db: &SqlitePool, viewer: Option<i64>, owner_id: i64) -> Result<Relation> {
+pub async fn relation(db: impl SqliteExecutor<'_>, viewer: Option<i64>, owner_id: i64) -> Result<Relation> {
     let Some(viewer) = viewer else { return Ok(Relation::Anonymous) };
     if viewer == owner_id {
         return Ok(Relation::Owner);
@@ -168,7 +168,7 @@ async fn follow_list(db: &SqlitePool, user_id: i64, followers: bool) -> Result<V
 }
 
 /// The owner's editable profile and its version (the ETag's number).
-pub async fn editable(db: &SqlitePool, user_id: i64) -> Result<(EditableProfile, i64)> {
+pub async fn editable(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<(EditableProfile, i64)> {
     let sql = format!(
         "SELECT u.username, u.birth_date, u.created_at, p.display_name, p.location, p.about, p.gender,
                 p.favourite_genres, p.version, {}
@@ -202,8 +202,8 @@ pub enum Updated {
 /// Applies an already validated and normalised update, only if the profile is
 /// still at `expected_version`; the check and the write are one statement, so
 /// two tabs cannot both win.
-pub async fn update(db: &SqlitePool, user_id: i64, expected_version: i64, update: ProfileUpdate) -> Result<Updated> {
-    let (mut p, version) = editable(db, user_id).await?;
+pub async fn update(tx: &mut SqliteConnection, user_id: i64, expected_version: i64, update: ProfileUpdate) -> Result<Updated> {
+    let (mut p, version) = editable(&mut *tx, user_id).await?;
     if version != expected_version {
         return Ok(Updated::Stale);
     }
@@ -241,14 +241,14 @@ pub async fn update(db: &SqlitePool, user_id: i64, expected_version: i64, update
     for field in ProfileField::ALL {
         query = query.bind(p.audiences.get(field).as_str());
     }
-    let done = query.bind(clock::now()).bind(user_id).bind(expected_version).execute(db).await?;
+    let done = query.bind(clock::now()).bind(user_id).bind(expected_version).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Ok(Updated::Stale);
     }
     Ok(Updated::Saved(Box::new(p), expected_version + 1))
 }
 
-pub async fn privacy(db: &SqlitePool, user_id: i64) -> Result<PrivacySettings> {
+pub async fn privacy(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<PrivacySettings> {
     let (private, discoverable, indexable): (bool, bool, bool) =
         sqlx::query_as("SELECT private, discoverable, indexable FROM profiles WHERE user_id = ?")
             .bind(user_id)
@@ -259,7 +259,7 @@ pub async fn privacy(db: &SqlitePool, user_id: i64) -> Result<PrivacySettings> {
 
 /// Changes what is present in `update`. Making an account public does not
 /// approve the requests waiting on it: each stays the owner's decision.
-pub async fn update_privacy(db: &SqlitePool, user_id: i64, update: PrivacyUpdate) -> Result<PrivacySettings> {
+pub async fn update_privacy(tx: &mut SqliteConnection, user_id: i64, update: PrivacyUpdate) -> Result<PrivacySettings> {
     sqlx::query(
         "UPDATE profiles SET private = COALESCE(?, private), discoverable = COALESCE(?, discoverable),
                 indexable = COALESCE(?, indexable), updated_at = ?
@@ -270,17 +270,17 @@ pub async fn update_privacy(db: &SqlitePool, user_id: i64, update: PrivacyUpdate
     .bind(update.indexable)
     .bind(clock::now())
     .bind(user_id)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    privacy(db, user_id).await
+    privacy(&mut *tx, user_id).await
 }
 
 /// `follower` follows `followee`: at once for a public account, as a request
 /// for a private one. Following again changes nothing.
-pub async fn follow(db: &SqlitePool, follower: i64, followee: i64) -> Result<Relation> {
+pub async fn follow(tx: &mut SqliteConnection, follower: i64, followee: i64) -> Result<Relation> {
     let private: bool = sqlx::query_scalar("SELECT private FROM profiles WHERE user_id = ?")
         .bind(followee)
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await?;
     let now = clock::now();
     sqlx::query(
@@ -292,17 +292,17 @@ pub async fn follow(db: &SqlitePool, follower: i64, followee: i64) -> Result<Rel
     .bind(if private { "pending" } else { "accepted" })
     .bind(now)
     .bind((!private).then_some(now))
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    relation(db, Some(follower), followee).await
+    relation(&mut *tx, Some(follower), followee).await
 }
 
 /// Ends a follow, or withdraws a request.
-pub async fn unfollow(db: &SqlitePool, follower: i64, followee: i64) -> Result<()> {
+pub async fn unfollow(tx: &mut SqliteConnection, follower: i64, followee: i64) -> Result<()> {
     sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
         .bind(follower)
         .bind(followee)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
@@ -324,7 +324,7 @@ pub async fn follow_requests(db: &SqlitePool, user_id: i64) -> Result<Vec<Follow
 
 /// Approves or denies request `request_id` addressed to `user_id`. `false`
 /// when there is no such pending request.
-pub async fn answer_request(db: &SqlitePool, user_id: i64, request_id: i64, approve: bool) -> Result<bool> {
+pub async fn answer_request(tx: &mut SqliteConnection, user_id: i64, request_id: i64, approve: bool) -> Result<bool> {
     let done = if approve {
         sqlx::query(
             "UPDATE follows SET status = 'accepted', accepted_at = ?
@@ -333,30 +333,30 @@ pub async fn answer_request(db: &SqlitePool, user_id: i64, request_id: i64, appr
         .bind(clock::now())
         .bind(request_id)
         .bind(user_id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?
     } else {
         sqlx::query("DELETE FROM follows WHERE id = ? AND followee_id = ? AND status = 'pending'")
             .bind(request_id)
             .bind(user_id)
-            .execute(db)
+            .execute(&mut *tx)
             .await?
     };
     Ok(done.rows_affected() == 1)
 }
 
 /// Removes `follower` from `user_id`'s followers. `false` if they were not one.
-pub async fn remove_follower(db: &SqlitePool, user_id: i64, follower: i64) -> Result<bool> {
+pub async fn remove_follower(tx: &mut SqliteConnection, user_id: i64, follower: i64) -> Result<bool> {
     let done = sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ? AND status = 'accepted'")
         .bind(follower)
         .bind(user_id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Logs an already validated title.
-pub async fn add_history(db: &SqlitePool, user_id: i64, entry: &NewHistoryEntry) -> Result<HistoryEntry> {
+pub async fn add_history(tx: &mut SqliteConnection, user_id: i64, entry: &NewHistoryEntry) -> Result<HistoryEntry> {
     let title = entry.title.trim().to_string();
     let watched_on = entry.watched_on.trim().to_string();
     let id = sqlx::query(
@@ -368,18 +368,18 @@ pub async fn add_history(db: &SqlitePool, user_id: i64, entry: &NewHistoryEntry)
     .bind(entry.kind.as_str())
     .bind(&watched_on)
     .bind(clock::now())
-    .execute(db)
+    .execute(&mut *tx)
     .await?
     .last_insert_rowid();
     Ok(HistoryEntry { id, title, year: entry.year, kind: entry.kind, watched_on })
 }
 
 /// Removes one of `user_id`'s titles; `false` if it is not theirs or not there.
-pub async fn delete_history(db: &SqlitePool, user_id: i64, id: i64) -> Result<bool> {
+pub async fn delete_history(tx: &mut SqliteConnection, user_id: i64, id: i64) -> Result<bool> {
     let done = sqlx::query("DELETE FROM watch_history WHERE id = ? AND user_id = ?")
         .bind(id)
         .bind(user_id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -406,7 +406,8 @@ pub async fn search_candidates(db: &SqlitePool, query: &str, limit: i64) -> Resu
 /// waits for his answer), chloe keeps a minor's closed defaults. Only a
 /// profile nobody has edited yet (version 1) is filled in, so loading again
 /// changes nothing.
-pub async fn load_demo(db: &SqlitePool) -> Result<()> {
+pub async fn load_demo(db: &crate::db::Db) -> Result<()> {
+    let mut tx = db.begin_write().await?;
     struct Demo {
         username: &'static str,
         display_name: &'static str,
@@ -453,8 +454,8 @@ pub async fn load_demo(db: &SqlitePool) -> Result<()> {
         },
     ];
     for demo in demos {
-        let Some(id) = user_id(db, demo.username).await? else { continue };
-        let (_, version) = editable(db, id).await?;
+        let Some(id) = user_id(&mut *tx, demo.username).await? else { continue };
+        let (_, version) = editable(&mut *tx, id).await?;
         if version != 1 {
             continue;
         }
@@ -466,8 +467,8 @@ pub async fn load_demo(db: &SqlitePool) -> Result<()> {
             favourite_genres: Some(demo.genres.iter().map(|g| g.to_string()).collect()),
             audiences: demo.audiences.iter().copied().collect(),
         };
-        update(db, id, 1, changes).await?;
-        update_privacy(db, id, PrivacyUpdate { private: Some(demo.private), ..Default::default() }).await?;
+        update(&mut tx, id, 1, changes).await?;
+        update_privacy(&mut tx, id, PrivacyUpdate { private: Some(demo.private), ..Default::default() }).await?;
     }
     let history = [
         ("ana", "Vertigo", 1958, TitleKind::Movie, "2026-11-20"),
@@ -477,22 +478,23 @@ pub async fn load_demo(db: &SqlitePool) -> Result<()> {
         ("bruno", "Twin Peaks", 1990, TitleKind::Show, "2026-10-02"),
     ];
     for (username, title, year, kind, watched_on) in history {
-        let Some(id) = user_id(db, username).await? else { continue };
+        let Some(id) = user_id(&mut *tx, username).await? else { continue };
         let logged: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM watch_history WHERE user_id = ? AND title = ?)")
             .bind(id)
             .bind(title)
-            .fetch_one(db)
+            .fetch_one(&mut *tx)
             .await?;
         if !logged {
             let entry = NewHistoryEntry { title: title.into(), year: Some(year), kind, watched_on: watched_on.into() };
-            add_history(db, id, &entry).await?;
+            add_history(&mut tx, id, &entry).await?;
         }
     }
     // bruno follows ana (she is public: at once); ana asks to follow bruno (private: a request).
     for (follower, followee) in [("bruno", "ana"), ("ana", "bruno")] {
-        if let (Some(a), Some(b)) = (user_id(db, follower).await?, user_id(db, followee).await?) {
-            follow(db, a, b).await?;
+        if let (Some(a), Some(b)) = (user_id(&mut *tx, follower).await?, user_id(&mut *tx, followee).await?) {
+            follow(&mut tx, a, b).await?;
         }
     }
+    tx.commit().await?;
     Ok(())
 }

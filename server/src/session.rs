@@ -13,6 +13,7 @@ use base64::Engine;
 use curtain_api::{SessionUser, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
 
 use crate::clock;
 use crate::error::{Error, Result};
@@ -144,6 +145,12 @@ impl Viewer {
     pub fn csrf_token(&self) -> String {
         csrf_token_for(&self.token)
     }
+
+    /// This session's cookies re-issued without an expiry, so they end with
+    /// the browser session (see [`forget_on_close`]).
+    pub fn browser_session_cookies(&self, jar: CookieJar, secure: bool) -> CookieJar {
+        jar.add(csrf_cookie(self.csrf_token(), false, secure)).add(session_cookie(self.token.clone(), false, secure))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
@@ -219,12 +226,23 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
     )
     .bind(token_hash(token))
     .bind(now)
-    .fetch_optional(&state.db)
+    .fetch_optional(state.db.read())
     .await?;
     let Some(Row { session_id, user_id, persistent, last_seen_at, username, email, minor, created_at }) = row else {
         return Ok(None);
     };
     if now - last_seen_at >= TOUCH_EVERY_SECONDS {
+        touch(state, session_id, now).await;
+    }
+    Ok(Some(Viewer { session_id, user_id, username, email, minor, persistent, created_at, token: token.to_string() }))
+}
+
+/// Records that a session was just used. Best effort: when the writer is
+/// taken for longer than a moment, the request goes on without it (the next
+/// request a minute on tries again), rather than waiting or failing.
+async fn touch(state: &AppState, session_id: i64, now: i64) {
+    let write = async {
+        let mut tx = state.db.begin_write().await?;
         // A browser-session sign-in slides its idle deadline; a persistent one
         // keeps the fixed end its cookie was given.
         sqlx::query(
@@ -235,25 +253,41 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         .bind(now)
         .bind(now + IDLE_SECONDS)
         .bind(session_id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
+        Ok::<_, Error>(())
+    };
+    match tokio::time::timeout(TOUCH_WAIT, write).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = ?e, "session last-seen time not recorded"),
+        Err(_) => tracing::debug!("session last-seen time not recorded: the writer is busy"),
     }
-    Ok(Some(Viewer { session_id, user_id, username, email, minor, persistent, created_at, token: token.to_string() }))
 }
 
-/// Starts a session for `user_id`: stores the token's hash and returns the
-/// cookies to set. Every sign-in gets a fresh token.
-pub async fn start(
-    state: &AppState,
-    jar: CookieJar,
-    user_id: i64,
+/// How long recording "last seen" may hold up a request.
+const TOUCH_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A session just stored; its token goes only into the cookies.
+pub struct NewSession {
+    token: String,
     persistent: bool,
-    client: &ClientInfo,
-) -> Result<CookieJar> {
+}
+
+impl NewSession {
+    /// The session and CSRF cookies to set.
+    pub fn cookies(self, jar: CookieJar, secure: bool) -> CookieJar {
+        jar.add(csrf_cookie(csrf_token_for(&self.token), self.persistent, secure))
+            .add(session_cookie(self.token, self.persistent, secure))
+    }
+}
+
+/// Starts a session for `user_id` in the caller's write transaction: stores
+/// the token's hash and logs the sign-in. Every sign-in gets a fresh token.
+pub async fn start(tx: &mut SqliteConnection, user_id: i64, persistent: bool, client: &ClientInfo) -> Result<NewSession> {
     let token = new_token();
     let now = clock::now();
     let expires_at = now + if persistent { PERSISTENT_SECONDS } else { IDLE_SECONDS };
-    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO sessions (user_id, token_hash, persistent, created_at, last_seen_at, expires_at, ip, user_agent)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -275,31 +309,25 @@ pub async fn start(
         .bind(&client.user_agent)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    let secure = state.config.secure_cookies;
-    Ok(jar
-        .add(csrf_cookie(csrf_token_for(&token), persistent, secure))
-        .add(session_cookie(token, persistent, secure)))
+    Ok(NewSession { token, persistent })
 }
 
-/// Turns a persistent sign-in into a browser-session one, on the server and in
-/// the cookies, when the member withdraws preferences consent: the answer
-/// takes effect at once, not at the next sign-in.
-pub async fn forget_on_close(state: &AppState, jar: CookieJar, viewer: &Viewer) -> Result<CookieJar> {
+/// Turns a persistent sign-in into a browser-session one on the server, in
+/// the caller's write transaction, when the member withdraws preferences
+/// consent: the answer takes effect at once, not at the next sign-in. The
+/// cookies follow with [`Viewer::browser_session_cookies`].
+pub async fn forget_on_close(tx: &mut SqliteConnection, session_id: i64) -> Result<()> {
     sqlx::query("UPDATE sessions SET persistent = 0, expires_at = MIN(expires_at, ?) WHERE id = ?")
         .bind(clock::now() + IDLE_SECONDS)
-        .bind(viewer.session_id)
-        .execute(&state.db)
+        .bind(session_id)
+        .execute(tx)
         .await?;
-    let secure = state.config.secure_cookies;
-    Ok(jar
-        .add(csrf_cookie(viewer.csrf_token(), false, secure))
-        .add(session_cookie(viewer.token.clone(), false, secure)))
+    Ok(())
 }
 
-/// Ends one session on the server.
-pub async fn end(state: &AppState, session_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id = ?").bind(session_id).execute(&state.db).await?;
+/// Ends one session, in the caller's write transaction.
+pub async fn end(tx: &mut SqliteConnection, session_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id = ?").bind(session_id).execute(tx).await?;
     Ok(())
 }
 

@@ -22,6 +22,9 @@ pub struct TestApp {
     pub base: String,
     /// A separate connection to the server's database, for checking what it stored.
     pub db: SqlitePool,
+    /// The server's database opened again, as a `curtain-server` subcommand
+    /// (a separate process) opens it, for calling the server's own functions.
+    pub command_db: curtain_server::db::Db,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -88,10 +91,12 @@ impl TestApp {
             .connect(&url)
             .await
             .expect("test connection to the database");
+        let command_db = curtain_server::db::open(&url).await.expect("a second handle on the database");
         TestApp {
             addr,
             base: format!("http://{addr}"),
             db,
+            command_db,
             stop: Some(stop_tx),
             thread: Some(thread),
             _dir: dir,
@@ -156,7 +161,7 @@ impl TestApp {
         let mut added = Vec::new();
         for (table, n) in self.row_counts().await {
             let seeded: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\""))
-                .fetch_one(&fresh)
+                .fetch_one(fresh.read())
                 .await
                 .unwrap_or(0);
             added.push((table, n - seeded));

@@ -80,7 +80,7 @@ async fn the_newsletter_link_unsubscribes_without_signing_in() {
     app.member("gina", PW).await; // never opted in: gets nothing
     patch(&app, &c, "/api/me/email-preferences", json!({"newsletter": true, "product_updates": true})).await;
 
-    let sent = curtain_server::outbox::send_newsletter(&app.db, "Curtain weekly", "Hello.", &app.base).await.unwrap();
+    let sent = curtain_server::outbox::send_newsletter(&app.command_db, "Curtain weekly", "Hello.", &app.base).await.unwrap();
     assert_eq!(sent, 1, "only members who opted in get the newsletter");
     let fred = user_id(&app, "fred").await;
     let token = link_token_in_outbox(&app, fred).await;
@@ -102,7 +102,7 @@ async fn the_newsletter_link_unsubscribes_without_signing_in() {
     assert_eq!(r.body["lists"], json!({"newsletter": false, "product_updates": false, "partner_offers": false}));
     assert_eq!(c.get("/api/me/email-preferences").await.body["newsletter"], false);
     // The next newsletter goes to nobody.
-    assert_eq!(curtain_server::outbox::send_newsletter(&app.db, "Again", "Hi.", &app.base).await.unwrap(), 0);
+    assert_eq!(curtain_server::outbox::send_newsletter(&app.command_db, "Again", "Hi.", &app.base).await.unwrap(), 0);
 
     for bad in ["x", "not-a-token-not-a-token-not-a-token-not-a-t", "%00"] {
         let r = stranger.get(&format!("/api/unsubscribe/{bad}")).await;
@@ -287,7 +287,7 @@ async fn fill_every_table(app: &TestApp, c: &ApiClient, name: &str, friend: &str
     app.client().sign_in(name, PW, false).await;
     app.client().sign_in(name, "not the password", false).await;
     patch(app, c, "/api/me/email-preferences", json!({"newsletter": true})).await;
-    curtain_server::outbox::send_newsletter(&app.db, "Weekly", "Hello.", &app.base).await.unwrap();
+    curtain_server::outbox::send_newsletter(&app.command_db, "Weekly", "Hello.", &app.base).await.unwrap();
     let now = curtain_server::clock::now();
     let statements = [
         "UPDATE profiles SET location = 'Porto', about = 'Loves noir.' WHERE user_id = ?1",
@@ -534,8 +534,8 @@ async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
 #[tokio::test]
 async fn the_demo_has_a_newsletter_whose_link_works() {
     let app = TestApp::spawn().await;
-    curtain_server::demo::load(&app.db).await.unwrap();
-    curtain_server::demo::load(&app.db).await.unwrap(); // loading twice adds nothing
+    curtain_server::demo::load(&app.command_db).await.unwrap();
+    curtain_server::demo::load(&app.command_db).await.unwrap(); // loading twice adds nothing
     let messages = curtain_server::outbox::list(&app.db).await.unwrap();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!((messages[0].kind.as_str(), messages[0].to_address.as_str()), ("newsletter", "ana@example.org"));

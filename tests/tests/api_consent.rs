@@ -277,8 +277,8 @@ async fn revising_starts_a_new_revision_and_needs_a_summary() {
     let app = TestApp::spawn().await;
     let c = app.client();
     let value = c.give_consent(true, true).await;
-    assert!(curtain_server::consent::revise(&app.db, "   ").await.is_err(), "a revision must say what changed");
-    let revision = curtain_server::consent::revise(&app.db, "Theme now counts as a preference.").await.unwrap();
+    assert!(curtain_server::consent::revise(&app.command_db, "   ").await.is_err(), "a revision must say what changed");
+    let revision = curtain_server::consent::revise(&app.command_db, "Theme now counts as a preference.").await.unwrap();
     assert_eq!(revision.revision, 2);
     let r = c.get("/api/consent/config").await;
     assert_eq!((r.body["revision"].as_u64(), r.body["changes"].as_str()), (Some(2), Some("Theme now counts as a preference.")));

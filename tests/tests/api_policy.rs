@@ -126,7 +126,7 @@ async fn an_upcoming_version_is_announced_but_not_current() {
     let r = c.get("/api/policies/privacy").await;
     assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(3), None));
     let effective = date_in_days(10);
-    let v = store::publish(&app.db, &version_file(4, &effective, "Not for children."), clock::now()).await.unwrap();
+    let v = store::publish(&app.command_db, &version_file(4, &effective, "Not for children."), clock::now()).await.unwrap();
     assert_eq!(v, 4);
 
     let r = c.get("/api/policies/privacy").await;
@@ -178,7 +178,7 @@ async fn the_feed_is_valid_atom_with_one_entry_per_version() {
 async fn a_script_planted_in_a_version_is_stripped() {
     let app = TestApp::spawn().await;
     let planted = "Hello <script>document.title='owned'</script> there. <img src=x onerror=\"alert(1)\"> [click](javascript:alert(2))";
-    store::publish(&app.db, &version_file(4, &date_in_days(0), planted), clock::now()).await.unwrap();
+    store::publish(&app.command_db, &version_file(4, &date_in_days(0), planted), clock::now()).await.unwrap();
     let r = app.client().get("/api/policies/privacy/versions/4").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let html = section(&r.body, "children")["html"].as_str().unwrap().to_string();
@@ -267,15 +267,17 @@ async fn published_versions_cannot_change_and_publishing_checks_number_and_date(
     assert!(matches!(e, PublishError::Source(_)), "{e}");
     assert_eq!(store::publish(&db, &version_file(4, &date_in_days(0), "x"), now).await.unwrap(), 4);
     // Starting again is fine while nothing changed.
-    db.close().await;
+    db.close().await.unwrap();
     let db = curtain_server::db::connect(&url).await.unwrap();
+    db.close().await.unwrap();
 
     // Someone edits a published version: the server refuses to start.
+    let editor = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query("UPDATE policy_versions SET source = replace(source, 'Curtain', 'Kurtain') WHERE version = 2")
-        .execute(&db)
+        .execute(&editor)
         .await
         .unwrap();
-    db.close().await;
+    editor.close().await;
     let err = curtain_server::db::connect(&url).await.unwrap_err();
     let message = format!("{err:#}");
     assert!(message.contains("version 2") && message.contains("cannot change"), "{message}");

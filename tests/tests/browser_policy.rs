@@ -221,7 +221,7 @@ async fn a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input() {
         let v4 = format!(
             "---\nversion: 4\neffective: {today}\nmaterial: yes\nsummary: New.\n---\n\n## Children {{#children}}\n\nStill not for children.\n"
         );
-        curtain_server::policy::store::publish(&app.db, &v4, curtain_server::clock::now()).await?;
+        curtain_server::policy::store::publish(&app.command_db, &v4, curtain_server::clock::now()).await?;
 
         b.click("#signup-submit").await?;
         b.wait_for_text("#signup-accept-policy-error", "version 4 is now in effect").await?;

@@ -17,12 +17,12 @@ use curtain_api::{validate, SessionUser};
 use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, Viewer};
-use crate::{account_data, accounts, child_reports, clock, email_preferences, outbox, password, rate_limit, AppState};
+use crate::{account_data, accounts, child_reports, clock, email_preferences, outbox, rate_limit, AppState};
+use sqlx::SqliteConnection;
 
 /// `GET /api/me/email-preferences`.
 pub async fn get_email_preferences(State(state): State<AppState>, viewer: Viewer) -> Result<Json<EmailPreferences>> {
-    let (prefs, _) = email_preferences::get_or_create(&state.db, viewer.user_id).await?;
-    Ok(Json(prefs))
+    Ok(Json(email_preferences::get(state.db.read(), viewer.user_id).await?))
 }
 
 /// `PATCH /api/me/email-preferences`: changes the lists named in the body.
@@ -31,16 +31,18 @@ pub async fn patch_email_preferences(
     viewer: Viewer,
     ApiJson(patch): ApiJson<EmailPreferencesPatch>,
 ) -> Result<Json<EmailPreferences>> {
-    let (current, _) = email_preferences::get_or_create(&state.db, viewer.user_id).await?;
+    let mut tx = state.db.begin_write().await?;
+    let (current, _) = email_preferences::get_or_create(&mut tx, viewer.user_id).await?;
     let next = patch.apply(current);
-    email_preferences::set(&state.db, viewer.user_id, next).await?;
+    email_preferences::set(&mut tx, viewer.user_id, next).await?;
+    tx.commit().await?;
     Ok(Json(next))
 }
 
 /// `GET /api/unsubscribe/{token}`: what the unsubscribe page shows. 404 for a
 /// token that is not (or no longer) anyone's.
 pub async fn unsubscribe_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<UnsubscribeStatus>> {
-    let (_, email, lists) = email_preferences::by_token(&state.db, &token).await?.ok_or_else(unknown_link)?;
+    let (_, email, lists) = email_preferences::by_token(state.db.read(), &token).await?.ok_or_else(unknown_link)?;
     Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists }))
 }
 
@@ -50,9 +52,11 @@ pub async fn unsubscribe(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<UnsubscribeRequest>,
 ) -> Result<Json<UnsubscribeStatus>> {
-    let (user_id, email, _) = email_preferences::by_token(&state.db, req.token.trim()).await?.ok_or_else(unknown_link)?;
+    let mut tx = state.db.begin_write().await?;
+    let (user_id, email, _) = email_preferences::by_token(&mut *tx, req.token.trim()).await?.ok_or_else(unknown_link)?;
     let off = EmailPreferences::default();
-    email_preferences::set(&state.db, user_id, off).await?;
+    email_preferences::set(&mut tx, user_id, off).await?;
+    tx.commit().await?;
     tracing::info!(user_id, "unsubscribed from every list by link");
     Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists: off }))
 }
@@ -67,7 +71,7 @@ fn unknown_link() -> Error {
 
 /// `GET /api/me/sessions`.
 pub async fn list_sessions(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<SessionInfo>>> {
-    Ok(Json(account_data::sessions(&state.db, viewer.user_id, Some(viewer.session_id)).await?))
+    Ok(Json(account_data::sessions(state.db.read(), viewer.user_id, Some(viewer.session_id)).await?))
 }
 
 /// `DELETE /api/me/sessions/{id}`: ends one of the caller's sessions; its
@@ -81,12 +85,14 @@ pub async fn revoke_session(
 ) -> Result<(StatusCode, CookieJar)> {
     // An id that is not a number names no session: the same 404, in our error shape.
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let mut tx = state.db.begin_write().await?;
     let deleted = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
         .bind(id)
         .bind(viewer.user_id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
     if deleted == 0 {
         // Someone else's session looks exactly like no session.
         return Err(Error::NotFound);
@@ -97,22 +103,24 @@ pub async fn revoke_session(
 
 /// `POST /api/me/sessions/revoke-others`: "sign out everywhere else".
 pub async fn revoke_other_sessions(State(state): State<AppState>, viewer: Viewer) -> Result<Json<RevokedSessions>> {
-    let revoked = end_other_sessions(&state, &viewer).await?;
+    let mut tx = state.db.begin_write().await?;
+    let revoked = end_other_sessions(&mut tx, &viewer).await?;
+    tx.commit().await?;
     Ok(Json(RevokedSessions { revoked }))
 }
 
-async fn end_other_sessions(state: &AppState, viewer: &Viewer) -> Result<u64> {
+async fn end_other_sessions(tx: &mut SqliteConnection, viewer: &Viewer) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ?")
         .bind(viewer.user_id)
         .bind(viewer.session_id)
-        .execute(&state.db)
+        .execute(tx)
         .await?
         .rows_affected())
 }
 
 /// `GET /api/me/activity`: the sign-in log, newest first.
 pub async fn activity(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<SigninRecord>>> {
-    Ok(Json(account_data::signin_log(&state.db, viewer.user_id, Some(500)).await?))
+    Ok(Json(account_data::signin_log(state.db.read(), viewer.user_id, Some(500)).await?))
 }
 
 /// Checks the caller's password for a sensitive change. Wrong guesses count
@@ -121,14 +129,25 @@ pub async fn activity(State(state): State<AppState>, viewer: Viewer) -> Result<J
 async fn check_password(state: &AppState, viewer: &Viewer, client: &ClientInfo, given: &str, field: &str) -> Result<()> {
     let account_key = accounts::key(&viewer.username);
     let now = clock::now();
-    rate_limit::check(&state.db, &account_key, &client.ip, now).await?;
-    let stored: String =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(viewer.user_id).fetch_one(&state.db).await?;
-    let ok = given.chars().count() <= validate::PASSWORD_MAX && password::verify(given.to_string(), Some(stored)).await?;
-    if !ok {
-        rate_limit::record_failure(&state.db, &account_key, &client.ip, now).await?;
+    rate_limit::check(&mut *state.db.read().acquire().await?, &account_key, &client.ip, now).await?;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(viewer.user_id)
+        .fetch_one(state.db.read())
+        .await?;
+    if given.chars().count() > validate::PASSWORD_MAX {
         return Err(Error::invalid_field(field, "That is not your current password."));
     }
+    // As at sign-in: the slot first, then the attempt is counted, then checked.
+    let slot = state.passwords.slot().await?;
+    let mut tx = state.db.begin_write().await?;
+    rate_limit::count_attempt(&mut tx, &account_key, &client.ip, now).await?;
+    tx.commit().await?;
+    if !slot.verify(given.to_string(), Some(stored)).await? {
+        return Err(Error::invalid_field(field, "That is not your current password."));
+    }
+    let mut tx = state.db.begin_write().await?;
+    rate_limit::clear_account(&mut tx, &account_key).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -144,10 +163,12 @@ pub async fn change_password(
         return Err(Error::Invalid(errors));
     }
     check_password(&state, &viewer, &client, &req.current_password, "current_password").await?;
-    let hash = password::hash(req.new_password.clone()).await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&state.db).await?;
-    let other_sessions_ended = end_other_sessions(&state, &viewer).await?;
-    outbox::password_changed_notice(&state.db, viewer.user_id, &viewer.email, other_sessions_ended).await?;
+    let hash = state.passwords.hash(req.new_password.clone()).await?;
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&mut *tx).await?;
+    let other_sessions_ended = end_other_sessions(&mut tx, &viewer).await?;
+    outbox::password_changed_notice(&mut tx, viewer.user_id, &viewer.email, other_sessions_ended).await?;
+    tx.commit().await?;
     Ok(Json(PasswordChanged { other_sessions_ended }))
 }
 
@@ -170,27 +191,24 @@ pub async fn change_email(
         fields.insert("new_email".into(), vec!["Another account already uses this address.".into()]);
         Error::Taken(fields)
     };
+    let mut tx = state.db.begin_write().await?;
     let owner: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
         .bind(accounts::key(new_email))
-        .fetch_optional(&state.db)
+        .fetch_optional(&mut *tx)
         .await?;
     if owner.is_some_and(|id| id != viewer.user_id) {
         return Err(taken());
     }
-    let result = sqlx::query("UPDATE users SET email = ?, email_key = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET email = ?, email_key = ? WHERE id = ?")
         .bind(new_email)
         .bind(accounts::key(new_email))
         .bind(viewer.user_id)
-        .execute(&state.db)
-        .await;
-    match result {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
-        Err(e) => return Err(e.into()),
-    }
+        .execute(&mut *tx)
+        .await?;
     if accounts::key(&viewer.email) != accounts::key(new_email) {
-        outbox::email_changed_notice(&state.db, viewer.user_id, &viewer.email, new_email).await?;
+        outbox::email_changed_notice(&mut tx, viewer.user_id, &viewer.email, new_email).await?;
     }
+    tx.commit().await?;
     let mut user = viewer.to_wire();
     user.email = new_email.to_string();
     Ok(Json(user))
@@ -198,7 +216,7 @@ pub async fn change_email(
 
 /// `GET /api/me/export`: everything held about the caller, as a download.
 pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
-    let data = account_data::export(&state.db, viewer.user_id, Some(viewer.session_id)).await?;
+    let data = account_data::export(state.db.read(), viewer.user_id, Some(viewer.session_id)).await?;
     let body = serde_json::to_vec_pretty(&data).map_err(|e| Error::Internal(e.into()))?;
     // Usernames are letters, digits and underscores, so the name needs no escaping.
     let disposition = format!("attachment; filename=\"curtain-export-{}.json\"", viewer.username);
@@ -226,7 +244,10 @@ pub async fn delete_account(
         return Err(Error::Invalid(errors));
     }
     check_password(&state, &viewer, &client, &req.password, "password").await?;
-    account_data::delete_member(&state.db, viewer.user_id).await?;
+    if !account_data::delete_member(&state.db, viewer.user_id).await? {
+        // Deleted by another request a moment ago: the member's wish is met.
+        tracing::info!(user_id = viewer.user_id, "account was already deleted");
+    }
     tracing::info!(user_id = viewer.user_id, "account deleted at the member's request");
     Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
 }
@@ -243,14 +264,17 @@ pub async fn report_child_account(
         return Err(Error::Invalid(errors));
     }
     let now = clock::now();
-    if child_reports::recent_from(&state.db, &client.ip, now).await? >= child_reports::PER_IP {
+    // Counted and filed in one write transaction, so a burst cannot pass the limit.
+    let mut tx = state.db.begin_write().await?;
+    if child_reports::recent_from(&mut *tx, &client.ip, now).await? >= child_reports::PER_IP {
         return Err(Error::request(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             "We have received several reports from your connection in the last hour. Please try again later, or write to the privacy contact on the policy page.",
         ));
     }
-    let id = child_reports::file(&state.db, &req, &client.ip, now).await?;
+    let id = child_reports::file(&mut tx, &req, &client.ip, now).await?;
+    tx.commit().await?;
     tracing::info!(report_id = id, "child-account report received");
     Ok((StatusCode::ACCEPTED, Json(ChildReportReceived { received: true })))
 }

@@ -12,7 +12,7 @@ use crate::accounts::{self, NewAccount};
 use crate::consent::{self, RequestConsent};
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
-use crate::{clock, password, rate_limit, AppState};
+use crate::{clock, rate_limit, AppState};
 
 /// `POST /api/auth/signup`: creates the account and signs it in.
 pub async fn signup(
@@ -39,9 +39,13 @@ pub async fn signup(
     // People agree to the version they were shown; if a newer one took
     // effect meanwhile, they are asked to read it first.
     let accepted_policy = super::policy::check_signup_version(&state, req.accepted_policy_version, now).await?;
-    let password_hash = password::hash(req.password.clone()).await?;
+    // Hashing is slow: it happens before the write transaction, never inside it.
+    let password_hash = state.passwords.hash(req.password.clone()).await?;
+    // The account, its acceptance of the policy, its first session and the
+    // consent answers it gave before signing up: all or nothing.
+    let mut tx = state.db.begin_write().await?;
     let user_id = accounts::create(
-        &state.db,
+        &mut tx,
         NewAccount {
             username: req.username.trim(),
             email: &req.email,
@@ -53,13 +57,15 @@ pub async fn signup(
         },
     )
     .await?;
-    crate::policy::store::record_acceptance(&state.db, user_id, accepted_policy, crate::policy::store::AcceptedBy::Signup, now)
+    crate::policy::store::record_acceptance(&mut tx, user_id, accepted_policy, crate::policy::store::AcceptedBy::Signup, now)
         .await?;
     if let Some(old) = current {
-        session::end(&state, old.session_id).await?;
+        session::end(&mut tx, old.session_id).await?;
     }
-    let jar = session::start(&state, jar, user_id, false, &client).await?;
-    consent::claim_receipts(&state.db, user_id, consent.as_ref()).await?;
+    let new_session = session::start(&mut tx, user_id, false, &client).await?;
+    consent::claim_receipts(&mut tx, user_id, consent.as_ref()).await?;
+    tx.commit().await?;
+    let jar = new_session.cookies(jar, state.config.secure_cookies);
     let user = SessionUser {
         username: req.username.trim().to_string(),
         email: req.email.trim().to_string(),
@@ -92,35 +98,46 @@ pub async fn signin(
         return Err(Error::Invalid(fields));
     }
     let now = clock::now();
-    rate_limit::check(&state.db, &account_key, &client.ip, now).await?;
-
+    // Refused at once when already over a limit: no hashing, no write.
+    rate_limit::check(&mut *state.db.read().acquire().await?, &account_key, &client.ip, now).await?;
     let found = if req.password.chars().count() > validate::PASSWORD_MAX {
         None
     } else {
-        accounts::find_for_signin(&state.db, &account_key).await?
+        accounts::find_for_signin(state.db.read(), &account_key).await?
     };
     let (user_id, stored) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let ok = password::verify(req.password.clone(), stored).await?;
+    // The slot first: a request told "busy" has not counted as an attempt.
+    let slot = state.passwords.slot().await?;
+    let mut tx = state.db.begin_write().await?;
+    rate_limit::count_attempt(&mut tx, &account_key, &client.ip, now).await?;
+    tx.commit().await?;
+    let ok = slot.verify(req.password.clone(), stored).await?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        rate_limit::record_failure(&state.db, &account_key, &client.ip, now).await?;
         return Err(Error::BadCredentials);
     };
-    rate_limit::clear_account(&state.db, &account_key).await?;
 
-    if let Some(old) = current {
-        session::end(&state, old.session_id).await?;
-    }
     let persistent = session::is_persistent(req.remember, consent.as_ref());
-    let jar = session::start(&state, jar, user_id, persistent, &client).await?;
-    consent::claim_receipts(&state.db, user_id, consent.as_ref()).await?;
-    let (username, email, minor, created_at): (String, String, bool, i64) =
+    let mut tx = state.db.begin_write().await?;
+    rate_limit::clear_account(&mut tx, &account_key).await?;
+    if let Some(old) = current {
+        session::end(&mut tx, old.session_id).await?;
+    }
+    let new_session = session::start(&mut tx, user_id, persistent, &client).await?;
+    consent::claim_receipts(&mut tx, user_id, consent.as_ref()).await?;
+    // Read in the transaction: the account may have been deleted meanwhile.
+    let account: Option<(String, String, bool, i64)> =
         sqlx::query_as("SELECT username, email, minor, created_at FROM users WHERE id = ?")
             .bind(user_id)
-            .fetch_one(&state.db)
+            .fetch_optional(&mut *tx)
             .await?;
+    let Some((username, email, minor, created_at)) = account else {
+        return Err(Error::BadCredentials);
+    };
+    tx.commit().await?;
+    let jar = new_session.cookies(jar, state.config.secure_cookies);
     Ok((
         jar,
         Json(SessionUser { username, email, minor, remembered: persistent, joined_at: clock::rfc3339(created_at) }),
@@ -135,7 +152,9 @@ pub async fn signout(
     jar: CookieJar,
 ) -> Result<(StatusCode, CookieJar)> {
     if let Some(viewer) = viewer {
-        session::end(&state, viewer.session_id).await?;
+        let mut tx = state.db.begin_write().await?;
+        session::end(&mut tx, viewer.session_id).await?;
+        tx.commit().await?;
     }
     Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
 }

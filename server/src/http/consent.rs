@@ -19,7 +19,7 @@ use crate::AppState;
 /// `GET /api/consent/config`: the current revision and what changed in it,
 /// the categories in plain words, and whether this request carried `Sec-GPC: 1`.
 pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<ConsentConfig>> {
-    let current = consent::current_revision(&state.db).await?;
+    let current = consent::current_revision(state.db.read()).await?;
     Ok(Json(ConsentConfig {
         revision: current.revision,
         revised_on: current.effective_on,
@@ -42,7 +42,15 @@ pub async fn record(
     if !is_uuid(&req.consent_id) {
         return Err(Error::invalid_field("consent_id", "The consent id must be a lowercase UUID."));
     }
-    let current = consent::current_revision(&state.db).await?;
+    // The signal counts whether the page reported it or the browser sent it.
+    let gpc = req.gpc || gpc_header(&headers);
+    let choices = Choices::from_categories(&req.categories);
+    if let Err(message) = receipt_matches_method(req.method, choices, gpc) {
+        return Err(Error::invalid_field("categories", message));
+    }
+    let mut tx = state.db.begin_write().await?;
+    // Checked in the transaction, so a revision started meanwhile is seen.
+    let current = consent::current_revision(&mut *tx).await?;
     if req.revision != current.revision {
         return Err(Error::request(
             StatusCode::CONFLICT,
@@ -50,14 +58,8 @@ pub async fn record(
             "Our cookie information changed while this page was open. Reload the page to see what changed, then answer again.",
         ));
     }
-    // The signal counts whether the page reported it or the browser sent it.
-    let gpc = req.gpc || gpc_header(&headers);
-    let choices = Choices::from_categories(&req.categories);
-    if let Err(message) = receipt_matches_method(req.method, choices, gpc) {
-        return Err(Error::invalid_field("categories", message));
-    }
     let receipt = consent::record_receipt(
-        &state.db,
+        &mut tx,
         NewReceipt {
             consent_id: &req.consent_id,
             revision: req.revision,
@@ -68,16 +70,21 @@ pub async fn record(
         },
     )
     .await?;
-    let jar = match viewer {
-        Some(viewer) if viewer.persistent && !choices.preferences => session::forget_on_close(&state, jar, &viewer).await?,
-        _ => jar,
+    let forget = viewer.filter(|v| v.persistent && !choices.preferences);
+    if let Some(viewer) = &forget {
+        session::forget_on_close(&mut tx, viewer.session_id).await?;
+    }
+    tx.commit().await?;
+    let jar = match forget {
+        Some(viewer) => viewer.browser_session_cookies(jar, state.config.secure_cookies),
+        None => jar,
     };
     Ok((StatusCode::CREATED, jar, Json(receipt)))
 }
 
 /// `GET /api/me/consents`: the caller's receipts, newest first.
 pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<ConsentReceipt>>> {
-    Ok(Json(consent::receipts_of(&state.db, viewer.user_id).await?))
+    Ok(Json(consent::receipts_of(state.db.read(), viewer.user_id).await?))
 }
 
 /// `POST /api/analytics/pageview`: counted only when the request's consent
@@ -90,7 +97,9 @@ pub async fn page_view(
 ) -> Result<StatusCode> {
     if curtain_api::consent::allows_analytics(consent.as_ref()) {
         if let Some(path) = page_view_path(&view.path) {
-            consent::count_page_view(&state.db, &path).await?;
+            let mut tx = state.db.begin_write().await?;
+            consent::count_page_view(&mut tx, &path).await?;
+            tx.commit().await?;
         }
     }
     Ok(StatusCode::NO_CONTENT)

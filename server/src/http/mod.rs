@@ -23,7 +23,9 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/health", get(health::health))
+        .route("/health", get(health::ready))
+        .route("/health/ready", get(health::ready))
+        .route("/health/live", get(health::live))
         .route("/session", get(auth::session))
         .route("/auth/signup", post(auth::signup))
         .route("/auth/signin", post(auth::signin))

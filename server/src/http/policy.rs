@@ -23,7 +23,7 @@ use crate::{clock, AppState};
 /// Every version, parsed and rendered once per server (see
 /// [`store::VersionCache`]), with the sources as the policy functions take them.
 async fn rendered(state: &AppState) -> Result<(Vec<std::sync::Arc<RenderedVersion>>, Vec<PolicySource>)> {
-    let rendered = state.policies.versions(&state.db).await?;
+    let rendered = state.policies.versions(state.db.read()).await?;
     let sources = rendered.iter().map(|v| v.source.clone()).collect();
     Ok((rendered, sources))
 }
@@ -141,7 +141,7 @@ pub async fn compare(State(state): State<AppState>, Query(q): Query<DiffQuery>) 
 }
 
 async fn status_for(state: &AppState, user_id: i64, versions: &[PolicySource], now: i64) -> Result<PolicyStatusReply> {
-    let acknowledged = store::acknowledged_version(&state.db, user_id).await?;
+    let acknowledged = store::acknowledged_version(state.db.read(), user_id).await?;
     Ok(PolicyStatusReply {
         acknowledged_version: acknowledged,
         current_version: current_of(versions, now)?.version,
@@ -185,7 +185,9 @@ pub async fn acknowledge(
             ))
         }
     }
-    store::record_acceptance(&state.db, viewer.user_id, version.version, AcceptedBy::Acknowledged, now).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::record_acceptance(&mut tx, viewer.user_id, version.version, AcceptedBy::Acknowledged, now).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(status_for(&state, viewer.user_id, &versions, now).await?)))
 }
 
@@ -216,7 +218,7 @@ pub fn feed_router() -> Router<AppState> {
 async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let now = clock::now();
     let versions = versions(&state).await?;
-    let published = store::published_at(&state.db).await?;
+    let published = store::published_at(state.db.read()).await?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -79,8 +79,8 @@ async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> 
     }
     // Taken before the queries: see `profile_cache` for why the order matters.
     let generation = state.profiles.generation();
-    let user_id = profiles::user_id(&state.db, username).await?.ok_or_else(no_such_member)?;
-    let owner = profiles::load_owner(&state.db, user_id, Some(Relation::Owner)).await?.ok_or_else(no_such_member)?;
+    let user_id = profiles::user_id(state.db.read(), username).await?.ok_or_else(no_such_member)?;
+    let owner = profiles::load_owner(state.db.read(), user_id, Some(Relation::Owner)).await?.ok_or_else(no_such_member)?;
     Ok(state.profiles.insert(key, generation, CachedOwner { user_id, owner }))
 }
 
@@ -89,7 +89,7 @@ async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> 
 async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<ProfileView> {
     let cached = owner_of(state, username).await?;
     let owner_id = cached.user_id;
-    let actual = profiles::relation(&state.db, viewer.map(|v| v.user_id), owner_id).await?;
+    let actual = profiles::relation(state.db.read(), viewer.map(|v| v.user_id), owner_id).await?;
     let preview = match preview {
         None => None,
         Some(_) if actual != Relation::Owner => {
@@ -184,9 +184,9 @@ async fn search(
     if !query.is_empty() {
         let needle = query.to_lowercase();
         let today = clock::today();
-        for id in profiles::search_candidates(&state.db, &query, 100).await? {
-            let Some(owner) = profiles::load_owner(&state.db, id, None).await? else { continue };
-            let relation = profiles::relation(&state.db, viewer.as_ref().map(|v| v.user_id), id).await?;
+        for id in profiles::search_candidates(state.db.read(), &query, 100).await? {
+            let Some(owner) = profiles::load_owner(state.db.read(), id, None).await? else { continue };
+            let relation = profiles::relation(state.db.read(), viewer.as_ref().map(|v| v.user_id), id).await?;
             let view = visible_profile(&owner, relation, today);
             let name_matches = view.display_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&needle));
             if view.username.to_lowercase().contains(&needle) || name_matches {
@@ -206,11 +206,13 @@ async fn follow(
     viewer: Viewer,
     Path(username): Path<String>,
 ) -> Result<Json<FollowStatus>> {
-    let owner_id = profiles::user_id(&state.db, &username).await?.ok_or_else(no_such_member)?;
+    let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
     if owner_id == viewer.user_id {
         return Err(Error::request(StatusCode::UNPROCESSABLE_ENTITY, "self_follow", "You cannot follow yourself."));
     }
-    let relation = profiles::follow(&state.db, viewer.user_id, owner_id).await?;
+    let mut tx = state.db.begin_write().await?;
+    let relation = profiles::follow(&mut tx, viewer.user_id, owner_id).await?;
+    tx.commit().await?;
     Ok(Json(FollowStatus { relation }))
 }
 
@@ -220,15 +222,17 @@ async fn unfollow(
     viewer: Viewer,
     Path(username): Path<String>,
 ) -> Result<Json<FollowStatus>> {
-    let owner_id = profiles::user_id(&state.db, &username).await?.ok_or_else(no_such_member)?;
-    profiles::unfollow(&state.db, viewer.user_id, owner_id).await?;
-    let relation = profiles::relation(&state.db, Some(viewer.user_id), owner_id).await?;
+    let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
+    let mut tx = state.db.begin_write().await?;
+    profiles::unfollow(&mut tx, viewer.user_id, owner_id).await?;
+    let relation = profiles::relation(&mut *tx, Some(viewer.user_id), owner_id).await?;
+    tx.commit().await?;
     Ok(Json(FollowStatus { relation }))
 }
 
 /// `GET /api/me/follow-requests`.
 async fn follow_requests(State(state): State<AppState>, viewer: Viewer) -> Result<Json<FollowRequests>> {
-    Ok(Json(FollowRequests { requests: profiles::follow_requests(&state.db, viewer.user_id).await? }))
+    Ok(Json(FollowRequests { requests: profiles::follow_requests(state.db.read(), viewer.user_id).await? }))
 }
 
 fn no_such_request() -> Error {
@@ -237,7 +241,10 @@ fn no_such_request() -> Error {
 
 async fn answer(state: &AppState, viewer: &Viewer, id: &str, approve: bool) -> Result<StatusCode> {
     let id: i64 = id.parse().map_err(|_| no_such_request())?;
-    if profiles::answer_request(&state.db, viewer.user_id, id, approve).await? {
+    let mut tx = state.db.begin_write().await?;
+    let answered = profiles::answer_request(&mut tx, viewer.user_id, id, approve).await?;
+    tx.commit().await?;
+    if answered {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(no_such_request())
@@ -261,8 +268,11 @@ async fn remove_follower(
     Path(username): Path<String>,
 ) -> Result<StatusCode> {
     let not_a_follower = || Error::request(StatusCode::NOT_FOUND, "not_found", "That member does not follow you.");
-    let follower = profiles::user_id(&state.db, &username).await?.ok_or_else(not_a_follower)?;
-    if profiles::remove_follower(&state.db, viewer.user_id, follower).await? {
+    let follower = profiles::user_id(state.db.read(), &username).await?.ok_or_else(not_a_follower)?;
+    let mut tx = state.db.begin_write().await?;
+    let removed = profiles::remove_follower(&mut tx, viewer.user_id, follower).await?;
+    tx.commit().await?;
+    if removed {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_a_follower())
@@ -291,7 +301,7 @@ fn with_etag(version: i64, body: impl IntoResponse) -> Response {
 
 /// `GET /api/me/profile`: every field and its audience, with the ETag a PATCH must echo.
 async fn my_profile(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
-    let (profile, version) = profiles::editable(&state.db, viewer.user_id).await?;
+    let (profile, version) = profiles::editable(state.db.read(), viewer.user_id).await?;
     Ok(with_etag(version, Json(profile)))
 }
 
@@ -322,7 +332,10 @@ async fn update_profile(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    match profiles::update(&state.db, viewer.user_id, expected, rules::normalise_update(update)).await? {
+    let mut tx = state.db.begin_write().await?;
+    let updated = profiles::update(&mut tx, viewer.user_id, expected, rules::normalise_update(update)).await?;
+    tx.commit().await?;
+    match updated {
         Updated::Saved(profile, version) => Ok(with_etag(version, Json(*profile))),
         Updated::Stale => Err(stale()),
     }
@@ -330,7 +343,7 @@ async fn update_profile(
 
 /// `GET /api/me/privacy`.
 async fn my_privacy(State(state): State<AppState>, viewer: Viewer) -> Result<Json<PrivacySettings>> {
-    Ok(Json(profiles::privacy(&state.db, viewer.user_id).await?))
+    Ok(Json(profiles::privacy(state.db.read(), viewer.user_id).await?))
 }
 
 /// `PATCH /api/me/privacy`.
@@ -339,7 +352,10 @@ async fn update_privacy(
     viewer: Viewer,
     ApiJson(update): ApiJson<PrivacyUpdate>,
 ) -> Result<Json<PrivacySettings>> {
-    Ok(Json(profiles::update_privacy(&state.db, viewer.user_id, update).await?))
+    let mut tx = state.db.begin_write().await?;
+    let settings = profiles::update_privacy(&mut tx, viewer.user_id, update).await?;
+    tx.commit().await?;
+    Ok(Json(settings))
 }
 
 /// `POST /api/me/history`: logs a watched title.
@@ -352,14 +368,20 @@ async fn add_history(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok((StatusCode::CREATED, Json(profiles::add_history(&state.db, viewer.user_id, &entry).await?)))
+    let mut tx = state.db.begin_write().await?;
+    let added = profiles::add_history(&mut tx, viewer.user_id, &entry).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(added)))
 }
 
 /// `DELETE /api/me/history/{id}`.
 async fn delete_history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
     let gone = || Error::request(StatusCode::NOT_FOUND, "not_found", "That title is not in your watch history.");
     let id: i64 = id.parse().map_err(|_| gone())?;
-    if profiles::delete_history(&state.db, viewer.user_id, id).await? {
+    let mut tx = state.db.begin_write().await?;
+    let deleted = profiles::delete_history(&mut tx, viewer.user_id, id).await?;
+    tx.commit().await?;
+    if deleted {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(gone())

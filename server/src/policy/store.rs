@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use curtain_api::CivilDate;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+
+use crate::db::Db;
 
 use super::document::{self, PolicySource, SourceError};
 use super::published;
@@ -23,6 +25,8 @@ pub enum PublishError {
     Backdated { version: u32, effective: CivilDate, today: CivilDate },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Write(#[from] crate::error::Error),
     #[error(transparent)]
     Stored(#[from] anyhow::Error),
 }
@@ -66,7 +70,7 @@ impl VersionCache {
 }
 
 /// Every version in the database, oldest first.
-pub async fn load(db: &SqlitePool) -> anyhow::Result<Vec<PolicySource>> {
+pub async fn load(db: impl SqliteExecutor<'_>) -> anyhow::Result<Vec<PolicySource>> {
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, source FROM policy_versions ORDER BY version")
         .fetch_all(db)
         .await?;
@@ -75,11 +79,11 @@ pub async fn load(db: &SqlitePool) -> anyhow::Result<Vec<PolicySource>> {
         .collect()
 }
 
-async fn stored_source(db: &SqlitePool, version: u32) -> sqlx::Result<Option<String>> {
+async fn stored_source(db: impl SqliteExecutor<'_>, version: u32) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT source FROM policy_versions WHERE version = ?").bind(version).fetch_optional(db).await
 }
 
-async fn insert(db: &SqlitePool, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
+async fn insert(db: &mut SqliteConnection, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO policy_versions (version, effective_at, material, source, published_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (version) DO NOTHING",
@@ -97,21 +101,23 @@ async fn insert(db: &SqlitePool, parsed: &PolicySource, source: &str, now: i64) 
 /// Brings the versions this release ships into the database: new ones are
 /// added; one that differs from what was published is refused, because a
 /// published version must never change under the people who accepted it.
-pub async fn sync_published(db: &SqlitePool, now: i64) -> anyhow::Result<()> {
+pub async fn sync_published(db: &Db, now: i64) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     for (name, source) in published::PUBLISHED {
         let parsed = document::parse(source).with_context(|| format!("{name} is not a valid policy version"))?;
-        insert(db, &parsed, source, now).await?;
-        let stored = stored_source(db, parsed.version).await?.unwrap_or_default();
+        insert(&mut tx, &parsed, source, now).await?;
+        let stored = stored_source(&mut *tx, parsed.version).await?.unwrap_or_default();
         if stored != *source {
             anyhow::bail!(
                 "{name} (privacy policy version {v}) differs from version {v} as published in this database. \
                  Published versions cannot change: restore the file as it was, and publish the new wording as \
                  version {next} instead.",
                 v = parsed.version,
-                next = max_version(db).await? + 1,
+                next = max_version(&mut *tx).await? + 1,
             );
         }
     }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -122,16 +128,19 @@ pub async fn published_at(db: &SqlitePool) -> sqlx::Result<Vec<(u32, i64)>> {
     Ok(rows.into_iter().map(|(v, at)| (v as u32, at)).collect())
 }
 
-async fn max_version(db: &SqlitePool) -> sqlx::Result<u32> {
+async fn max_version(db: impl SqliteExecutor<'_>) -> sqlx::Result<u32> {
     let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM policy_versions").fetch_one(db).await?;
     Ok(max.unwrap_or(0) as u32)
 }
 
 /// Publishes a new version from `source`: it must be numbered next and take
 /// effect no earlier than today and no earlier than the version before it.
-pub async fn publish(db: &SqlitePool, source: &str, now: i64) -> Result<u32, PublishError> {
+pub async fn publish(db: &Db, source: &str, now: i64) -> Result<u32, PublishError> {
     let parsed = document::parse(source)?;
-    let versions = load(db).await?;
+    // Checked and inserted in one write transaction: two publishers cannot
+    // both take the same number.
+    let mut tx = db.begin_write().await?;
+    let versions = load(&mut *tx).await?;
     let expected = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
     if parsed.version != expected {
         return Err(PublishError::NotNext { expected, found: parsed.version });
@@ -150,19 +159,16 @@ pub async fn publish(db: &SqlitePool, source: &str, now: i64) -> Result<u32, Pub
     if parsed.effective < today {
         return Err(PublishError::Backdated { version: parsed.version, effective: parsed.effective, today });
     }
-    insert(db, &parsed, source, now).await?;
-    if stored_source(db, parsed.version).await?.as_deref() != Some(source) {
-        // Someone else published this number a moment ago.
-        return Err(PublishError::NotNext { expected: parsed.version + 1, found: parsed.version });
-    }
+    insert(&mut tx, &parsed, source, now).await?;
+    tx.commit().await?;
     Ok(parsed.version)
 }
 
 /// For `--demo`: announces an upcoming version a month ahead, unless a
 /// version after the shipped ones exists already (left alone: published
 /// versions never change).
-pub async fn load_demo_upcoming(db: &SqlitePool, now: i64) -> anyhow::Result<()> {
-    if max_version(db).await? as usize > published::PUBLISHED.len() {
+pub async fn load_demo_upcoming(db: &Db, now: i64) -> anyhow::Result<()> {
+    if max_version(db.read()).await? as usize > published::PUBLISHED.len() {
         return Ok(());
     }
     let effective = CivilDate::from_unix_days(now.div_euclid(86_400) + 30);
@@ -189,7 +195,7 @@ impl AcceptedBy {
 
 /// Records that `user_id` accepted `version` at `now`.
 pub async fn record_acceptance(
-    db: &SqlitePool,
+    tx: &mut SqliteConnection,
     user_id: i64,
     version: u32,
     how: AcceptedBy,
@@ -200,7 +206,7 @@ pub async fn record_acceptance(
         .bind(version)
         .bind(now)
         .bind(how.as_str())
-        .execute(db)
+        .execute(tx)
         .await?;
     Ok(())
 }
