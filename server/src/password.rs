@@ -2,10 +2,14 @@
 //!
 //! Each hash is slow and takes 19 MiB on purpose. Left unbounded, a burst of
 //! sign-in attempts runs hundreds at once and holds gigabytes. So at most one
-//! hash per core runs at a time ([`Passwords::workers`]), each in a memory
-//! block allocated once and reused; the rest wait their turn for at most
-//! [`Passwords::wait`], then are answered `503` with `Retry-After`.
+//! hash per core runs at a time ([`Passwords::workers`]); the rest wait their
+//! turn for at most [`WAIT`], then are answered `503` with `Retry-After`.
+//! During a burst a finished hash hands its memory block to the next one
+//! waiting; once nobody waits, blocks are freed, so memory goes back down
+//! after the burst (the binary also tells the allocator to return such large
+//! blocks to the system at once).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,10 +29,12 @@ const MAX_WORKERS: usize = 8;
 /// parameters (19 MiB, t=2, p=1), a bounded number at a time.
 pub struct Passwords {
     slots: Arc<Semaphore>,
-    /// Memory blocks not in use, kept between hashes. A block is allocated
-    /// the first time a slot finds none here, so there are never more than
+    /// Memory blocks kept for hashes waiting for a slot. A block is
+    /// allocated when a slot finds none here, so there are never more than
     /// `workers` of them.
     memory: Arc<Mutex<Vec<Box<[Block]>>>>,
+    /// Requests waiting for a slot now.
+    waiting: Arc<AtomicUsize>,
     workers: usize,
     wait: Duration,
 }
@@ -47,6 +53,7 @@ impl Passwords {
         Passwords {
             slots: Arc::new(Semaphore::new(workers)),
             memory: Arc::new(Mutex::new(Vec::with_capacity(workers))),
+            waiting: Arc::default(),
             workers,
             wait,
         }
@@ -61,10 +68,18 @@ impl Passwords {
     /// after that. Take the slot before recording anything about the
     /// attempt, so a request told "busy" leaves no trace.
     pub async fn slot(&self) -> Result<Slot> {
-        match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(Slot { memory: self.memory.clone(), permit }),
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let acquired = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        match acquired {
+            Ok(Ok(permit)) => Ok(Slot { memory: self.memory.clone(), waiting: self.waiting.clone(), permit }),
             _ => Err(Error::Busy { retry_after: 2 }),
         }
+    }
+
+    /// Memory blocks kept now (for tests and measurements).
+    pub fn kept_blocks(&self) -> usize {
+        self.memory.lock().expect("password memory lock").len()
     }
 
     /// Hashes a new password, once a slot is free.
@@ -77,6 +92,7 @@ impl Passwords {
 /// the hash is done, even if the request that asked for it is gone.
 pub struct Slot {
     memory: Arc<Mutex<Vec<Box<[Block]>>>>,
+    waiting: Arc<AtomicUsize>,
     permit: OwnedSemaphorePermit,
 }
 
@@ -136,16 +152,23 @@ impl Slot {
         .await?
     }
 
-    /// Runs `work` on a blocking thread with a free memory block (or a new
-    /// one), then puts the block back and frees the slot.
+    /// Runs `work` on a blocking thread with a kept memory block (or a new
+    /// one); then keeps the block if a request is waiting for a slot (else
+    /// frees it), and frees the slot.
     async fn run<T: Send + 'static>(self, work: impl FnOnce(&mut [Block]) -> T + Send + 'static) -> Result<T> {
-        let Slot { memory, permit } = self;
+        let Slot { memory, waiting, permit } = self;
         tokio::task::spawn_blocking(move || {
-            let free = memory.lock().expect("password memory lock").pop();
+            let kept = memory.lock().expect("password memory lock").pop();
             let mut block =
-                free.unwrap_or_else(|| vec![Block::default(); Params::default().block_count()].into_boxed_slice());
+                kept.unwrap_or_else(|| vec![Block::default(); Params::default().block_count()].into_boxed_slice());
             let result = work(&mut block);
-            memory.lock().expect("password memory lock").push(block);
+            if waiting.load(Ordering::SeqCst) > 0 {
+                memory.lock().expect("password memory lock").push(block);
+            } else {
+                drop(block);
+                // Whoever arrived meanwhile allocates their own.
+                memory.lock().expect("password memory lock").clear();
+            }
             drop(permit);
             result
         })
@@ -221,9 +244,9 @@ mod tests {
             }
         }
         assert!(busy >= 1, "with one slot and no wait, some must be told busy");
-        // The slot's memory went back: the next hash works.
-        let passwords = Passwords::new(1, WAIT);
+        // Nobody waits now: no memory is kept, and the next hash still works.
+        assert_eq!(passwords.kept_blocks(), 0);
         passwords.hash("again and again".into()).await.unwrap();
-        assert_eq!(passwords.memory.lock().unwrap().len(), 1);
+        assert_eq!(passwords.kept_blocks(), 0);
     }
 }
