@@ -57,6 +57,23 @@ impl From<sqlx::Error> for Error {
         if is_busy(&e) {
             return Error::Busy { retry_after: 1 };
         }
+        if matches!(e, sqlx::Error::RowNotFound) {
+            // A row read with `fetch_one` went away between the request's
+            // checks and the read (deleted by a request that committed first).
+            return Error::NotFound;
+        }
+        if let sqlx::Error::Database(db) = &e {
+            // A row this write points at was deleted by a request that
+            // committed first (a member deleting their account in another
+            // tab, say): the caller's view is out of date, not our fault.
+            if db.is_foreign_key_violation() {
+                return Error::request(
+                    StatusCode::CONFLICT,
+                    "gone",
+                    "Something this change refers to no longer exists; it was removed a moment ago. Reload and try again.",
+                );
+            }
+        }
         Error::Internal(e.into())
     }
 }

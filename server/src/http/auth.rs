@@ -121,12 +121,6 @@ pub async fn signin(
 
     let persistent = session::is_persistent(req.remember, consent.as_ref());
     let mut tx = state.db.begin_write().await?;
-    rate_limit::clear_account(&mut tx, &account_key).await?;
-    if let Some(old) = current {
-        session::end(&mut tx, old.session_id).await?;
-    }
-    let new_session = session::start(&mut tx, user_id, persistent, &client).await?;
-    consent::claim_receipts(&mut tx, user_id, consent.as_ref()).await?;
     // Read in the transaction: the account may have been deleted meanwhile.
     let account: Option<(String, String, bool, i64)> =
         sqlx::query_as("SELECT username, email, minor, created_at FROM users WHERE id = ?")
@@ -136,6 +130,12 @@ pub async fn signin(
     let Some((username, email, minor, created_at)) = account else {
         return Err(Error::BadCredentials);
     };
+    rate_limit::clear_account(&mut tx, &account_key).await?;
+    if let Some(old) = current {
+        session::end(&mut tx, old.session_id).await?;
+    }
+    let new_session = session::start(&mut tx, user_id, persistent, &client).await?;
+    consent::claim_receipts(&mut tx, user_id, consent.as_ref()).await?;
     tx.commit().await?;
     let jar = new_session.cookies(jar, state.config.secure_cookies);
     Ok((
