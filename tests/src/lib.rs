@@ -3,6 +3,7 @@
 //! HTTP ([`ApiClient`]) or through headless Chromium ([`browser`]).
 
 pub mod browser;
+pub mod load;
 pub mod process;
 
 use std::net::{IpAddr, SocketAddr};
