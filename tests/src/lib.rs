@@ -3,11 +3,14 @@
 //! HTTP ([`ApiClient`]) or through headless Chromium ([`browser`]).
 
 pub mod browser;
+pub mod load;
+pub mod process;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use curtain_api::consent::{Choices, ConsentRecord};
 use curtain_server::{AppState, Config};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -119,13 +122,7 @@ impl TestApp {
 
     /// A fresh HTTP client with its own cookie jar, like a new browser.
     pub fn client(&self) -> ApiClient {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .user_agent("curtain-tests")
-            .build()
-            .unwrap();
-        ApiClient { http, jar, base: self.base.clone() }
+        ApiClient::new(&self.base)
     }
 
     /// Number of rows in every table the application owns.
@@ -176,6 +173,51 @@ impl Drop for TestApp {
     }
 }
 
+/// A connection to the SQLite database file at `path` (which must exist), for
+/// checking what a server process stored.
+pub async fn open_database(path: &Path) -> SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap_or_else(|e| panic!("opening {}: {e}", path.display()))
+}
+
+/// Every application table, by name.
+pub async fn tables(db: &SqlitePool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+/// `(table, column)` for every column that holds a member's id, found from
+/// the schema alone: a reference to `users`, or a name that says it holds one.
+pub async fn member_columns(db: &SqlitePool) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for table in tables(db).await.into_iter().filter(|t| t != "users") {
+        let refs: Vec<(String, String)> = sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)")
+            .bind(&table)
+            .fetch_all(db)
+            .await
+            .unwrap();
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(&table).fetch_all(db).await.unwrap();
+        for column in columns {
+            let lower = column.to_lowercase();
+            let by_name = lower.contains("user_id")
+                || ["follower", "followee", "owner", "member", "viewer", "blocker", "blocked"].iter().any(|w| lower.starts_with(w));
+            if by_name || refs.iter().any(|(from, to)| *from == column && to == "users") {
+                found.push((table.clone(), column));
+            }
+        }
+    }
+    found
+}
+
 /// The release build of the SPA: `$CURTAIN_DIST`, else `dist/` in the
 /// workspace. Browser tests fail (never skip) when it is missing.
 pub fn built_spa() -> PathBuf {
@@ -190,7 +232,9 @@ pub fn built_spa() -> PathBuf {
     dist
 }
 
-fn placeholder_spa(dir: &Path) -> PathBuf {
+/// Writes a minimal SPA into `dir/dist` (an `index.html` and one hashed
+/// asset, enough for API tests) and returns that folder.
+pub fn placeholder_spa(dir: &Path) -> PathBuf {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><html lang=\"en\"><title>Curtain</title><div id=app></div></html>").unwrap();
@@ -236,6 +280,30 @@ impl Reply {
 }
 
 impl ApiClient {
+    /// A fresh client of the server at `base` (`http://HOST:PORT`) with its own
+    /// cookie jar, like a new browser.
+    pub fn new(base: &str) -> ApiClient {
+        Self::with(base, reqwest::Client::builder())
+    }
+
+    /// Like [`ApiClient::new`], connecting from `local` (any `127.x.y.z` works
+    /// on Linux), so the server sees a different address per client.
+    pub fn from_address(base: &str, local: IpAddr) -> ApiClient {
+        Self::with(base, reqwest::Client::builder().local_address(local))
+    }
+
+    /// A client built from `builder`, given its own cookie jar.
+    pub fn with(base: &str, builder: reqwest::ClientBuilder) -> ApiClient {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = builder.cookie_provider(jar.clone()).user_agent("curtain-tests").build().expect("an HTTP client");
+        ApiClient { http, jar, base: base.trim_end_matches('/').to_string() }
+    }
+
+    /// `http://HOST:PORT`
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The value of a cookie the server set in this client's jar.
     pub fn cookie(&self, name: &str) -> Option<String> {
         use reqwest::cookie::CookieStore;
@@ -265,7 +333,20 @@ impl ApiClient {
     /// Any method, as the SPA sends it: JSON when there is a body, the CSRF
     /// header when the jar holds a CSRF cookie, and `If-Match` when given.
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>, if_match: Option<&str>) -> Reply {
-        let mut req = self.http.request(method.clone(), format!("{}{}", self.base, path));
+        let described = format!("{method} {path}");
+        self.try_send(method, path, body, if_match).await.unwrap_or_else(|e| panic!("{described}: {e}"))
+    }
+
+    /// [`ApiClient::send`] that hands back a failure to connect or to read
+    /// the answer instead of panicking, for tests where the server may go away.
+    pub async fn try_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        if_match: Option<&str>,
+    ) -> Result<Reply, reqwest::Error> {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(body) = body {
             req = req.json(body);
         }
@@ -275,7 +356,7 @@ impl ApiClient {
         if let Some(tag) = if_match {
             req = req.header(reqwest::header::IF_MATCH, tag);
         }
-        read(req.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"))).await
+        Ok(read(req.send().await?).await)
     }
 
     /// POST JSON without any CSRF header.
@@ -301,24 +382,9 @@ impl ApiClient {
     /// Answers the consent banner as the SPA does: a receipt through
     /// `POST /api/consent`, then the `curtain_consent` cookie. Returns the cookie value.
     pub async fn give_consent(&self, preferences: bool, analytics: bool) -> String {
-        use curtain_api::consent::{Choices, ConsentRecord};
         let revision = self.get("/api/consent/config").await.body["revision"].as_u64().expect("a revision") as u32;
-        let record = ConsentRecord {
-            id: curtain_api::consent::uuid_v4(rand_bytes()),
-            revision,
-            choices: Choices { preferences, analytics },
-            given_at: curtain_server::clock::now(),
-            gpc: false,
-        };
-        let r = self
-            .post(
-                "/api/consent",
-                &serde_json::json!({
-                    "consent_id": record.id, "revision": revision,
-                    "categories": record.choices.categories(), "gpc": false, "method": "custom",
-                }),
-            )
-            .await;
+        let (record, receipt) = consent_answer(revision, preferences, analytics);
+        let r = self.post("/api/consent", &receipt).await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         let value = record.encode();
         self.set_cookie(curtain_api::CONSENT_COOKIE, &value);
@@ -329,6 +395,23 @@ impl ApiClient {
         self.post("/api/auth/signin", &serde_json::json!({"login": login, "password": password, "remember": remember}))
             .await
     }
+}
+
+/// A new consent answer (a fresh id, given now, no GPC) and the body of its
+/// `POST /api/consent` receipt; once stored, `record.encode()` is the cookie.
+pub fn consent_answer(revision: u32, preferences: bool, analytics: bool) -> (ConsentRecord, Value) {
+    let record = ConsentRecord {
+        id: curtain_api::consent::uuid_v4(rand_bytes()),
+        revision,
+        choices: Choices { preferences, analytics },
+        given_at: curtain_server::clock::now(),
+        gpc: false,
+    };
+    let receipt = serde_json::json!({
+        "consent_id": record.id, "revision": revision,
+        "categories": record.choices.categories(), "gpc": false, "method": "custom",
+    });
+    (record, receipt)
 }
 
 /// 16 bytes that differ between calls, for test consent ids.

@@ -137,12 +137,23 @@ fn foreground(mut command: Command, line: &str) -> Result<(), String> {
     std::process::exit(status.code().unwrap_or(1))
 }
 
-/// Every test in the workspace; the end-to-end ones find the SPA and the browser
-/// through these variables.
+/// Every test in the workspace; the end-to-end ones find the SPA, the browser
+/// and the server binary (for the tests that run it as a separate process:
+/// shutdown, backup and restore) through these variables.
 fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
+    // A dev build: it shares all but `main.rs` with what `cargo test` compiles.
     tools.run(
         tools
             .cargo()
+            .args(["build", "-p", "curtain-server", "--bin", "curtain-server"]),
+    )?;
+    let server = target_dir(tools.root())
+        .join("debug")
+        .join(format!("curtain-server{}", env::consts::EXE_SUFFIX));
+    tools.run(
+        tools
+            .cargo()
+            .env("CURTAIN_SERVER_BIN", server)
             .env("CURTAIN_DIST", tools.root().join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)

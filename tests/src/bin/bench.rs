@@ -1,18 +1,30 @@
 //! `cargo xtask bench` runs this: it starts the release server on a temporary
 //! database with demonstration data, then measures what a visitor downloads,
-//! how fast three pages load in headless Chromium, and how the API holds up
-//! under concurrent load (with `wrk`). It prints a table and writes the
-//! figures as JSON.
+//! how fast three pages load in headless Chromium, how the API holds up
+//! under concurrent load (with `wrk`, then 32 simulated members doing
+//! everything members do, writes included), and what a burst of 500
+//! wrong-password sign-ins does to the server's memory. It prints a table and
+//! writes the figures as JSON.
 //!
 //! Usage: bench --server PATH --dist DIR [--out FILE] [--samples N] [--seconds S]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use curtain_tests::browser::Browser;
+use curtain_tests::load::{self, client_address, LoadConfig, Mix};
 use serde_json::{json, Value};
+
+/// The simulated members of the mixed load, and how long they run.
+const MIXED_CLIENTS: usize = 32;
+const MIXED_SECONDS: u64 = 15;
+/// Wrong-password sign-ins sent at once in the storm, each from its own address.
+const STORM_ATTEMPTS: usize = 500;
 
 /// Runs in every new document: records layout shifts, and the moments the
 /// consent banner and the page's main content first appear.
@@ -222,8 +234,119 @@ fn milliseconds(s: &str) -> Option<f64> {
 }
 
 fn peak_memory_kib(pid: u32) -> Option<u64> {
+    proc_status_kib(pid, "VmHWM:")
+}
+
+/// The resident set size now.
+fn memory_kib(pid: u32) -> Option<u64> {
+    proc_status_kib(pid, "VmRSS:")
+}
+
+fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status.lines().find_map(|l| l.strip_prefix(field)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Samples the server's resident memory every 20 ms until asked for the
+/// peak: the peak of one phase, where VmHWM keeps that of the whole process.
+struct MemorySampler {
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<u64>,
+}
+
+impl MemorySampler {
+    fn start(pid: u32) -> MemorySampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let task = tokio::spawn(async move {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                peak = peak.max(memory_kib(pid).unwrap_or(0));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            peak.max(memory_kib(pid).unwrap_or(0))
+        });
+        MemorySampler { stop, task }
+    }
+
+    /// The highest resident size seen, in KiB.
+    async fn peak(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.unwrap_or(0)
+    }
+}
+
+/// 32 simulated members doing everything members do, deletions included
+/// (`curtain_tests::load`): throughput, latency, 5xx answers (there must be
+/// none) and the server's peak memory meanwhile.
+async fn mixed_load(base: &str, pid: u32) -> Result<Value> {
+    let mut config = LoadConfig::new(MIXED_CLIENTS, Duration::from_secs(MIXED_SECONDS), Mix::Everything);
+    config.username_prefix = "bench".into();
+    let sampler = MemorySampler::start(pid);
+    let report = load::run(base, config).await;
+    let peak = sampler.peak().await;
+    eprintln!("{}", report.summary());
+    let mut figures = report.to_json();
+    figures["server_peak_rss_kib"] = json!(peak);
+    Ok(figures)
+}
+
+/// 500 wrong-password sign-ins at once, each from its own loopback address
+/// and for its own login, so neither rate limit answers before the password
+/// check: every one asks for a password hash. Measures the server's memory
+/// during the burst and ten seconds after, and how each attempt was answered.
+async fn signin_storm(base: &str, pid: u32) -> Result<Value> {
+    let clients: Vec<reqwest::Client> = (0..STORM_ATTEMPTS)
+        .map(|i| {
+            reqwest::Client::builder()
+                .local_address(client_address(50, i))
+                .timeout(Duration::from_secs(120))
+                .build()
+                .context("an HTTP client for the storm")
+        })
+        .collect::<Result<_>>()?;
+    let before = memory_kib(pid);
+    let barrier = Arc::new(tokio::sync::Barrier::new(STORM_ATTEMPTS));
+    let sampler = MemorySampler::start(pid);
+    let started = Instant::now();
+    let attempts: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, http)| {
+            let barrier = barrier.clone();
+            let url = format!("{base}/api/auth/signin");
+            tokio::spawn(async move {
+                let body = json!({"login": format!("storm{i}"), "password": "not the password at all", "remember": false});
+                barrier.wait().await;
+                let sent = Instant::now();
+                let status = http.post(url).json(&body).send().await.map(|r| r.status().as_u16()).ok();
+                (status, sent.elapsed())
+            })
+        })
+        .collect();
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut latencies = Vec::new();
+    for attempt in attempts {
+        let (status, latency) = attempt.await?;
+        *statuses.entry(status.map_or("no answer".into(), |s| s.to_string())).or_default() += 1;
+        latencies.push(latency.as_secs_f64() * 1000.0);
+    }
+    let took = started.elapsed();
+    let peak = sampler.peak().await;
+    let slowest = latencies.iter().cloned().fold(0.0, f64::max);
+    let p50 = median(&mut latencies);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let after = memory_kib(pid);
+    Ok(json!({
+        "attempts": STORM_ATTEMPTS,
+        "seconds": (took.as_secs_f64() * 10.0).round() / 10.0,
+        "statuses": statuses,
+        "p50_ms": p50,
+        "max_ms": slowest.round(),
+        "server_rss_before_kib": before,
+        "server_peak_rss_kib": peak,
+        "server_rss_10s_after_kib": after,
+    }))
 }
 
 #[tokio::main]
@@ -272,6 +395,8 @@ async fn main() -> Result<()> {
         load("GET /api/session (signed in)", &format!("{base}/api/session"), &[br, format!("Cookie: {cookie}")], args.seconds)?,
     ];
     let peak = peak_memory_kib(server.child.id());
+    let mixed = mixed_load(&base, server.child.id()).await?;
+    let storm = signin_storm(&base, server.child.id()).await?;
 
     let report = json!({
         "machine": machine(),
@@ -279,6 +404,8 @@ async fn main() -> Result<()> {
         "pages": pages,
         "api_load": loads,
         "server_peak_memory_kib": peak,
+        "mixed_load": mixed,
+        "signin_storm": storm,
     });
     print_table(&report);
     if let Some(dir) = args.out.parent() {
@@ -341,6 +468,57 @@ fn print_table(r: &Value) {
     if let Some(kib) = r["server_peak_memory_kib"].as_u64() {
         println!("  server peak memory (VmHWM): {:.1} MB", kib as f64 / 1024.0);
     }
+    print_member_load(r);
+}
+
+/// The mixed load and the sign-in storm.
+fn print_member_load(r: &Value) {
+    let ms = |v: &Value| v.as_f64().map(|v| format!("{v:.0} ms")).unwrap_or("-".into());
+    let mb = |v: &Value| v.as_u64().map(|kib| format!("{:.1} MB", kib as f64 / 1024.0)).unwrap_or("-".into());
+    let m = &r["mixed_load"];
+    println!(
+        "\nMixed load ({} simulated members, {} s, writes and deletions included)",
+        m["clients"], m["seconds"]
+    );
+    println!(
+        "  {:.0} req/s  p50 {}  p99 {}  server peak RSS {}",
+        m["requests_per_second"].as_f64().unwrap_or(0.0),
+        ms_precise(&m["p50_ms"]),
+        ms_precise(&m["p99_ms"]),
+        mb(&m["server_peak_rss_kib"])
+    );
+    let errors = m["server_errors"].as_u64().unwrap_or(0);
+    println!(
+        "  5xx answers: {errors}{}   no answer: {}",
+        if errors == 0 { "" } else { "  (must be 0!)" },
+        m["unanswered"]
+    );
+    if errors > 0 {
+        for (endpoint, statuses) in m["statuses"].as_object().into_iter().flatten() {
+            let bad: Vec<String> = statuses
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(s, _)| s.starts_with('5'))
+                .map(|(s, n)| format!("{s}×{n}"))
+                .collect();
+            if !bad.is_empty() {
+                println!("    {endpoint}: {}", bad.join(" "));
+            }
+        }
+    }
+
+    let s = &r["signin_storm"];
+    println!("\nSign-in storm ({} wrong passwords at once, each from its own address)", s["attempts"]);
+    let answers: Vec<String> =
+        s["statuses"].as_object().into_iter().flatten().map(|(status, n)| format!("{status}×{n}")).collect();
+    println!("  answers: {}   in {} s (p50 {}, slowest {})", answers.join("  "), s["seconds"], ms(&s["p50_ms"]), ms(&s["max_ms"]));
+    println!(
+        "  server RSS: {} before, peak {} during, {} ten seconds later",
+        mb(&s["server_rss_before_kib"]),
+        mb(&s["server_peak_rss_kib"]),
+        mb(&s["server_rss_10s_after_kib"])
+    );
 }
 
 fn ms_precise(v: &Value) -> String {
