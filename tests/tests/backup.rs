@@ -69,7 +69,7 @@ async fn a_backup_taken_under_load_restores_to_a_working_database() {
     let pool = open_database(&restored).await;
     assert_eq!(integrity(&pool).await, "ok");
     let fresh = curtain_server::db::connect("sqlite::memory:").await.expect("a freshly migrated database");
-    assert_eq!(schema(&pool).await, schema(&fresh).await, "the restored database's schema differs from a fresh one");
+    assert_eq!(schema(&pool).await, schema(fresh.read()).await, "the restored database's schema differs from a fresh one");
     // Everything acknowledged before the backup began is in it.
     let signed_up_before = backup_started - report.started;
     let names: Vec<String> = sqlx::query_scalar("SELECT username_key FROM users").fetch_all(&pool).await.unwrap();

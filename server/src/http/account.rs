@@ -249,6 +249,9 @@ pub async fn delete_account(
         tracing::info!(user_id = viewer.user_id, "account was already deleted");
     }
     tracing::info!(user_id = viewer.user_id, "account deleted at the member's request");
+    // The consent answer went with the account (its receipts are deleted):
+    // this browser is asked again rather than keep a cookie nothing backs.
+    let jar = jar.remove(axum_extra::extract::cookie::Cookie::build(curtain_api::CONSENT_COOKIE).path("/"));
     Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
 }
 
