@@ -354,12 +354,19 @@ pub struct ProfileView {
     /// Most recent first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryEntry>>,
-    /// Usernames.
+    /// Usernames, most recent follow first: the first page of the members
+    /// the viewer may see in this list (see `followers_next`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<Vec<String>>,
-    /// Usernames.
+    /// Where the next page of followers starts, for
+    /// `GET /api/users/{username}/followers?after=`; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers_next: Option<String>,
+    /// Usernames, most recent follow first, like `followers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following_next: Option<String>,
 }
 
 /// A member in search results: the display name only where the viewer may see it.
@@ -370,17 +377,24 @@ pub struct MemberCard {
     pub display_name: Option<String>,
 }
 
-/// `GET /api/users?q=`.
+/// `GET /api/users?q=[&after=]`: one page of results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
     pub members: Vec<MemberCard>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
-/// `GET /api/users/{username}/followers` and `/following`.
+/// `GET /api/users/{username}/followers` and `/following` (`?after=`): one
+/// page of usernames, most recent follow first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberList {
     pub members: Vec<String>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// `GET /api/users/{username}/history`.

@@ -1,10 +1,12 @@
 //! A read cache of profile owners, so that viewing a profile costs no
 //! database query in the steady state.
 //!
-//! An entry is everything a profile can show about one member, lists
-//! included, exactly as [`crate::profiles::load_owner`] reads it for the
-//! owner. The cache decides nothing about who sees what: every answer is still
-//! cut per viewer by [`crate::visibility::visible_profile`]. Members that do
+//! An entry is everything a profile can show about one member, as
+//! [`crate::profiles::load_owner`] reads it: every field and the history, and
+//! the first page of each follow list as someone signed out may see it (a
+//! signed-in viewer's pages are read for them). The cache decides nothing
+//! about who sees what: every answer is still cut per viewer by
+//! [`crate::visibility::visible_profile`]. Members that do
 //! not exist are never cached, so looking up made-up names grows nothing.
 //!
 //! # Invalidation
@@ -63,7 +65,8 @@ pub const MAX_AGE: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct CachedOwner {
     pub user_id: i64,
-    /// Loaded with every list: `load_owner(db, user_id, Some(Relation::Owner))`.
+    /// Loaded with the history, and the first page of each follow list as
+    /// someone signed out sees it: `load_owner(db, user_id, true, None)`.
     pub owner: ProfileOwner,
 }
 
@@ -184,7 +187,7 @@ fn weight(key: &str, o: &ProfileOwner) -> usize {
         + std::mem::size_of::<CachedOwner>()
         + key.len()
         + text.iter().map(|s| s.len()).sum::<usize>()
-        + o.favourite_genres.iter().chain(&o.followers).chain(&o.following).map(|s| STRING + s.len()).sum::<usize>()
+        + o.favourite_genres.iter().chain(&o.followers.members).chain(&o.following.members).map(|s| STRING + s.len()).sum::<usize>()
         + o.history.iter().map(|h| std::mem::size_of_val(h) + h.title.len() + h.watched_on.len()).sum::<usize>()
 }
 

@@ -2,7 +2,7 @@
 //! see of them is decided in [`crate::visibility`], not here.
 
 use curtain_api::profile::{
-    Audience, EditableProfile, FieldAudiences, FollowRequest, HistoryEntry, NewHistoryEntry, PrivacySettings,
+    Audience, EditableProfile, FieldAudiences, FollowRequest, HistoryEntry, MemberCard, NewHistoryEntry, PrivacySettings,
     PrivacyUpdate, ProfileField, ProfileUpdate, Relation, TitleKind,
 };
 use curtain_api::CivilDate;
@@ -10,10 +10,10 @@ use sqlx::{Row, SqliteConnection, SqliteExecutor, SqlitePool};
 
 use crate::clock;
 use crate::error::Result;
-use crate::visibility::ProfileOwner;
+use crate::visibility::{MemberPage, ProfileOwner};
 
-/// Longest list a profile carries; older history and further followers are
-/// left for paging, which nothing needs yet.
+/// Longest watch history a profile carries; older titles are left for paging,
+/// which nothing needs yet.
 const LIST_LIMIT: i64 = 200;
 
 fn audience_column(field: ProfileField) -> String {
@@ -69,10 +69,16 @@ pub async fn user_id(db: impl SqliteExecutor<'_>, username: &str) -> Result<Opti
         .await?)
 }
 
-/// Everything a profile can show about `user_id`. The lists (history,
-/// followers, following) are read only for a viewer in `lists_for` who may see
-/// them: search results need none, and a hidden list is never even loaded.
-pub async fn load_owner(db: &SqlitePool, user_id: i64, lists_for: Option<Relation>) -> Result<Option<ProfileOwner>> {
+/// Everything a profile can show about `user_id`: every field, the history
+/// when `with_history`, and the first page of each follow list as
+/// `list_viewer` may see it (see [`follow_page`]; hidden lists are cut later
+/// by `visible_profile`).
+pub async fn load_owner(
+    db: &SqlitePool,
+    user_id: i64,
+    with_history: bool,
+    list_viewer: Option<i64>,
+) -> Result<Option<ProfileOwner>> {
     let sql = format!(
         "SELECT u.username, u.birth_date, u.created_at, p.display_name, p.location, p.about, p.gender,
                 p.favourite_genres, p.private, p.indexable, {}
@@ -98,21 +104,72 @@ pub async fn load_owner(db: &SqlitePool, user_id: i64, lists_for: Option<Relatio
         audiences: read_audiences(&row)?,
         ..ProfileOwner::default()
     };
-    if let Some(relation) = lists_for {
-        let shown = |field| crate::visibility::may_see(&owner, field, relation);
-        let (show_history, show_followers, show_following) =
-            (shown(ProfileField::History), shown(ProfileField::Followers), shown(ProfileField::Following));
-        if show_history {
-            owner.history = history(db, user_id).await?;
-        }
-        if show_followers {
-            owner.followers = follow_list(db, user_id, true).await?;
-        }
-        if show_following {
-            owner.following = follow_list(db, user_id, false).await?;
-        }
+    if with_history {
+        owner.history = history(db, user_id).await?;
     }
+    owner.followers = follow_page(db, user_id, FollowList::Followers, list_viewer, None, PAGE).await?;
+    owner.following = follow_page(db, user_id, FollowList::Following, list_viewer, None, PAGE).await?;
     Ok(Some(owner))
+}
+
+/// Members a list page holds unless asked for fewer.
+pub const PAGE: i64 = 50;
+/// Stands for "a member who follows no one" in the owner's previews.
+pub const NOBODY: i64 = -1;
+
+/// A member's two follow lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowList {
+    Followers,
+    Following,
+}
+
+/// One page of `member_id`'s followers (or of whom they follow), most recent
+/// follow first, holding only the members `viewer` may see there: a follow
+/// shows where the viewer may see both members' lists ([`may_see_follow`];
+/// the list itself is checked by the caller), and to the two members
+/// themselves. Filtered before paging, so hidden members never crowd out
+/// visible ones. `viewer` is `None` for someone signed out, [`NOBODY`] for a
+/// member who follows no one. `after` is the `next` of the previous page.
+///
+/// [`may_see_follow`]: crate::visibility::may_see_follow
+pub async fn follow_page(
+    db: &SqlitePool,
+    member_id: i64,
+    list: FollowList,
+    viewer: Option<i64>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<MemberPage> {
+    // The other member of each follow, and which of their lists it shows in.
+    let (this_side, other_side, other_list) = match list {
+        FollowList::Followers => ("f.followee_id", "f.follower_id", "p.following_audience"),
+        FollowList::Following => ("f.follower_id", "f.followee_id", "p.followers_audience"),
+    };
+    let may_see = crate::visibility::sql_viewer_may_see(other_list, "p.private", other_side, "?2");
+    let sql = format!(
+        "SELECT f.id, u.username FROM follows f
+         JOIN users u ON u.id = {other_side} JOIN profiles p ON p.user_id = {other_side}
+         WHERE {this_side} = ?1 AND f.status = 'accepted' AND f.id < ?3 AND (?1 = ?2 OR {may_see})
+         ORDER BY f.id DESC LIMIT ?4"
+    );
+    let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
+        .bind(member_id)
+        .bind(viewer)
+        .bind(after.unwrap_or(i64::MAX))
+        .bind(limit + 1)
+        .fetch_all(db)
+        .await?;
+    Ok(page_of(rows, limit))
+}
+
+/// The first `limit` rows as a page, with the cursor of the last one when
+/// there are more.
+fn page_of(mut rows: Vec<(i64, String)>, limit: i64) -> MemberPage {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next = more.then(|| rows.last().map(|(id, _)| id.to_string())).flatten();
+    MemberPage { members: rows.into_iter().map(|(_, name)| name).collect(), next }
 }
 
 /// How `viewer` (signed in or not) stands towards `owner_id`.
@@ -152,19 +209,6 @@ async fn history(db: &SqlitePool, user_id: i64) -> Result<Vec<HistoryEntry>> {
             watched_on,
         })
         .collect())
-}
-
-/// Usernames of accepted followers of `user_id` (`followers`), or of the
-/// members `user_id` follows.
-async fn follow_list(db: &SqlitePool, user_id: i64, followers: bool) -> Result<Vec<String>> {
-    let sql = if followers {
-        "SELECT u.username FROM follows f JOIN users u ON u.id = f.follower_id
-         WHERE f.followee_id = ? AND f.status = 'accepted' ORDER BY u.username_key LIMIT ?"
-    } else {
-        "SELECT u.username FROM follows f JOIN users u ON u.id = f.followee_id
-         WHERE f.follower_id = ? AND f.status = 'accepted' ORDER BY u.username_key LIMIT ?"
-    };
-    Ok(sqlx::query_scalar(sql).bind(user_id).bind(LIST_LIMIT).fetch_all(db).await?)
 }
 
 /// The owner's editable profile and its version (the ETag's number).
@@ -384,21 +428,89 @@ pub async fn delete_history(tx: &mut SqliteConnection, user_id: i64, id: i64) ->
     Ok(done.rows_affected() == 1)
 }
 
-/// Discoverable members whose username, or display name, contains `query`
-/// (any letter case): candidates only. The caller keeps a display-name match
-/// only where the viewer may see that name.
-pub async fn search_candidates(db: &SqlitePool, query: &str, limit: i64) -> Result<Vec<i64>> {
-    let q = query.to_lowercase();
-    Ok(sqlx::query_scalar(
-        "SELECT u.id FROM users u JOIN profiles p ON p.user_id = u.id
-         WHERE p.discoverable AND (instr(u.username_key, ?1) > 0 OR instr(lower(p.display_name), ?1) > 0)
-         ORDER BY u.username_key = ?1 DESC, instr(u.username_key, ?1) = 1 DESC, u.username_key
-         LIMIT ?2",
-    )
-    .bind(q)
-    .bind(limit)
-    .fetch_all(db)
-    .await?)
+/// Shortest query the trigram index can answer; shorter ones match the
+/// beginning of usernames only.
+const SEARCH_MIN_CONTAINS: usize = 3;
+
+/// One page of discoverable members whose username, or display name where
+/// `viewer` may see it, contains `query` (any letter case; display names
+/// compare ASCII letters case-insensitively). What the viewer may see is part
+/// of the query, so hidden names never take a place in the page. The first
+/// page starts with the member whose username is exactly the query, if any;
+/// the rest follow in the order they joined. `after` is a page's `next`.
+pub async fn search(
+    db: &SqlitePool,
+    query: &str,
+    viewer: Option<i64>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<MemberCard>, Option<String>)> {
+    let needle = query.to_ascii_lowercase();
+    let name = crate::visibility::sql_viewer_may_see("p.display_name_audience", "p.private", "u.id", "?2");
+    let card = format!("u.id, u.username, CASE WHEN p.display_name <> '' AND {name} THEN p.display_name END");
+    // The exact match leads the first page and is left out of every page's rest.
+    let sql = format!(
+        "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.username_key = ?1 AND p.discoverable"
+    );
+    let exact: Option<(i64, String, Option<String>)> =
+        sqlx::query_as(&sql).bind(crate::accounts::key(query)).bind(viewer).fetch_optional(db).await?;
+    let exact_id = exact.as_ref().map(|(id, _, _)| *id);
+    let mut cards: Vec<_> = exact.filter(|_| after.is_none()).into_iter().collect();
+    let limit = limit - cards.len() as i64;
+    let rows: Vec<(i64, String, Option<String>)> = if query.chars().count() >= SEARCH_MIN_CONTAINS {
+        // Walks the index in member order and stops once the page is full.
+        let after: i64 = match after {
+            Some(a) => a.parse().map_err(|_| bad_cursor())?,
+            None => 0,
+        };
+        let sql = format!(
+            "SELECT {card} FROM member_search s JOIN users u ON u.id = s.rowid JOIN profiles p ON p.user_id = s.rowid
+             WHERE member_search MATCH ?1 AND s.rowid > ?3 AND s.rowid IS NOT ?5 AND p.discoverable
+               AND (instr(u.username_key, ?4) > 0 OR (instr(lower(p.display_name), ?4) > 0 AND {name}))
+             ORDER BY s.rowid LIMIT ?6"
+        );
+        sqlx::query_as(&sql)
+            .bind(format!("\"{}\"", query.replace('"', "\"\"")))
+            .bind(viewer)
+            .bind(after)
+            .bind(&needle)
+            .bind(exact_id)
+            .bind(limit + 1)
+            .fetch_all(db)
+            .await?
+    } else {
+        let after: i64 = match after {
+            Some(a) => a.parse().map_err(|_| bad_cursor())?,
+            None => 0,
+        };
+        let sql = format!(
+            "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id
+             WHERE substr(u.username_key, 1, length(?1)) = ?1 AND u.id > ?3 AND u.id IS NOT ?4 AND p.discoverable
+             ORDER BY u.id LIMIT ?5"
+        );
+        sqlx::query_as(&sql)
+            .bind(crate::accounts::key(query))
+            .bind(viewer)
+            .bind(after)
+            .bind(exact_id)
+            .bind(limit + 1)
+            .fetch_all(db)
+            .await?
+    };
+    let more = rows.len() as i64 > limit;
+    let mut rows = rows;
+    rows.truncate(limit as usize);
+    let next = if more { rows.last().map(|(id, _, _)| id.to_string()) } else { None };
+    cards.extend(rows);
+    let members = cards
+        .into_iter()
+        .map(|(_, username, display_name)| MemberCard { username, display_name })
+        .collect();
+    Ok((members, next))
+}
+
+fn bad_cursor() -> crate::error::Error {
+    crate::error::Error::invalid_field("after", "That is not a page of these results; start again from the first page.")
 }
 
 /// Fills in the demonstration profiles so their different visibility shows

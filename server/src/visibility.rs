@@ -1,11 +1,17 @@
-//! The one function that decides what a viewer may see of a profile.
+//! What a viewer may see of a profile, and of the follow graph.
 //!
 //! Every endpoint that returns profile data (the profile, search results,
 //! follower and following lists, watch history) builds its answer from
 //! [`visible_profile`]; nothing else reads a profile field for someone else.
 //! A hidden field is `None`, which serialises to nothing at all.
+//!
+//! A follow is about two members, so it is shown only where both agree
+//! ([`may_see_follow`]). Lists of members are filtered in the database, to
+//! page them without hidden entries crowding out visible ones; the SQL there
+//! comes from [`sql_viewer_may_see`], which a test holds equal to
+//! [`Relation::may_see`] for every audience, private flag and relation.
 
-use curtain_api::profile::{FieldAudiences, HistoryEntry, ProfileField, ProfileView, Relation};
+use curtain_api::profile::{Audience, FieldAudiences, HistoryEntry, ProfileField, ProfileView, Relation};
 use curtain_api::CivilDate;
 
 /// Everything stored about a profile's owner that a profile can show.
@@ -24,13 +30,65 @@ pub struct ProfileOwner {
     pub audiences: FieldAudiences,
     /// Most recent first.
     pub history: Vec<HistoryEntry>,
-    pub followers: Vec<String>,
-    pub following: Vec<String>,
+    /// The first page of each list, as whoever the owner was loaded for may
+    /// see it (filtered by [`sql_viewer_may_see`]).
+    pub followers: MemberPage,
+    pub following: MemberPage,
+}
+
+/// One page of a list of members, and where the next one starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberPage {
+    pub members: Vec<String>,
+    pub next: Option<String>,
 }
 
 /// Whether a viewer standing in `relation` may see `field` of `owner`.
 pub fn may_see(owner: &ProfileOwner, field: ProfileField, relation: Relation) -> bool {
     relation.may_see(owner.audiences.get(field).effective(owner.private))
+}
+
+/// One member's side of a follow: who may see that member's list the follow
+/// appears in (the follower's "following", the followee's "followers"), and
+/// how the viewer stands towards that member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSide {
+    pub audience: Audience,
+    pub private: bool,
+    pub relation: Relation,
+}
+
+impl ListSide {
+    fn visible(self) -> bool {
+        self.relation.may_see(self.audience.effective(self.private))
+    }
+}
+
+/// Whether a viewer may see that one member follows another. The two
+/// members always may (they manage their own lists); anyone else only if
+/// they may see both the follower's "following" list and the followee's
+/// "followers" list. So a member who hides whom they follow is not given away
+/// by the lists of the people they follow, nor a private account by the
+/// lists of public ones.
+pub fn may_see_follow(follower: ListSide, followee: ListSide) -> bool {
+    follower.relation == Relation::Owner || followee.relation == Relation::Owner || (follower.visible() && followee.visible())
+}
+
+/// The SQL condition that mirrors `relation.may_see(audience.effective(private))`
+/// for the member whose id is the expression `member_id`, whose audience and
+/// private flag are the columns `audience` and `private`, seen by the viewer
+/// whose id is the expression `viewer` (NULL for someone signed out; an id no
+/// member has for "a member who follows no one", as in the owner's previews).
+/// Only expressions the server writes go in, never user input.
+pub fn sql_viewer_may_see(audience: &str, private: &str, member_id: &str, viewer: &str) -> String {
+    format!(
+        "({member_id} = {viewer}
+          OR ({private} = 0 AND {audience} = 'everyone')
+          OR ({private} = 0 AND {audience} = 'members' AND {viewer} IS NOT NULL)
+          OR ({audience} <> 'only_me' AND EXISTS (
+                SELECT 1 FROM follows vf
+                WHERE vf.follower_id = {viewer} AND vf.followee_id = {member_id} AND vf.status = 'accepted')))"
+    )
 }
 
 /// The profile as a viewer in `relation` may see it, on `today` (for the age).
@@ -54,8 +112,10 @@ pub fn visible_profile(owner: &ProfileOwner, relation: Relation, today: CivilDat
         joined_on: owner.joined_on.filter(|_| show(ProfileField::Joined)).map(|d| d.to_string()),
         // Lists are shown even when empty, so "no history yet" differs from "hidden".
         history: show(ProfileField::History).then(|| owner.history.clone()),
-        followers: show(ProfileField::Followers).then(|| owner.followers.clone()),
-        following: show(ProfileField::Following).then(|| owner.following.clone()),
+        followers: show(ProfileField::Followers).then(|| owner.followers.members.clone()),
+        followers_next: owner.followers.next.clone().filter(|_| show(ProfileField::Followers)),
+        following: show(ProfileField::Following).then(|| owner.following.members.clone()),
+        following_next: owner.following.next.clone().filter(|_| show(ProfileField::Following)),
     }
 }
 
@@ -94,8 +154,8 @@ mod tests {
                 kind: TitleKind::Movie,
                 watched_on: "2026-11-01".into(),
             }],
-            followers: vec!["bruno".into()],
-            following: vec!["chloe".into()],
+            followers: MemberPage { members: vec!["bruno".into()], next: None },
+            following: MemberPage { members: vec!["chloe".into()], next: None },
         }
     }
 
@@ -165,6 +225,78 @@ mod tests {
                     for secret in ["Lisbon", "Ana Lima", "Noir", "Vertigo", "bruno", "chloe", "1991", "age"] {
                         assert!(!json.contains(secret), "{secret} leaked to {relation:?}: {json}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_follow_shows_only_where_both_lists_may_be_seen() {
+        use Audience::*;
+        let side = |audience, private, relation| ListSide { audience, private, relation };
+        let open = |r| side(Everyone, false, r);
+        // Both lists open: anyone.
+        assert!(may_see_follow(open(Relation::Anonymous), open(Relation::Anonymous)));
+        // The follower keeps whom they follow to themself: nobody else sees the
+        // follow on the followee's open list either.
+        for r in [Relation::Anonymous, Relation::Member, Relation::Follower] {
+            assert!(!may_see_follow(side(OnlyMe, false, r), open(Relation::Anonymous)), "{r:?}");
+        }
+        // A private follower: only their followers learn whom they follow.
+        assert!(!may_see_follow(side(Everyone, true, Relation::Member), open(Relation::Member)));
+        assert!(may_see_follow(side(Everyone, true, Relation::Follower), open(Relation::Member)));
+        // A members-only followers list hides the follow from the signed-out.
+        assert!(!may_see_follow(open(Relation::Anonymous), side(Members, false, Relation::Anonymous)));
+        assert!(may_see_follow(open(Relation::Member), side(Members, false, Relation::Member)));
+        // Either member sees their own follow, whatever the settings.
+        assert!(may_see_follow(side(OnlyMe, true, Relation::Owner), side(OnlyMe, true, Relation::Member)));
+        assert!(may_see_follow(side(OnlyMe, true, Relation::Member), side(OnlyMe, true, Relation::Owner)));
+    }
+
+    /// The SQL the lists are filtered with says exactly what `Relation::may_see`
+    /// says, for every audience, private flag and relation.
+    #[tokio::test]
+    async fn the_sql_condition_agrees_with_the_rule() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        for (id, name) in [(1, "owner"), (2, "member"), (3, "requester"), (4, "follower")] {
+            sqlx::query(
+                "INSERT INTO users (id, username, username_key, email, email_key, password_hash, birth_date, minor,
+                                    accepted_policy_version, created_at)
+                 VALUES (?1, ?2, ?2, ?2 || '@example.org', ?2 || '@example.org', 'x', '1990-01-01', 0, 1, 0)",
+            )
+            .bind(id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            crate::profiles::create_default(&mut tx, id, false).await.unwrap();
+        }
+        sqlx::query("INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES (3, 1, 'pending', 0), (4, 1, 'accepted', 0)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let viewers: [(Relation, Option<i64>); 5] = [
+            (Relation::Anonymous, None),
+            (Relation::Member, Some(2)),
+            (Relation::Requested, Some(3)),
+            (Relation::Follower, Some(4)),
+            (Relation::Owner, Some(1)),
+        ];
+        let condition = sql_viewer_may_see("p.followers_audience", "p.private", "p.user_id", "?1");
+        for audience in Audience::ALL {
+            for private in [false, true] {
+                sqlx::query("UPDATE profiles SET followers_audience = ?, private = ? WHERE user_id = 1")
+                    .bind(audience.as_str())
+                    .bind(private)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                for (relation, viewer) in viewers {
+                    let sql = format!("SELECT {condition} FROM profiles p WHERE p.user_id = 1");
+                    let seen: bool = sqlx::query_scalar(&sql).bind(viewer).fetch_one(&mut *tx).await.unwrap();
+                    let rule = relation.may_see(audience.effective(private));
+                    assert_eq!(seen, rule, "audience {audience:?}, private {private}, viewer {relation:?}");
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! its ETag), privacy settings and watch history.
 
 use curtain_api::profile::{
-    EditableProfile, FollowRequests, FollowStatus, HistoryEntry, HistoryList, NewHistoryEntry, PreviewAs,
+    EditableProfile, FollowRequests, FollowStatus, HistoryEntry, HistoryList, MemberList, NewHistoryEntry, PreviewAs,
     PrivacySettings, PrivacyUpdate, ProfileUpdate, ProfileView, SearchResults,
 };
 use gloo_net::http::Request;
@@ -38,9 +38,30 @@ pub async fn profile(username: &str, preview: Option<PreviewAs>) -> Result<Profi
     decode(status, &body)
 }
 
-/// `GET /api/users?q=`.
-pub async fn search(query: &str) -> Result<SearchResults, ApiError> {
-    let (status, body) = send(get(&format!("/api/users?q={}", encode(query)))).await?;
+/// `GET /api/users?q=[&after=]`: one page of results.
+pub async fn search(query: &str, after: Option<&str>) -> Result<SearchResults, ApiError> {
+    let mut url = format!("/api/users?q={}", encode(query));
+    if let Some(after) = after {
+        url.push_str(&format!("&after={}", encode(after)));
+    }
+    let (status, body) = send(get(&url)).await?;
+    decode(status, &body)
+}
+
+/// `GET /api/users/{username}/{list}?after=[&as=]`: the next page of a follow
+/// list (`list` is `followers` or `following`).
+pub async fn member_page(
+    username: &str,
+    list: &str,
+    preview: Option<PreviewAs>,
+    after: &str,
+) -> Result<MemberList, ApiError> {
+    let mut url = format!("/api/users/{}/{list}?after={}", encode(username), encode(after));
+    if let Some(p) = preview {
+        url.push_str("&as=");
+        url.push_str(p.as_str());
+    }
+    let (status, body) = send(get(&url)).await?;
     decode(status, &body)
 }
 

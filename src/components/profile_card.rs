@@ -1,7 +1,7 @@
 //! A profile exactly as the server sent it. Nothing is filtered here: a field
 //! the viewer may not see is simply absent from what the server sent.
 
-use curtain_api::profile::{HistoryEntry, ProfileView, Relation};
+use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation};
 use curtain_api::CivilDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -170,30 +170,16 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
             </section>
         }
     });
-    let people = |id: &'static str, heading_id: &'static str, title: &'static str, names: Option<Vec<String>>| {
+    let people = |id: &'static str, heading_id: &'static str, title: &'static str, list: &'static str| {
+        let (names, next) = match list {
+            "followers" => (view.followers.clone(), view.followers_next.clone()),
+            _ => (view.following.clone(), view.following_next.clone()),
+        };
         names.map(|names| {
             let list = if names.is_empty() {
                 view! { <p class="muted">"No one yet."</p> }.into_any()
             } else {
-                view! {
-                    <ul class="people-list">
-                        {names
-                            .into_iter()
-                            .map(|n| {
-                                let href = format!("/u/{n}");
-                                view! {
-                                    <li>
-                                        <A href=href attr:class="people-list__link">
-                                            <Avatar username=n.clone() />
-                                            <span>{n.clone()}</span>
-                                        </A>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any()
+                view! { <PeopleList username=view.username.clone() list names next preview=view.preview /> }.into_any()
             };
             view! {
                 <section class="profile__section" id=id aria-labelledby=heading_id>
@@ -203,8 +189,8 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
             }
         })
     };
-    let followers = people("profile-followers", "profile-followers-heading", "Followers", view.followers.clone());
-    let following = people("profile-following", "profile-following-heading", "Following", view.following.clone());
+    let followers = people("profile-followers", "profile-followers-heading", "Followers", "followers");
+    let following = people("profile-following", "profile-following-heading", "Following", "following");
 
     view! {
         <article class="profile card">
@@ -223,6 +209,63 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
             {history}
             <div class="profile__people">{followers} {following}</div>
         </article>
+    }
+}
+
+/// A follow list: the first page the server sent, and "Show more" while
+/// there are further pages (each as the server lets this viewer see it).
+#[component]
+fn PeopleList(
+    username: String,
+    /// `followers` or `following`.
+    list: &'static str,
+    names: Vec<String>,
+    next: Option<String>,
+    preview: Option<PreviewAs>,
+) -> impl IntoView {
+    let names = RwSignal::new(names);
+    let next = RwSignal::new(next);
+    let loading = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let more = move |_| {
+        let Some(after) = next.get_untracked() else { return };
+        let username = username.clone();
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::profiles::member_page(&username, list, preview, &after).await {
+                Ok(page) => {
+                    names.update(|n| n.extend(page.members));
+                    next.set(page.next);
+                    failed.set(None);
+                }
+                Err(e) => failed.set(Some(e.message())),
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        <ul class="people-list">
+            <For each=move || names.get() key=|n| n.clone() let:n>
+                <li>
+                    <A href=format!("/u/{n}") attr:class="people-list__link">
+                        <Avatar username=n.clone() />
+                        <span>{n.clone()}</span>
+                    </A>
+                </li>
+            </For>
+        </ul>
+        {move || failed.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {move || {
+            next.get()
+                .map(|_| {
+                    view! {
+                        <button class="button" type="button" on:click=more.clone() disabled=move || loading.get()
+                            aria-busy=move || loading.get().to_string()>
+                            {format!("Show more {list}")}
+                        </button>
+                    }
+                })
+        }}
     }
 }
 

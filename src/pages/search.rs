@@ -39,7 +39,7 @@ pub fn SearchPage() -> impl IntoView {
         }
         found.set(Found::Searching);
         spawn_local(async move {
-            let result = api::profiles::search(&q).await;
+            let result = api::profiles::search(&q, None).await;
             if asked.get_untracked() != q {
                 return;
             }
@@ -55,6 +55,32 @@ pub fn SearchPage() -> impl IntoView {
         let q = typed.get_untracked().trim().to_string();
         let encoded = String::from(js_sys::encode_uri_component(&q));
         navigate(&format!("/search?q={encoded}"), Default::default());
+    };
+
+    // The next page is added below the ones shown.
+    let loading_more = RwSignal::new(false);
+    let more_failed = RwSignal::new(None::<String>);
+    let more = move |_| {
+        let Found::Results(shown) = found.get_untracked() else { return };
+        let Some(after) = shown.next.clone() else { return };
+        loading_more.set(true);
+        spawn_local(async move {
+            let result = api::profiles::search(&shown.query, Some(&after)).await;
+            loading_more.set(false);
+            match result {
+                Ok(page) if asked.get_untracked() == shown.query => {
+                    more_failed.set(None);
+                    found.update(|f| {
+                        if let Found::Results(r) = f {
+                            r.members.extend(page.members);
+                            r.next = page.next;
+                        }
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => more_failed.set(Some(e.message())),
+            }
+        });
     };
 
     let results = move || match found.get() {
@@ -93,6 +119,13 @@ pub fn SearchPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                {move || more_failed.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {r.next.is_some().then(|| view! {
+                    <button class="button" id="search-more" type="button" on:click=more
+                        disabled=move || loading_more.get() aria-busy=move || loading_more.get().to_string()>
+                        "Show more members"
+                    </button>
+                })}
             }
             .into_any(),
         ),

@@ -105,6 +105,8 @@ async fn a_new_follower_appears_at_once() {
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!([]));
 
     let fan = app.member("fan", PW).await;
+    // A follow shows to everyone only when both members' lists do.
+    edit(&fan, json!({"audiences": {"following": "everyone"}})).await;
     assert_eq!(fan.post("/api/users/ana/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "ana").await["followers"], json!(["fan"]));
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!(["fan"]));
@@ -119,7 +121,7 @@ async fn a_new_follower_appears_at_once() {
     let request = ana.get("/api/me/follow-requests").await.body["requests"][0]["id"].clone();
     let r = ana.post(&format!("/api/me/follow-requests/{request}/approve"), &json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
-    assert_eq!(fan.get("/api/users/ana").await.body["followers"], json!(["fan", "late"]));
+    assert_eq!(fan.get("/api/users/ana").await.body["followers"], json!(["late", "fan"]), "most recent follow first");
 }
 
 /// Without invalidation the cached history would still be empty after the
@@ -156,7 +158,7 @@ async fn a_deleted_account_disappears_at_once_everywhere() {
     let stays = app.member("stays", PW).await;
     edit(&stays, json!({"audiences": {"followers": "everyone"}})).await;
     let leaves = app.member("leaves", PW).await;
-    edit(&leaves, json!({"about": "Here for now."})).await;
+    edit(&leaves, json!({"about": "Here for now.", "audiences": {"following": "everyone"}})).await;
     assert_eq!(leaves.post("/api/users/stays/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "leaves").await["about"], "Here for now.");
     assert_eq!(public_view(&app, "stays").await["followers"], json!(["leaves"]));

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use curtain_api::profile::{
-    self as rules, FollowRequests, FollowStatus, HistoryList, MemberCard, MemberList, NewHistoryEntry, PreviewAs,
+    self as rules, FollowRequests, FollowStatus, HistoryList, MemberList, NewHistoryEntry, PreviewAs,
     PrivacySettings, PrivacyUpdate, ProfileUpdate, ProfileView, Relation, SearchResults,
 };
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::profile_cache::CachedOwner;
-use crate::profiles::{self, Updated};
+use crate::profiles::{self, FollowList, Updated};
 use crate::session::{MaybeViewer, Viewer};
 use crate::visibility::visible_profile;
 use crate::{clock, AppState};
@@ -80,7 +80,7 @@ async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> 
     // Taken before the queries: see `profile_cache` for why the order matters.
     let generation = state.profiles.generation();
     let user_id = profiles::user_id(state.db.read(), username).await?.ok_or_else(no_such_member)?;
-    let owner = profiles::load_owner(state.db.read(), user_id, Some(Relation::Owner)).await?.ok_or_else(no_such_member)?;
+    let owner = profiles::load_owner(state.db.read(), user_id, true, None).await?.ok_or_else(no_such_member)?;
     Ok(state.profiles.insert(key, generation, CachedOwner { user_id, owner }))
 }
 
@@ -106,7 +106,32 @@ async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, prev
     let relation = preview.map_or(actual, PreviewAs::relation);
     let mut view = visible_profile(&cached.owner, relation, clock::today());
     view.preview = preview;
+    // The cached pages are what someone signed out sees; anyone else gets
+    // the pages they may see, read now.
+    if let Some(list_viewer) = list_viewer(viewer, preview) {
+        let show = |list: &Option<Vec<String>>| list.is_some();
+        if show(&view.followers) {
+            let page = profiles::follow_page(state.db.read(), owner_id, FollowList::Followers, Some(list_viewer), None, profiles::PAGE).await?;
+            (view.followers, view.followers_next) = (Some(page.members), page.next);
+        }
+        if show(&view.following) {
+            let page = profiles::follow_page(state.db.read(), owner_id, FollowList::Following, Some(list_viewer), None, profiles::PAGE).await?;
+            (view.following, view.following_next) = (Some(page.members), page.next);
+        }
+    }
     Ok(view)
+}
+
+/// Whom the follow lists of a view are filtered for: `None` for someone
+/// signed out (or the owner's "everyone" preview), [`profiles::NOBODY`] for
+/// the owner's "member" and "follower" previews (someone who follows none of
+/// the listed members), else the viewer.
+fn list_viewer(viewer: Option<&Viewer>, preview: Option<PreviewAs>) -> Option<i64> {
+    match preview {
+        Some(PreviewAs::Public) => None,
+        Some(_) => Some(profiles::NOBODY),
+        None => viewer.map(|v| v.user_id),
+    }
 }
 
 fn hidden(what: &str) -> Error {
@@ -139,65 +164,97 @@ async fn history(
     Ok(Json(HistoryList { entries }))
 }
 
-/// `GET /api/users/{username}/followers[?as=]`.
+/// `?as=&after=&limit=` on a follow list.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(rename = "as")]
+    preview: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Most members one page of a list may hold.
+const LIST_LIMIT_MAX: i64 = 100;
+
+/// `GET /api/users/{username}/followers[?as=&after=&limit=]`.
 async fn followers(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
-    let members = view.followers.ok_or_else(|| hidden("followers list"))?;
-    Ok(Json(MemberList { members }))
+    list_page(&state, viewer.as_ref(), &username, query(q)?, FollowList::Followers).await
 }
 
-/// `GET /api/users/{username}/following[?as=]`.
+/// `GET /api/users/{username}/following[?as=&after=&limit=]`.
 async fn following(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
-    let members = view.following.ok_or_else(|| hidden("following list"))?;
-    Ok(Json(MemberList { members }))
+    list_page(&state, viewer.as_ref(), &username, query(q)?, FollowList::Following).await
+}
+
+/// One page of a follow list, if the caller may see the list at all.
+async fn list_page(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    username: &str,
+    q: ListQuery,
+    list: FollowList,
+) -> Result<Json<MemberList>> {
+    let limit = q.limit.unwrap_or(profiles::PAGE);
+    if !(1..=LIST_LIMIT_MAX).contains(&limit) {
+        return Err(Error::invalid_field("limit", format!("Ask for 1 to {LIST_LIMIT_MAX} members at a time.")));
+    }
+    let after = match q.after.as_deref() {
+        None => None,
+        Some(a) => Some(a.parse::<i64>().map_err(|_| {
+            Error::invalid_field("after", "That is not a page of this list; start again from the first page.")
+        })?),
+    };
+    let view = view_of(state, viewer, username, q.preview.as_deref()).await?;
+    let (shown, what) = match list {
+        FollowList::Followers => (view.followers.is_some(), "followers list"),
+        FollowList::Following => (view.following.is_some(), "following list"),
+    };
+    if !shown {
+        return Err(hidden(what));
+    }
+    let owner_id = owner_of(state, username).await?.user_id;
+    let preview = q.preview.as_deref().and_then(PreviewAs::parse);
+    let page =
+        profiles::follow_page(state.db.read(), owner_id, list, list_viewer(viewer, preview), after, limit).await?;
+    Ok(Json(MemberList { members: page.members, next: page.next }))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
+    after: Option<String>,
 }
 
-/// `GET /api/users?q=`: discoverable members only. A display name counts as
-/// a match only where the caller may see it, so search cannot be used to
-/// probe a hidden name.
+/// `GET /api/users?q=[&after=]`: discoverable members only. A display name
+/// counts as a match only where the caller may see it, so search cannot be
+/// used to probe a hidden name.
 async fn search(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Json<SearchResults>> {
-    let query = self::query(q)?.q.unwrap_or_default().trim().to_string();
+    let SearchQuery { q, after } = self::query(q)?;
+    let query = q.unwrap_or_default().trim().to_string();
     if query.chars().count() > QUERY_MAX {
         return Err(Error::invalid_field("q", format!("Search for at most {QUERY_MAX} characters.")));
     }
-    let mut members = Vec::new();
-    if !query.is_empty() {
-        let needle = query.to_lowercase();
-        let today = clock::today();
-        for id in profiles::search_candidates(state.db.read(), &query, 100).await? {
-            let Some(owner) = profiles::load_owner(state.db.read(), id, None).await? else { continue };
-            let relation = profiles::relation(state.db.read(), viewer.as_ref().map(|v| v.user_id), id).await?;
-            let view = visible_profile(&owner, relation, today);
-            let name_matches = view.display_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&needle));
-            if view.username.to_lowercase().contains(&needle) || name_matches {
-                members.push(MemberCard { username: view.username, display_name: view.display_name });
-            }
-            if members.len() == SEARCH_LIMIT {
-                break;
-            }
-        }
+    if query.is_empty() {
+        return Ok(Json(SearchResults { query, members: Vec::new(), next: None }));
     }
-    Ok(Json(SearchResults { query, members }))
+    let viewer_id = viewer.as_ref().map(|v| v.user_id);
+    let (members, next) =
+        profiles::search(state.db.read(), &query, viewer_id, after.as_deref(), SEARCH_LIMIT as i64).await?;
+    Ok(Json(SearchResults { query, members, next }))
 }
 
 /// `POST /api/users/{username}/follow`: follows, or asks to follow a private account.
