@@ -109,6 +109,28 @@ pub struct ChangeEmailRequest {
     pub new_email: String,
 }
 
+/// `POST /api/email/verify`: the token from a confirmation link. No sign-in
+/// needed: the token is the permission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyEmailRequest {
+    pub token: String,
+}
+
+/// The answer to a followed confirmation link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailVerified {
+    pub username: String,
+    /// The address now confirmed, partly hidden (whoever holds the link may
+    /// not be the member).
+    pub masked_email: String,
+}
+
+/// `POST /api/me/email/verification`: where a new confirmation message went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationSent {
+    pub email: String,
+}
+
 /// `DELETE /api/me`: the password, and the username typed out as a check that
 /// this is meant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,7 +69,16 @@ pub struct SigninRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
     pub username: String,
+    /// The member's address: the confirmed one, or (before any is confirmed)
+    /// the one a confirmation link was sent to.
     pub email: String,
+    /// Whether `email` is confirmed (its link was followed).
+    #[serde(default)]
+    pub email_verified: bool,
+    /// A new address waiting for its confirmation link to be followed; until
+    /// then `email` stays the member's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
     /// Aged 13 to 17 at sign-up: stricter defaults apply.
     pub minor: bool,
     /// Whether this sign-in persists after the browser closes.

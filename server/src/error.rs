@@ -35,6 +35,10 @@ pub enum Error {
     /// 429 with `Retry-After` in seconds.
     #[error("rate limited")]
     RateLimited { retry_after: u64 },
+    /// 429 with `Retry-After` in seconds, and a message saying what was
+    /// asked for too often.
+    #[error("{message}")]
+    Limited { retry_after: u64, message: String },
     /// 503 with `Retry-After` in seconds: the server is too busy to answer
     /// now (the database writer, or password hashing, stayed taken for longer
     /// than a request may wait). Nothing was changed.
@@ -131,6 +135,7 @@ impl Error {
                 "rate_limited",
                 format!("Too many failed sign-ins. Try again in {}.", minutes_phrase(*retry_after)),
             ),
+            Error::Limited { message, .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message.clone()),
             Error::Busy { .. } => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
@@ -166,7 +171,7 @@ impl IntoResponse for Error {
         };
         let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };
         let mut response = (status, Json(body)).into_response();
-        if let Error::RateLimited { retry_after } | Error::Busy { retry_after } = self {
+        if let Error::RateLimited { retry_after } | Error::Busy { retry_after } | Error::Limited { retry_after, .. } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response

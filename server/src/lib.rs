@@ -15,6 +15,7 @@ pub mod consent;
 pub mod db;
 pub mod demo;
 pub mod email_preferences;
+pub mod email_verification;
 pub mod error;
 mod http;
 pub mod outbox;
@@ -46,6 +47,10 @@ pub struct Config {
     pub dist: PathBuf,
     /// Mark cookies `Secure` (when served over https).
     pub secure_cookies: bool,
+    /// The site's public address (`https://curtain.example`), for links in
+    /// messages. Configured, never taken from a request's `Host`, so a
+    /// forged header cannot send a member a link to another site.
+    pub site_url: String,
 }
 
 /// What every handler can reach.

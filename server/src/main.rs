@@ -33,6 +33,9 @@ enum Command {
         /// Mark cookies Secure (set this when served over https).
         #[arg(long, env = "CURTAIN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The site's public address, for links in e-mail (default: http:// and --addr).
+        #[arg(long, env = "CURTAIN_SITE_URL")]
+        site_url: Option<String>,
     },
     /// Parents' reports about children's accounts.
     Reports {
@@ -157,14 +160,15 @@ async fn run() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies } => {
+        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies, site_url } => {
             let db = db::connect(&database).await?;
             if with_demo {
                 demo::load(&db).await.context("loading demonstration data")?;
             }
             let listener =
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
-            let state = AppState::new(db, Config { dist, secure_cookies });
+            let site_url = site_url.unwrap_or_else(|| format!("http://{}", listener.local_addr().unwrap_or(addr)));
+            let state = AppState::new(db, Config { dist, secure_cookies, site_url });
             println!("Curtain is listening on http://{}/", listener.local_addr()?);
             if with_demo {
                 print!("{}", demo::sign_in_help());

@@ -55,15 +55,16 @@ pub fn newsletter_body(text: &str, site: &str, token: &str) -> String {
     )
 }
 
-/// Sends the newsletter to every member who turned it on, each with their
-/// own unsubscribe link. Returns how many were sent.
+/// Sends the newsletter to every member who turned it on and confirmed
+/// their address (double opt-in), each with their own unsubscribe link.
+/// Returns how many were sent.
 pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> Result<u64> {
     // One transaction: every subscriber gets it, or (on failure) nobody does,
     // so sending again never sends twice.
     let mut tx = db.begin_write().await?;
     let recipients: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT u.id, u.email, p.unsubscribe_token FROM email_preferences p JOIN users u ON u.id = p.user_id
-         WHERE p.newsletter ORDER BY u.id",
+         WHERE p.newsletter AND u.email_verified_at IS NOT NULL ORDER BY u.id",
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -124,7 +124,10 @@ pub struct Viewer {
     pub session_id: i64,
     pub user_id: i64,
     pub username: String,
+    /// The account's own address ('' when it has none yet), confirmed or not.
     pub email: String,
+    pub email_verified: bool,
+    pub pending_email: Option<String>,
     pub minor: bool,
     pub persistent: bool,
     pub created_at: i64,
@@ -133,9 +136,13 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn to_wire(&self) -> SessionUser {
+        let (email, email_verified, pending_email) =
+            crate::accounts::address_view(&self.email, self.email_verified, self.pending_email.as_deref());
         SessionUser {
             username: self.username.clone(),
-            email: self.email.clone(),
+            email,
+            email_verified,
+            pending_email,
             minor: self.minor,
             remembered: self.persistent,
             joined_at: clock::rfc3339(self.created_at),
@@ -216,11 +223,14 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         last_seen_at: i64,
         username: String,
         email: String,
+        email_verified: bool,
+        pending_email: Option<String>,
         minor: bool,
         created_at: i64,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT s.id AS session_id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email, u.minor, u.created_at
+        "SELECT s.id AS session_id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email,
+                u.email_verified_at IS NOT NULL AS email_verified, u.pending_email, u.minor, u.created_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?",
     )
@@ -228,13 +238,36 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
     .bind(now)
     .fetch_optional(state.db.read())
     .await?;
-    let Some(Row { session_id, user_id, persistent, last_seen_at, username, email, minor, created_at }) = row else {
+    let Some(Row {
+        session_id,
+        user_id,
+        persistent,
+        last_seen_at,
+        username,
+        email,
+        email_verified,
+        pending_email,
+        minor,
+        created_at,
+    }) = row
+    else {
         return Ok(None);
     };
     if now - last_seen_at >= TOUCH_EVERY_SECONDS {
         touch(state, session_id, now).await;
     }
-    Ok(Some(Viewer { session_id, user_id, username, email, minor, persistent, created_at, token: token.to_string() }))
+    Ok(Some(Viewer {
+        session_id,
+        user_id,
+        username,
+        email,
+        email_verified,
+        pending_email,
+        minor,
+        persistent,
+        created_at,
+        token: token.to_string(),
+    }))
 }
 
 /// Records that a session was just used. Best effort: when the writer is

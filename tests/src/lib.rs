@@ -63,7 +63,7 @@ impl TestApp {
             None => placeholder_spa(dir.path()),
         };
         let url = format!("sqlite://{}", dir.path().join("curtain.db").display());
-        let config = Config { dist, secure_cookies: options.secure_cookies };
+        let mut config = Config { dist, secure_cookies: options.secure_cookies, site_url: String::new() };
         let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let server_url = url.clone();
@@ -76,6 +76,7 @@ impl TestApp {
                 let db = curtain_server::db::connect(&server_url).await.expect("database");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                config.site_url = format!("http://{}", listener.local_addr().unwrap());
                 let mut state = AppState::new(db, config);
                 if let Some(max_age) = profile_cache_max_age {
                     use curtain_server::profile_cache::{ProfileCache, MAX_BYTES, MAX_ENTRIES};
@@ -164,6 +165,30 @@ impl TestApp {
             added.push((table, n - seeded));
         }
         added
+    }
+}
+
+impl TestApp {
+    /// The token of the newest confirmation link the outbox holds for
+    /// `address` (any letter case), as the member would find it in their mail.
+    pub async fn confirmation_token(&self, address: &str) -> Option<String> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE kind = 'verify_email' AND lower(to_address) = lower(?) ORDER BY id DESC LIMIT 1",
+        )
+        .bind(address.trim())
+        .fetch_optional(&self.db)
+        .await
+        .unwrap();
+        let body = body?;
+        let start = body.find("/verify-email/")? + "/verify-email/".len();
+        Some(body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    }
+
+    /// Follows the newest confirmation link sent to `address`, signed out, as
+    /// a member clicking it in their mail would; returns the answer.
+    pub async fn confirm_email(&self, address: &str) -> Reply {
+        let token = self.confirmation_token(address).await.unwrap_or_else(|| panic!("no confirmation link for {address}"));
+        self.client().post("/api/email/verify", &serde_json::json!({"token": token})).await
     }
 }
 

@@ -70,6 +70,7 @@ async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
     let mut req = c.http.patch(app.url("/api/me/email-preferences")).json(&json!({"newsletter": true, "product_updates": true}));
     req = req.header(curtain_api::CSRF_HEADER, c.cookie(curtain_api::CSRF_COOKIE).unwrap());
     assert!(req.send().await.unwrap().status().is_success());
+    assert_eq!(app.confirm_email("vera@example.org").await.status, reqwest::StatusCode::OK);
     assert_eq!(curtain_server::outbox::send_newsletter(&app.command_db, "Curtain weekly", "Hello.", &app.base).await.unwrap(), 1);
     let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'newsletter'").fetch_one(&app.db).await.unwrap();
     let link = body.lines().find_map(|l| l.split_whitespace().find(|w| w.contains("/unsubscribe/"))).expect("a link").to_string();

@@ -10,14 +10,14 @@ use axum_extra::extract::cookie::CookieJar;
 use curtain_api::account::{
     self as rules, ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest,
     DeleteAccountRequest, EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
-    SigninRecord, UnsubscribeRequest, UnsubscribeStatus,
+    SigninRecord, UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
 };
 use curtain_api::{validate, SessionUser};
 
 use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, Viewer};
-use crate::{account_data, accounts, child_reports, clock, email_preferences, outbox, rate_limit, AppState};
+use crate::{account_data, accounts, child_reports, clock, email_preferences, email_verification, outbox, rate_limit, AppState};
 use sqlx::SqliteConnection;
 
 /// `GET /api/me/email-preferences`.
@@ -167,13 +167,17 @@ pub async fn change_password(
     let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&mut *tx).await?;
     let other_sessions_ended = end_other_sessions(&mut tx, &viewer).await?;
-    outbox::password_changed_notice(&mut tx, viewer.user_id, &viewer.email, other_sessions_ended).await?;
+    if !viewer.email.is_empty() {
+        outbox::password_changed_notice(&mut tx, viewer.user_id, &viewer.email, other_sessions_ended).await?;
+    }
     tx.commit().await?;
     Ok(Json(PasswordChanged { other_sessions_ended }))
 }
 
-/// `POST /api/me/email`: needs the current password; the new address must
-/// not belong to another account (in any letter case).
+/// `POST /api/me/email`: needs the current password. The new address takes
+/// effect when the link sent to it is followed; until then it is pending.
+/// The answer is the same whether or not another account uses the address
+/// (its holder gets a notice instead of a link).
 pub async fn change_email(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -186,32 +190,58 @@ pub async fn change_email(
     }
     check_password(&state, &viewer, &client, &req.current_password, "current_password").await?;
     let new_email = req.new_email.trim();
-    let taken = || {
-        let mut fields = curtain_api::FieldErrors::new();
-        fields.insert("new_email".into(), vec!["Another account already uses this address.".into()]);
-        Error::Taken(fields)
-    };
+    let now = clock::now();
     let mut tx = state.db.begin_write().await?;
-    let owner: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = ?")
-        .bind(accounts::key(new_email))
-        .fetch_optional(&mut *tx)
-        .await?;
-    if owner.is_some_and(|id| id != viewer.user_id) {
-        return Err(taken());
-    }
-    sqlx::query("UPDATE users SET email = ?, email_key = ? WHERE id = ?")
-        .bind(new_email)
-        .bind(accounts::key(new_email))
-        .bind(viewer.user_id)
-        .execute(&mut *tx)
-        .await?;
-    if accounts::key(&viewer.email) != accounts::key(new_email) {
-        outbox::email_changed_notice(&mut tx, viewer.user_id, &viewer.email, new_email).await?;
+    let confirmed_already = viewer.email_verified && accounts::key(&viewer.email) == accounts::key(new_email);
+    let mut user = viewer.clone();
+    if confirmed_already {
+        // Asking for the address one has: nothing to confirm; drop any other pending change.
+        sqlx::query("UPDATE users SET pending_email = NULL WHERE id = ?").bind(viewer.user_id).execute(&mut *tx).await?;
+        user.pending_email = None;
+    } else {
+        email_verification::check_send_limit(&mut tx, viewer.user_id, now).await?;
+        sqlx::query("UPDATE users SET pending_email = ? WHERE id = ?")
+            .bind(new_email)
+            .bind(viewer.user_id)
+            .execute(&mut *tx)
+            .await?;
+        email_verification::request(&mut tx, &state.config.site_url, viewer.user_id, new_email, now).await?;
+        user.pending_email = Some(new_email.to_string());
     }
     tx.commit().await?;
-    let mut user = viewer.to_wire();
-    user.email = new_email.to_string();
-    Ok(Json(user))
+    Ok(Json(user.to_wire()))
+}
+
+/// `POST /api/me/email/verification`: sends the confirmation link again (to
+/// the pending address, else the member's unconfirmed one). Limited to a few
+/// an hour.
+pub async fn resend_verification(State(state): State<AppState>, viewer: Viewer) -> Result<Json<VerificationSent>> {
+    let now = clock::now();
+    let mut tx = state.db.begin_write().await?;
+    let Some(address) = email_verification::awaiting(&mut tx, viewer.user_id).await? else {
+        return Err(Error::request(
+            StatusCode::CONFLICT,
+            "nothing_to_confirm",
+            "Your e-mail address is confirmed already; there is nothing waiting for a link.",
+        ));
+    };
+    email_verification::check_send_limit(&mut tx, viewer.user_id, now).await?;
+    email_verification::request(&mut tx, &state.config.site_url, viewer.user_id, &address, now).await?;
+    tx.commit().await?;
+    Ok(Json(VerificationSent { email: address }))
+}
+
+/// `POST /api/email/verify`: follows a confirmation link. No sign-in needed:
+/// the token is the permission.
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<VerifyEmailRequest>,
+) -> Result<Json<EmailVerified>> {
+    let mut tx = state.db.begin_write().await?;
+    let verified = email_verification::follow_link(&mut tx, req.token.trim(), clock::now()).await;
+    // A refused link is used up too: commit its removal either way.
+    tx.commit().await?;
+    Ok(Json(verified?))
 }
 
 /// `GET /api/me/export`: everything held about the caller, as a download.

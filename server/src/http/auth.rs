@@ -12,7 +12,7 @@ use crate::accounts::{self, NewAccount};
 use crate::consent::{self, RequestConsent};
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
-use crate::{clock, rate_limit, AppState};
+use crate::{clock, email_verification, rate_limit, AppState};
 
 /// `POST /api/auth/signup`: creates the account and signs it in.
 pub async fn signup(
@@ -44,7 +44,7 @@ pub async fn signup(
     // The account, its acceptance of the policy, its first session and the
     // consent answers it gave before signing up: all or nothing.
     let mut tx = state.db.begin_write().await?;
-    let user_id = accounts::create(
+    let (user_id, _) = accounts::create(
         &mut tx,
         NewAccount {
             username: req.username.trim(),
@@ -64,11 +64,16 @@ pub async fn signup(
     }
     let new_session = session::start(&mut tx, user_id, false, &client).await?;
     consent::claim_receipts(&mut tx, user_id, consent.as_ref()).await?;
+    // A link to the address, or a notice to whoever holds it: the answer
+    // below is the same either way.
+    email_verification::request(&mut tx, &state.config.site_url, user_id, req.email.trim(), now).await?;
     tx.commit().await?;
     let jar = new_session.cookies(jar, state.config.secure_cookies);
     let user = SessionUser {
         username: req.username.trim().to_string(),
         email: req.email.trim().to_string(),
+        email_verified: false,
+        pending_email: None,
         minor: gate == Some(AgeGate::Minor),
         remembered: false,
         joined_at: clock::rfc3339(now),
@@ -122,14 +127,16 @@ pub async fn signin(
     let persistent = session::is_persistent(req.remember, consent.as_ref());
     let mut tx = state.db.begin_write().await?;
     // Read in the transaction: the account may have been deleted meanwhile.
-    let account: Option<(String, String, bool, i64)> =
-        sqlx::query_as("SELECT username, email, minor, created_at FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((username, email, minor, created_at)) = account else {
+    let account: Option<(String, String, bool, Option<String>, bool, i64)> = sqlx::query_as(
+        "SELECT username, email, email_verified_at IS NOT NULL, pending_email, minor, created_at FROM users WHERE id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((username, email, verified, pending, minor, created_at)) = account else {
         return Err(Error::BadCredentials);
     };
+    let (email, email_verified, pending_email) = accounts::address_view(&email, verified, pending.as_deref());
     rate_limit::clear_account(&mut tx, &account_key).await?;
     if let Some(old) = current {
         session::end(&mut tx, old.session_id).await?;
@@ -140,7 +147,15 @@ pub async fn signin(
     let jar = new_session.cookies(jar, state.config.secure_cookies);
     Ok((
         jar,
-        Json(SessionUser { username, email, minor, remembered: persistent, joined_at: clock::rfc3339(created_at) }),
+        Json(SessionUser {
+            username,
+            email,
+            email_verified,
+            pending_email,
+            minor,
+            remembered: persistent,
+            joined_at: clock::rfc3339(created_at),
+        }),
     ))
 }
 

@@ -55,6 +55,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/activity", get(account::activity))
         .route("/me/password", post(account::change_password))
         .route("/me/email", post(account::change_email))
+        .route("/me/email/verification", post(account::resend_verification))
+        .route("/email/verify", post(account::verify_email))
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
         .route("/reports/child-account", post(account::report_child_account))
