@@ -30,6 +30,7 @@ lazy_page!(PolicyVersionsRoute, policy_versions, crate::pages::privacy::versions
 lazy_page!(PolicyVersionRoute, policy_version, crate::pages::privacy::version::PolicyVersionPage);
 lazy_page!(PolicyCompareRoute, policy_compare, crate::pages::privacy::compare::PolicyComparePage);
 lazy_page!(UnsubscribeRoute, unsubscribe, crate::pages::unsubscribe::UnsubscribePage);
+lazy_page!(VerifyEmailRoute, verify_email, crate::pages::verify_email::VerifyEmailPage);
 lazy_page!(ReportChildRoute, report_child, crate::pages::report_child::ReportChildPage);
 lazy_page!(AccountDeletedRoute, account_deleted, crate::pages::account_deleted::AccountDeletedPage);
 lazy_page!(ProfileRoute, profile, crate::pages::profile::ProfilePage);
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
                     <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
                     <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
+                    <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} />
                     <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />
                     <Route path=path!("/account-deleted") view={Lazy::<AccountDeletedRoute>::new()} />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} />

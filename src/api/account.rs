@@ -5,7 +5,7 @@
 use curtain_api::account::{
     ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest, DeleteAccountRequest,
     EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
-    UnsubscribeRequest, UnsubscribeStatus,
+    UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
 };
 use curtain_api::SessionUser;
 use gloo_net::http::Request;
@@ -85,6 +85,19 @@ pub async fn change_password(request: &ChangePasswordRequest) -> Result<Password
 /// `POST /api/me/email`: the member with the new address.
 pub async fn change_email(request: &ChangeEmailRequest) -> Result<SessionUser, ApiError> {
     let (status, body) = send(unsafe_request(Request::post("/api/me/email")).json(request)).await?;
+    decode(status, &body)
+}
+
+/// `POST /api/me/email/verification`: sends the confirmation link again.
+pub async fn resend_verification() -> Result<VerificationSent, ApiError> {
+    let (status, body) = send(unsafe_request(Request::post("/api/me/email/verification")).build()).await?;
+    decode(status, &body)
+}
+
+/// `POST /api/email/verify`: follows a confirmation link (no sign-in needed).
+pub async fn verify_email(token: &str) -> Result<EmailVerified, ApiError> {
+    let request = VerifyEmailRequest { token: token.to_string() };
+    let (status, body) = send(unsafe_request(Request::post("/api/email/verify")).json(&request)).await?;
     decode(status, &body)
 }
 

@@ -25,6 +25,12 @@ pub fn HomePage() -> impl IntoView {
                 <p id="home-greeting" class="hero__greeting">
                     "Welcome, " <strong>{user.username}</strong> ". Good to have you in the audience."
                 </p>
+                {(!user.email_verified).then(|| view! {
+                    <p id="home-confirm-email">
+                        "We sent a link to " <strong>{user.email.clone()}</strong> " to confirm your address. "
+                        <A href="/settings/account">"Send it again"</A>
+                    </p>
+                })}
             }
             .into_any(),
         ),

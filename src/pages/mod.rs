@@ -12,3 +12,4 @@ pub mod settings;
 pub mod signin;
 pub mod signup;
 pub mod unsubscribe;
+pub mod verify_email;

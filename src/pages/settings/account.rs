@@ -70,7 +70,13 @@ fn ChangeEmailForm() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(user) => {
-                    done.set(Some(format!("Done. Your e-mail address is now {}.", user.email)));
+                    done.set(Some(match &user.pending_email {
+                        Some(new) => format!(
+                            "Almost done: we sent a link to {new}. Follow it to start using that address; until then your address stays {}.",
+                            user.email
+                        ),
+                        None => format!("Your e-mail address is {}.", user.email),
+                    }));
                     session.signed_in(user);
                     new_email.set(String::new());
                     password.set(String::new());
@@ -91,6 +97,7 @@ fn ChangeEmailForm() -> impl IntoView {
         <section class="settings-block" aria-labelledby="account-email-heading">
             <h2 id="account-email-heading">"E-mail address"</h2>
             <p>"Your address now: " <strong id="account-current-email">{current}</strong> ". It is never shown on your profile."</p>
+            <AddressConfirmation />
             <form id="account-email-form" class="form" novalidate=true on:submit=on_submit>
                 <FormAlert
                     id="account-email-error"
@@ -123,6 +130,59 @@ fn ChangeEmailForm() -> impl IntoView {
                 <p id="account-email-status" class="status-message" role="status">{move || done.get()}</p>
             </form>
         </section>
+    }
+}
+
+/// What waits for a confirmation link, if anything, with "Send the link again".
+#[component]
+fn AddressConfirmation() -> impl IntoView {
+    let session = use_session();
+    let sent = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let awaiting = move || match session.view() {
+        SessionView::SignedIn(user) => match user.pending_email {
+            Some(new) => Some(format!("{new} is waiting for you to follow the link we sent to it.")),
+            None if !user.email_verified => Some(format!(
+                "Please confirm {} by following the link we sent to it. Until then we send you no newsletters or offers.",
+                user.email
+            )),
+            None => None,
+        },
+        _ => None,
+    };
+    let resend = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failed.set(None);
+        sent.set(None);
+        spawn_local(async move {
+            match api::account::resend_verification().await {
+                Ok(r) => sent.set(Some(format!("Sent. Look for a message to {} (and check the spam folder).", r.email))),
+                Err(e) => {
+                    session.note_error(&e);
+                    failed.set(Some(e.message()));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    move || {
+        awaiting().map(|text| {
+            view! {
+                <div class="notice" id="account-email-pending">
+                    <p>{text}</p>
+                    <button class="button" type="button" id="account-email-resend" on:click=resend
+                        disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                        "Send the link again"
+                    </button>
+                    <p class="status-message" role="status">{move || sent.get()}</p>
+                    {move || failed.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                </div>
+            }
+        })
     }
 }
 

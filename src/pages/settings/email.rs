@@ -92,8 +92,8 @@ pub fn EmailSettings() -> impl IntoView {
     view! {
         <h1>"E-mail"</h1>
         <p class="lede">
-            "Curtain only sends you marketing e-mail you asked for. Every message has a link that turns it off "
-            "with one click, no sign-in needed."
+            "Curtain only sends you marketing e-mail you asked for, and only once you have confirmed your address "
+            "(see Settings, Account). Every message has a link that turns it off with one click, no sign-in needed."
         </p>
         {move || match load.get() {
             Load::Loading => view! { <p class="muted" aria-busy="true">"Loading your e-mail settings…"</p> }.into_any(),
