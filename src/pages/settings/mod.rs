@@ -60,13 +60,29 @@ pub const SECTIONS: &[SettingsSection] = &[
 ];
 
 /// The frame around every section: the section list and the signed-in check.
+/// What the settings layout shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Loading,
+    SignedOut,
+    SignedIn,
+}
+
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let session = use_session();
     let location = use_location();
-    move || match session.view() {
-        SessionView::Unknown => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
-        SessionView::SignedOut => view! {
+    // Only whether someone is signed in decides the layout: a change to the
+    // member (a new address, say) must not rebuild the section and wipe its
+    // status messages and focus.
+    let state = Memo::new(move |_| match session.view() {
+        SessionView::Unknown => Layout::Loading,
+        SessionView::SignedOut => Layout::SignedOut,
+        SessionView::SignedIn(_) => Layout::SignedIn,
+    });
+    move || match state.get() {
+        Layout::Loading => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
+        Layout::SignedOut => view! {
             <div class="page page--narrow">
                 <h1>"Settings"</h1>
                 <p>"Sign in to see and change your settings."</p>
@@ -76,7 +92,7 @@ pub fn SettingsLayout() -> impl IntoView {
             </div>
         }
         .into_any(),
-        SessionView::SignedIn(_) => view! {
+        Layout::SignedIn => view! {
             <div class="page settings">
                 <nav class="settings__nav" aria-label="Settings sections">
                     <ul>
