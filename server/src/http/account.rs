@@ -2,7 +2,7 @@
 //! the sign-in log, changing e-mail or password, export, deletion, and a
 //! parent's report about a child's account.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +14,7 @@ use curtain_api::account::{
 };
 use curtain_api::{validate, SessionUser};
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, Viewer};
 use crate::{account_data, accounts, child_reports, clock, email_preferences, outbox, rate_limit, AppState};
@@ -41,7 +41,7 @@ pub async fn patch_email_preferences(
 
 /// `GET /api/unsubscribe/{token}`: what the unsubscribe page shows. 404 for a
 /// token that is not (or no longer) anyone's.
-pub async fn unsubscribe_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<UnsubscribeStatus>> {
+pub async fn unsubscribe_status(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<UnsubscribeStatus>> {
     let (_, email, lists) = email_preferences::by_token(state.db.read(), &token).await?.ok_or_else(unknown_link)?;
     Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists }))
 }
@@ -81,7 +81,7 @@ pub async fn revoke_session(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, CookieJar)> {
     // An id that is not a number names no session: the same 404, in our error shape.
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;

@@ -7,19 +7,18 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use curtain_api::profile::{
     self as rules, FollowRequests, FollowStatus, HistoryList, MemberCard, MemberList, NewHistoryEntry, PreviewAs,
     PrivacySettings, PrivacyUpdate, ProfileUpdate, ProfileView, Relation, SearchResults,
 };
 use serde::Deserialize;
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{Error, Result};
 use crate::profile_cache::CachedOwner;
 use crate::profiles::{self, Updated};
@@ -32,8 +31,8 @@ const SEARCH_LIMIT: usize = 20;
 /// Queries longer than any username or display name cannot match.
 const QUERY_MAX: usize = 60;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes(routes: super::Routes) -> super::Routes {
+    routes
         .route("/users", get(search))
         .route("/users/{username}", get(profile))
         .route("/users/{username}/history", get(history))
@@ -55,14 +54,6 @@ pub fn routes() -> Router<AppState> {
 pub struct ViewQuery {
     #[serde(rename = "as")]
     preview: Option<String>,
-}
-
-/// A query string that does not parse (a repeated `as`, say) is a 400 in the
-/// API's error shape, like every other bad input.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
-    q.map(|Query(v)| v).map_err(|_| {
-        Error::request(StatusCode::BAD_REQUEST, "bad_request", "The query string could not be read.")
-    })
 }
 
 fn no_such_member() -> Error {
@@ -121,20 +112,20 @@ fn hidden(what: &str) -> Error {
 async fn profile(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<ProfileView>> {
-    Ok(Json(view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?))
+    Ok(Json(view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?))
 }
 
 /// `GET /api/users/{username}/history[?as=]`.
 async fn history(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<HistoryList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
     let entries = view.history.ok_or_else(|| hidden("watch history"))?;
     Ok(Json(HistoryList { entries }))
 }
@@ -143,10 +134,10 @@ async fn history(
 async fn followers(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
     let members = view.followers.ok_or_else(|| hidden("followers list"))?;
     Ok(Json(MemberList { members }))
 }
@@ -155,10 +146,10 @@ async fn followers(
 async fn following(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<MemberList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
     let members = view.following.ok_or_else(|| hidden("following list"))?;
     Ok(Json(MemberList { members }))
 }
@@ -174,9 +165,9 @@ pub struct SearchQuery {
 async fn search(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    q: Result<Query<SearchQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResults>> {
-    let query = self::query(q)?.q.unwrap_or_default().trim().to_string();
+    let query = q.q.unwrap_or_default().trim().to_string();
     if query.chars().count() > QUERY_MAX {
         return Err(Error::invalid_field("q", format!("Search for at most {QUERY_MAX} characters.")));
     }
@@ -204,7 +195,7 @@ async fn search(
 async fn follow(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<Json<FollowStatus>> {
     let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
     if owner_id == viewer.user_id {
@@ -220,7 +211,7 @@ async fn follow(
 async fn unfollow(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<Json<FollowStatus>> {
     let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
     let mut tx = state.db.begin_write().await?;
@@ -252,12 +243,12 @@ async fn answer(state: &AppState, viewer: &Viewer, id: &str, approve: bool) -> R
 }
 
 /// `POST /api/me/follow-requests/{id}/approve`.
-async fn approve(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn approve(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     answer(&state, &viewer, &id, true).await
 }
 
 /// `POST /api/me/follow-requests/{id}/deny`.
-async fn deny(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn deny(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     answer(&state, &viewer, &id, false).await
 }
 
@@ -265,7 +256,7 @@ async fn deny(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Stri
 async fn remove_follower(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode> {
     let not_a_follower = || Error::request(StatusCode::NOT_FOUND, "not_found", "That member does not follow you.");
     let follower = profiles::user_id(state.db.read(), &username).await?.ok_or_else(not_a_follower)?;
@@ -375,7 +366,7 @@ async fn add_history(
 }
 
 /// `DELETE /api/me/history/{id}`.
-async fn delete_history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn delete_history(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     let gone = || Error::request(StatusCode::NOT_FOUND, "not_found", "That title is not in your watch history.");
     let id: i64 = id.parse().map_err(|_| gone())?;
     let mut tx = state.db.begin_write().await?;
