@@ -47,13 +47,20 @@ pub async fn unsubscribe_status(State(state): State<AppState>, ApiPath(token): A
 }
 
 /// `POST /api/unsubscribe`: one click turns every list off. No sign-in needed:
-/// the token is the permission.
+/// the token is the permission. Limited per address, unknown tokens included
+/// ([`rate_limit::UNSUBSCRIBES`]).
 pub async fn unsubscribe(
     State(state): State<AppState>,
+    client: ClientInfo,
     ApiJson(req): ApiJson<UnsubscribeRequest>,
 ) -> Result<Json<UnsubscribeStatus>> {
     let mut tx = state.db.begin_write().await?;
-    let (user_id, email, _) = email_preferences::by_token(&mut *tx, req.token.trim()).await?.ok_or_else(unknown_link)?;
+    rate_limit::count_request(&mut tx, &rate_limit::UNSUBSCRIBES, &client.ip, clock::now()).await?;
+    let Some((user_id, email, _)) = email_preferences::by_token(&mut *tx, req.token.trim()).await? else {
+        // A guess counts as much as a real link.
+        tx.commit().await?;
+        return Err(unknown_link());
+    };
     let off = EmailPreferences::default();
     email_preferences::set(&mut tx, user_id, off).await?;
     tx.commit().await?;
@@ -256,7 +263,8 @@ pub async fn delete_account(
 }
 
 /// `POST /api/reports/child-account`: stored for review. The answer is the
-/// same whether or not the account exists.
+/// same whether or not the account exists. Limited per address
+/// ([`rate_limit::CHILD_REPORTS`]).
 pub async fn report_child_account(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -269,13 +277,7 @@ pub async fn report_child_account(
     let now = clock::now();
     // Counted and filed in one write transaction, so a burst cannot pass the limit.
     let mut tx = state.db.begin_write().await?;
-    if child_reports::recent_from(&mut *tx, &client.ip, now).await? >= child_reports::PER_IP {
-        return Err(Error::request(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "We have received several reports from your connection in the last hour. Please try again later, or write to the privacy contact on the policy page.",
-        ));
-    }
+    rate_limit::count_request(&mut tx, &rate_limit::CHILD_REPORTS, &client.ip, now).await?;
     let id = child_reports::file(&mut tx, &req, &client.ip, now).await?;
     tx.commit().await?;
     tracing::info!(report_id = id, "child-account report received");
