@@ -3,6 +3,7 @@
 mod account;
 mod auth;
 mod consent;
+pub(crate) mod cross_site;
 mod health;
 mod profiles;
 pub(crate) mod policy;
@@ -93,6 +94,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             Error::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here.")
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::session::resolve_viewer))
+        // Outside the session check, so another site's request is refused before anything is looked up.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cross_site::refuse_cross_site))
         // Any request that may write makes the cached profiles stale once it is done.
         .layer(axum::middleware::from_fn_with_state(
             state.profiles.clone(),
