@@ -1,24 +1,11 @@
 //! Parents' and guardians' reports that an account belongs to a child, kept
 //! for review. Filing one never tells the reporter anything about the account.
+//! How many one address may file is `rate_limit::CHILD_REPORTS`.
 
 use curtain_api::account::ChildReportRequest;
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::error::Result;
-
-/// Reports one address may file per [`WINDOW_SECONDS`].
-pub const PER_IP: i64 = 5;
-/// The window [`PER_IP`] counts over.
-pub const WINDOW_SECONDS: i64 = 3600;
-
-/// How many reports `ip` filed in the window ending at `now`.
-pub async fn recent_from(db: impl SqliteExecutor<'_>, ip: &str, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM child_reports WHERE ip = ? AND created_at > ?")
-        .bind(ip)
-        .bind(now - WINDOW_SECONDS)
-        .fetch_one(db)
-        .await?)
-}
 
 /// Stores an already validated report.
 pub async fn file(tx: &mut SqliteConnection, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {

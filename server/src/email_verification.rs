@@ -42,12 +42,9 @@ pub async fn check_send_limit(tx: &mut SqliteConnection, user_id: i64, now: i64)
     .await?;
     if recent.len() as i64 >= SENDS_PER_WINDOW {
         let retry_after = (recent[0] + SENDS_WINDOW_SECONDS - now).max(1) as u64;
-        return Err(Error::Limited {
+        return Err(Error::RateLimited {
             retry_after,
-            message: format!(
-                "We sent several confirmation messages in the last hour. Check your inbox (and spam folder), or ask again in {} minutes.",
-                retry_after.div_ceil(60)
-            ),
+            message: "We sent several confirmation messages in the last hour. Check your inbox and spam folder.",
         });
     }
     Ok(())

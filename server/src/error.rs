@@ -32,13 +32,10 @@ pub enum Error {
     /// 404.
     #[error("not found")]
     NotFound,
-    /// 429 with `Retry-After` in seconds.
+    /// 429 with `Retry-After` in seconds; `message` says what was limited
+    /// ("Too many failed sign-ins."), the answer adds when to try again.
     #[error("rate limited")]
-    RateLimited { retry_after: u64 },
-    /// 429 with `Retry-After` in seconds, and a message saying what was
-    /// asked for too often.
-    #[error("{message}")]
-    Limited { retry_after: u64, message: String },
+    RateLimited { retry_after: u64, message: &'static str },
     /// 503 with `Retry-After` in seconds: the server is too busy to answer
     /// now (the database writer, or password hashing, stayed taken for longer
     /// than a request may wait). Nothing was changed.
@@ -130,12 +127,11 @@ impl Error {
                 "This request could not be verified. Reload the page and try again.".into(),
             ),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here.".into()),
-            Error::RateLimited { retry_after } => (
+            Error::RateLimited { retry_after, message } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("Too many failed sign-ins. Try again in {}.", minutes_phrase(*retry_after)),
+                format!("{message} Try again in {}.", minutes_phrase(*retry_after)),
             ),
-            Error::Limited { message, .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message.clone()),
             Error::Busy { .. } => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
@@ -171,7 +167,7 @@ impl IntoResponse for Error {
         };
         let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };
         let mut response = (status, Json(body)).into_response();
-        if let Error::RateLimited { retry_after } | Error::Busy { retry_after } | Error::Limited { retry_after, .. } = self {
+        if let Error::RateLimited { retry_after, .. } | Error::Busy { retry_after } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response

@@ -29,6 +29,9 @@ pub mod spa;
 pub mod useragent;
 pub mod visibility;
 
+/// Every path under `/api` (as routed, `{name}` for a parameter).
+pub use http::paths as api_routes;
+
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -100,6 +103,9 @@ pub fn app(state: AppState) -> Router {
     }
     let mut router = Router::new()
         .nest("/api", http::router(state.clone()).with_state(state.clone()))
+        // The nested router answers `/api` and everything below `/api/`, but
+        // not `/api/` itself: that is the API's too, never the SPA's page.
+        .route("/api/", axum::routing::any(|| async { error::Error::NotFound }))
         .merge(http::policy::feed_router().with_state(state.clone()))
         .merge(spa::router(state.config.dist.clone()))
         .layer(CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(NotShortJson)));

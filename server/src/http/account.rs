@@ -2,7 +2,7 @@
 //! the sign-in log, changing e-mail or password, export, deletion, and a
 //! parent's report about a child's account.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +14,7 @@ use curtain_api::account::{
 };
 use curtain_api::{validate, SessionUser};
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::error::{Error, Result};
 use crate::session::{self, ClientInfo, Viewer};
 use crate::{account_data, accounts, child_reports, clock, email_preferences, email_verification, outbox, rate_limit, AppState};
@@ -41,19 +41,26 @@ pub async fn patch_email_preferences(
 
 /// `GET /api/unsubscribe/{token}`: what the unsubscribe page shows. 404 for a
 /// token that is not (or no longer) anyone's.
-pub async fn unsubscribe_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<UnsubscribeStatus>> {
+pub async fn unsubscribe_status(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<UnsubscribeStatus>> {
     let (_, email, lists) = email_preferences::by_token(state.db.read(), &token).await?.ok_or_else(unknown_link)?;
     Ok(Json(UnsubscribeStatus { masked_email: email_preferences::mask_email(&email), lists }))
 }
 
 /// `POST /api/unsubscribe`: one click turns every list off. No sign-in needed:
-/// the token is the permission.
+/// the token is the permission. Limited per address, unknown tokens included
+/// ([`rate_limit::UNSUBSCRIBES`]).
 pub async fn unsubscribe(
     State(state): State<AppState>,
+    client: ClientInfo,
     ApiJson(req): ApiJson<UnsubscribeRequest>,
 ) -> Result<Json<UnsubscribeStatus>> {
     let mut tx = state.db.begin_write().await?;
-    let (user_id, email, _) = email_preferences::by_token(&mut *tx, req.token.trim()).await?.ok_or_else(unknown_link)?;
+    rate_limit::count_request(&mut tx, &rate_limit::UNSUBSCRIBES, &client.ip, clock::now()).await?;
+    let Some((user_id, email, _)) = email_preferences::by_token(&mut *tx, req.token.trim()).await? else {
+        // A guess counts as much as a real link.
+        tx.commit().await?;
+        return Err(unknown_link());
+    };
     let off = EmailPreferences::default();
     email_preferences::set(&mut tx, user_id, off).await?;
     tx.commit().await?;
@@ -81,7 +88,7 @@ pub async fn revoke_session(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, CookieJar)> {
     // An id that is not a number names no session: the same 404, in our error shape.
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
@@ -215,9 +222,14 @@ pub async fn change_email(
 /// `POST /api/me/email/verification`: sends the confirmation link again (to
 /// the pending address, else the member's unconfirmed one). Limited to a few
 /// an hour.
-pub async fn resend_verification(State(state): State<AppState>, viewer: Viewer) -> Result<Json<VerificationSent>> {
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientInfo,
+) -> Result<Json<VerificationSent>> {
     let now = clock::now();
     let mut tx = state.db.begin_write().await?;
+    rate_limit::count_request(&mut tx, &rate_limit::VERIFICATION_EMAILS, &client.ip, now).await?;
     let Some(address) = email_verification::awaiting(&mut tx, viewer.user_id).await? else {
         return Err(Error::request(
             StatusCode::CONFLICT,
@@ -235,9 +247,12 @@ pub async fn resend_verification(State(state): State<AppState>, viewer: Viewer) 
 /// the token is the permission.
 pub async fn verify_email(
     State(state): State<AppState>,
+    client: ClientInfo,
     ApiJson(req): ApiJson<VerifyEmailRequest>,
 ) -> Result<Json<EmailVerified>> {
     let mut tx = state.db.begin_write().await?;
+    // Guessed tokens count as much as real ones (committed either way below).
+    rate_limit::count_request(&mut tx, &rate_limit::CONFIRMATION_LINKS, &client.ip, clock::now()).await?;
     let verified = email_verification::follow_link(&mut tx, req.token.trim(), clock::now()).await;
     // A refused link is used up too: commit its removal either way.
     tx.commit().await?;
@@ -286,7 +301,8 @@ pub async fn delete_account(
 }
 
 /// `POST /api/reports/child-account`: stored for review. The answer is the
-/// same whether or not the account exists.
+/// same whether or not the account exists. Limited per address
+/// ([`rate_limit::CHILD_REPORTS`]).
 pub async fn report_child_account(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -299,13 +315,7 @@ pub async fn report_child_account(
     let now = clock::now();
     // Counted and filed in one write transaction, so a burst cannot pass the limit.
     let mut tx = state.db.begin_write().await?;
-    if child_reports::recent_from(&mut *tx, &client.ip, now).await? >= child_reports::PER_IP {
-        return Err(Error::request(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "We have received several reports from your connection in the last hour. Please try again later, or write to the privacy contact on the policy page.",
-        ));
-    }
+    rate_limit::count_request(&mut tx, &rate_limit::CHILD_REPORTS, &client.ip, now).await?;
     let id = child_reports::file(&mut tx, &req, &client.ip, now).await?;
     tx.commit().await?;
     tracing::info!(report_id = id, "child-account report received");

@@ -103,6 +103,8 @@ pub async fn signin(
         return Err(Error::Invalid(fields));
     }
     let now = clock::now();
+    // Failures count against the account, whichever spelling names it.
+    let account_key = rate_limit::signin_key(state.db.read(), &account_key).await?;
     // Refused at once when already over a limit: no hashing, no write.
     rate_limit::check(&mut *state.db.read().acquire().await?, &account_key, &client.ip, now).await?;
     let found = if req.password.chars().count() > validate::PASSWORD_MAX {

@@ -13,8 +13,8 @@ use curtain_api::consent::{
 use super::ApiJson;
 use crate::consent::{self, gpc_header, NewReceipt, RequestConsent};
 use crate::error::{Error, Result};
-use crate::session::{self, MaybeViewer, Viewer};
-use crate::AppState;
+use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
+use crate::{clock, rate_limit, AppState};
 
 /// `GET /api/consent/config`: the current revision and what changed in it,
 /// the categories in plain words, and whether this request carried `Sec-GPC: 1`.
@@ -31,10 +31,12 @@ pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result
 
 /// `POST /api/consent`: stores a receipt of an answer, tied to the member when
 /// signed in. Withdrawing preferences also ends "keep me signed in" at once:
-/// the session cookie becomes a browser-session cookie again.
+/// the session cookie becomes a browser-session cookie again. Limited per
+/// address ([`rate_limit::CONSENT_ANSWERS`]).
 pub async fn record(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    client: ClientInfo,
     headers: HeaderMap,
     jar: CookieJar,
     ApiJson(req): ApiJson<ConsentReceiptRequest>,
@@ -49,6 +51,7 @@ pub async fn record(
         return Err(Error::invalid_field("categories", message));
     }
     let mut tx = state.db.begin_write().await?;
+    rate_limit::count_request(&mut tx, &rate_limit::CONSENT_ANSWERS, &client.ip, clock::now()).await?;
     // Checked in the transaction, so a revision started meanwhile is seen.
     let current = consent::current_revision(&mut *tx).await?;
     if req.revision != current.revision {
@@ -89,15 +92,19 @@ pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> Result<Json<
 
 /// `POST /api/analytics/pageview`: counted only when the request's consent
 /// (cookie and receipt) grants analytics. The answer is 204 either way, so
-/// the response says nothing about what was counted.
+/// the response says nothing about what was counted. Views that are counted
+/// are limited per address ([`rate_limit::PAGE_VIEWS`]); the others write
+/// nothing, so they need no limit.
 pub async fn page_view(
     State(state): State<AppState>,
     RequestConsent(consent): RequestConsent,
+    client: ClientInfo,
     ApiJson(view): ApiJson<PageView>,
 ) -> Result<StatusCode> {
     if curtain_api::consent::allows_analytics(consent.as_ref()) {
         if let Some(path) = page_view_path(&view.path) {
             let mut tx = state.db.begin_write().await?;
+            rate_limit::count_request(&mut tx, &rate_limit::PAGE_VIEWS, &client.ip, clock::now()).await?;
             consent::count_page_view(&mut tx, &path).await?;
             tx.commit().await?;
         }

@@ -3,14 +3,16 @@
 mod account;
 mod auth;
 mod consent;
+pub(crate) mod cross_site;
 mod health;
 mod profiles;
 pub(crate) mod policy;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -21,8 +23,24 @@ use crate::AppState;
 /// Requests larger than this are refused before parsing.
 const BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
+/// The routes under `/api`, each recorded as it is added, so the list of
+/// paths ([`paths`]) and the router cannot disagree.
+pub(crate) struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    /// Adds `path` (relative to `/api`) to the router and to the list.
+    pub(crate) fn route(mut self, path: &'static str, method_router: MethodRouter<AppState>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, method_router);
+        self
+    }
+}
+
+fn routes() -> Routes {
+    let routes = Routes { router: Router::new(), paths: Vec::new() }
         .route("/health", get(health::ready))
         .route("/health/ready", get(health::ready))
         .route("/health/live", get(health::live))
@@ -59,14 +77,27 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/email/verify", post(account::verify_email))
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
-        .route("/reports/child-account", post(account::report_child_account))
-        // Profiles, follows and who sees what (profiles.rs).
-        .merge(profiles::routes())
+        .route("/reports/child-account", post(account::report_child_account));
+    // Profiles, follows and who sees what (profiles.rs).
+    profiles::routes(routes)
+}
+
+/// Every path under `/api` the router answers, as written in the router
+/// (`{name}` for a parameter), for tests that walk them all.
+pub fn paths() -> Vec<&'static str> {
+    routes().paths
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    routes()
+        .router
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async {
             Error::request(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here.")
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::session::resolve_viewer))
+        // Outside the session check, so another site's request is refused before anything is looked up.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cross_site::refuse_cross_site))
         // Any request that may write makes the cached profiles stale once it is done.
         .layer(axum::middleware::from_fn_with_state(
             state.profiles.clone(),
@@ -110,4 +141,59 @@ fn json_rejection(rejection: JsonRejection) -> Error {
         ),
         other => Error::request(other.status(), "bad_request", other.body_text()),
     }
+}
+
+/// Path parameters whose rejections speak the API's error shape. A
+/// parameter that cannot be read (bytes that are not UTF-8, a number that is
+/// not one) names nothing here: 404, like a well-formed name that matches
+/// nothing.
+pub struct ApiPath<T>(pub T);
+
+#[allow(clippy::disallowed_types)] // the one place that wraps it
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            // A route whose parameters do not fit its handler: our mistake.
+            Err(rejection) if rejection.status().is_server_error() => {
+                Err(Error::Internal(anyhow::anyhow!("path parameters: {}", rejection.body_text())))
+            }
+            Err(_) => Err(Error::NotFound),
+        }
+    }
+}
+
+/// A query string whose rejections speak the API's error shape: 400
+/// `bad_request`, naming the problem. A parameter given twice is refused even
+/// where the route does not read it: no route takes a list, so which value
+/// counts would be a guess.
+pub struct ApiQuery<T>(pub T);
+
+#[allow(clippy::disallowed_types)] // the one place that wraps it
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::Query;
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri).map_err(query_rejection)?.0;
+        let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+            let name: String = twice[0].chars().take(40).collect();
+            return Err(bad_query(format!("the parameter `{name}` is given more than once")));
+        }
+        let Query(value) = Query::<T>::try_from_uri(&parts.uri).map_err(query_rejection)?;
+        Ok(ApiQuery(value))
+    }
+}
+
+fn query_rejection(rejection: QueryRejection) -> Error {
+    let text = rejection.body_text();
+    bad_query(text.trim_start_matches("Failed to deserialize query string: ").to_string())
+}
+
+fn bad_query(problem: String) -> Error {
+    Error::request(StatusCode::BAD_REQUEST, "bad_request", format!("The query string could not be read: {problem}."))
 }

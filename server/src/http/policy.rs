@@ -1,7 +1,7 @@
 //! The privacy policy: the current version, every version, diffs between
 //! any two, the Atom feed, and members' acknowledgements of material changes.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,7 +12,7 @@ use curtain_api::policy::{
 };
 use serde::Deserialize;
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{Error, Result};
 use crate::policy::store::{self, AcceptedBy};
 use crate::policy::store::RenderedVersion;
@@ -109,7 +109,7 @@ fn find(versions: &[PolicySource], n: u32) -> Result<&PolicySource> {
 }
 
 /// `GET /api/policies/privacy/versions/{n}`: one version (its permalink).
-pub async fn one(State(state): State<AppState>, Path(n): Path<String>) -> Result<Json<PolicyDocument>> {
+pub async fn one(State(state): State<AppState>, ApiPath(n): ApiPath<String>) -> Result<Json<PolicyDocument>> {
     let n = version_number("version", Some(&n))?;
     let now = clock::now();
     let (rendered, versions) = rendered(&state).await?;
@@ -126,7 +126,7 @@ pub struct DiffQuery {
 
 /// `GET /api/policies/privacy/diff?from=&to=`: word-level changes, section
 /// by section, from the older of the two versions to the newer.
-pub async fn compare(State(state): State<AppState>, Query(q): Query<DiffQuery>) -> Result<Json<PolicyDiff>> {
+pub async fn compare(State(state): State<AppState>, ApiQuery(q): ApiQuery<DiffQuery>) -> Result<Json<PolicyDiff>> {
     let from = version_number("from", q.from.as_deref())?;
     let to = version_number("to", q.to.as_deref())?;
     let now = clock::now();

@@ -7,19 +7,18 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use curtain_api::profile::{
     self as rules, FollowRequests, FollowStatus, HistoryList, MemberList, NewHistoryEntry, PreviewAs,
     PrivacySettings, PrivacyUpdate, ProfileUpdate, ProfileView, Relation, SearchResults,
 };
 use serde::Deserialize;
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{Error, Result};
 use crate::profile_cache::CachedOwner;
 use crate::profiles::{self, FollowList, Updated};
@@ -32,8 +31,8 @@ const SEARCH_LIMIT: usize = 20;
 /// Queries longer than any username or display name cannot match.
 const QUERY_MAX: usize = 60;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes(routes: super::Routes) -> super::Routes {
+    routes
         .route("/users", get(search))
         .route("/users/{username}", get(profile))
         .route("/users/{username}/history", get(history))
@@ -55,14 +54,6 @@ pub fn routes() -> Router<AppState> {
 pub struct ViewQuery {
     #[serde(rename = "as")]
     preview: Option<String>,
-}
-
-/// A query string that does not parse (a repeated `as`, say) is a 400 in the
-/// API's error shape, like every other bad input.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T> {
-    q.map(|Query(v)| v).map_err(|_| {
-        Error::request(StatusCode::BAD_REQUEST, "bad_request", "The query string could not be read.")
-    })
 }
 
 fn no_such_member() -> Error {
@@ -146,20 +137,20 @@ fn hidden(what: &str) -> Error {
 async fn profile(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<ProfileView>> {
-    Ok(Json(view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?))
+    Ok(Json(view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?))
 }
 
 /// `GET /api/users/{username}/history[?as=]`.
 async fn history(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ViewQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<HistoryList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, query(q)?.preview.as_deref()).await?;
+    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
     let entries = view.history.ok_or_else(|| hidden("watch history"))?;
     Ok(Json(HistoryList { entries }))
 }
@@ -180,20 +171,20 @@ const LIST_LIMIT_MAX: i64 = 100;
 async fn followers(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<MemberList>> {
-    list_page(&state, viewer.as_ref(), &username, query(q)?, FollowList::Followers).await
+    list_page(&state, viewer.as_ref(), &username, q, FollowList::Followers).await
 }
 
 /// `GET /api/users/{username}/following[?as=&after=&limit=]`.
 async fn following(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    Path(username): Path<String>,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    ApiPath(username): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<MemberList>> {
-    list_page(&state, viewer.as_ref(), &username, query(q)?, FollowList::Following).await
+    list_page(&state, viewer.as_ref(), &username, q, FollowList::Following).await
 }
 
 /// One page of a follow list, if the caller may see the list at all.
@@ -241,9 +232,9 @@ pub struct SearchQuery {
 async fn search(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
-    q: Result<Query<SearchQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResults>> {
-    let SearchQuery { q, after } = self::query(q)?;
+    let SearchQuery { q, after } = q;
     let query = q.unwrap_or_default().trim().to_string();
     if query.chars().count() > QUERY_MAX {
         return Err(Error::invalid_field("q", format!("Search for at most {QUERY_MAX} characters.")));
@@ -261,7 +252,7 @@ async fn search(
 async fn follow(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<Json<FollowStatus>> {
     let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
     if owner_id == viewer.user_id {
@@ -277,7 +268,7 @@ async fn follow(
 async fn unfollow(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<Json<FollowStatus>> {
     let owner_id = profiles::user_id(state.db.read(), &username).await?.ok_or_else(no_such_member)?;
     let mut tx = state.db.begin_write().await?;
@@ -309,12 +300,12 @@ async fn answer(state: &AppState, viewer: &Viewer, id: &str, approve: bool) -> R
 }
 
 /// `POST /api/me/follow-requests/{id}/approve`.
-async fn approve(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn approve(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     answer(&state, &viewer, &id, true).await
 }
 
 /// `POST /api/me/follow-requests/{id}/deny`.
-async fn deny(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn deny(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     answer(&state, &viewer, &id, false).await
 }
 
@@ -322,7 +313,7 @@ async fn deny(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Stri
 async fn remove_follower(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<StatusCode> {
     let not_a_follower = || Error::request(StatusCode::NOT_FOUND, "not_found", "That member does not follow you.");
     let follower = profiles::user_id(state.db.read(), &username).await?.ok_or_else(not_a_follower)?;
@@ -432,7 +423,7 @@ async fn add_history(
 }
 
 /// `DELETE /api/me/history/{id}`.
-async fn delete_history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<StatusCode> {
+async fn delete_history(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<String>) -> Result<StatusCode> {
     let gone = || Error::request(StatusCode::NOT_FOUND, "not_found", "That title is not in your watch history.");
     let id: i64 = id.parse().map_err(|_| gone())?;
     let mut tx = state.db.begin_write().await?;
