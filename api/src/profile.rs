@@ -683,7 +683,9 @@ mod tests {
             joined_on: None,
             history: None,
             followers: None,
+            followers_next: None,
             following: None,
+            following_next: None,
         };
         let json = serde_json::to_value(&view).unwrap();
         let mut keys: Vec<&String> = json.as_object().unwrap().keys().collect();
