@@ -197,6 +197,10 @@ pub enum NoConsent {
     UnknownRevision,
     /// Analytics was granted before Global Privacy Control was turned on.
     GpcTurnedOn,
+    /// Valid by these rules, but the server holds no receipt that says the
+    /// same (the cookie was made by hand, or its receipts were deleted with
+    /// an account), so the server ignores it.
+    Unconfirmed,
 }
 
 impl ConsentRecord {
@@ -405,6 +409,14 @@ pub struct ConsentConfig {
     pub categories: Vec<CategoryInfo>,
     /// The request carried `Sec-GPC: 1`.
     pub gpc: bool,
+    /// The request's `curtain_consent` cookie counts on the server: it is
+    /// valid by these rules **and** the latest receipt for its consent id
+    /// says the same. `false` without a cookie. A page that holds a cookie
+    /// the server does not confirm (made by hand, or whose receipts went with
+    /// a deleted account) treats it as absent and asks again, so the banner
+    /// never hides an answer the server ignores.
+    #[serde(default)]
+    pub cookie_confirmed: bool,
 }
 
 /// `POST /api/consent`.
