@@ -197,6 +197,10 @@ pub enum NoConsent {
     UnknownRevision,
     /// Analytics was granted before Global Privacy Control was turned on.
     GpcTurnedOn,
+    /// Valid by these rules, but the server holds no receipt that says the
+    /// same (the cookie was made by hand, or its receipts were deleted with
+    /// an account), so the server ignores it.
+    Unconfirmed,
 }
 
 impl ConsentRecord {
@@ -326,9 +330,11 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
-/// Only ASCII digits, at most 19 of them; no sign, no spaces, no leading `+`.
+/// Only ASCII digits, at most 19 of them; no sign, no spaces, no leading `+`,
+/// and no leading zero, so each number has one spelling and what decodes
+/// encodes back to the very same cookie.
 fn parse_digits(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
         return None;
     }
     s.parse().ok()
@@ -405,6 +411,14 @@ pub struct ConsentConfig {
     pub categories: Vec<CategoryInfo>,
     /// The request carried `Sec-GPC: 1`.
     pub gpc: bool,
+    /// The request's `curtain_consent` cookie counts on the server: it is
+    /// valid by these rules **and** the latest receipt for its consent id
+    /// says the same. `false` without a cookie. A page that holds a cookie
+    /// the server does not confirm (made by hand, or whose receipts went with
+    /// a deleted account) treats it as absent and asks again, so the banner
+    /// never hides an answer the server ignores.
+    #[serde(default)]
+    pub cookie_confirmed: bool,
 }
 
 /// `POST /api/consent`.
@@ -553,6 +567,7 @@ mod tests {
             (good.replacen(".2.", ".0.", 1), NoConsent::Malformed),
             (good.replacen(".2.", ".-2.", 1), NoConsent::Malformed),
             (good.replacen(".2.", ".99999999999.", 1), NoConsent::Malformed),
+            (good.replacen(".2.", ".02.", 1), NoConsent::Malformed),
             (format!("{good}.extra"), NoConsent::Malformed),
             (good[..good.len() - 2].to_string(), NoConsent::Malformed),
             (format!("{}.2", &good[..good.len() - 2]), NoConsent::Malformed),
@@ -565,6 +580,7 @@ mod tests {
             (good.replacen(&(NOW - 60).to_string(), "soon", 1), NoConsent::BadTimestamp),
             (good.replacen(&(NOW - 60).to_string(), "+1780000000", 1), NoConsent::BadTimestamp),
             (good.replacen(&(NOW - 60).to_string(), "0", 1), NoConsent::BadTimestamp),
+            (good.replacen(&(NOW - 60).to_string(), &format!("0{}", NOW - 60), 1), NoConsent::BadTimestamp),
             (format!("{good}{}", "x".repeat(200)), NoConsent::Malformed),
             ("".into(), NoConsent::Missing),
         ];

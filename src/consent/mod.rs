@@ -35,6 +35,16 @@ thread_local! {
     static BROADCAST: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
+/// What the server said of one value of the consent cookie: whether it
+/// counts there (valid, and its latest receipt says the same).
+#[derive(Clone, PartialEq)]
+struct Verdict {
+    /// The cookie as the request that got this verdict carried it.
+    cookie: Option<String>,
+    /// `None` when the server could not be asked (offline).
+    confirmed: Option<bool>,
+}
+
 #[derive(Clone, Copy)]
 pub struct Consent {
     config: RwSignal<Option<ConsentConfig>>,
@@ -46,8 +56,13 @@ pub struct Consent {
     last_id: StoredValue<Option<String>>,
     /// The server holds the receipt for `record` (only then does it count a page view).
     confirmed: RwSignal<bool>,
-    /// This tab's receipt is on its way.
-    receipt_pending: StoredValue<bool>,
+    /// The server's word on the cookie it last saw. It outranks the cookie:
+    /// an answer the server does not confirm counts as none, here too.
+    verdict: StoredValue<Option<Verdict>>,
+    /// The cookie a request for the server's word is carrying now.
+    asking: StoredValue<Option<Option<String>>>,
+    /// The cookie this tab wrote last; its receipt's answer is its verdict.
+    written: StoredValue<Option<String>>,
     gpc_navigator: bool,
     cookies_blocked: RwSignal<bool>,
     dialog_open: RwSignal<bool>,
@@ -64,25 +79,44 @@ impl Consent {
             missing: RwSignal::new(None),
             last_id: StoredValue::new(None),
             confirmed: RwSignal::new(false),
-            receipt_pending: StoredValue::new(false),
+            verdict: StoredValue::new(None),
+            asking: StoredValue::new(None),
+            written: StoredValue::new(None),
             gpc_navigator: browser::gpc_signal(),
             cookies_blocked: RwSignal::new(!browser::cookies_work()),
             dialog_open: RwSignal::new(false),
             theme: RwSignal::new(Theme::System),
         };
         provide_context(consent);
-        consent.reload_from_cookie();
+        // Asked first, so that reading the cookie knows the server's word is coming.
         consent.fetch_config();
+        consent.reload_from_cookie();
         consent.listen_to_other_tabs();
         consent
     }
 
+    /// Asks the server for the configuration and for its word on the
+    /// cookie as it is now.
     fn fetch_config(self) {
+        // The cookie this request carries: the server's verdict is about this
+        // value only, not about an answer given while it travels.
+        let sent = browser::read_cookie(CONSENT_COOKIE);
+        self.asking.set_value(Some(sent.clone()));
         spawn_local(async move {
-            // Without it, the answer in the cookie is judged on every rule
-            // but the revision, and judged again on the next load.
-            if let Ok(config) = api::consent::config().await {
-                self.config.set(Some(config));
+            let answer = api::consent::config().await;
+            if self.asking.with_value(|a| a.as_ref() == Some(&sent)) {
+                self.asking.set_value(None);
+            }
+            match answer {
+                Ok(config) => {
+                    self.verdict.set_value(Some(Verdict { cookie: sent, confirmed: Some(config.cookie_confirmed) }));
+                    self.config.set(Some(config));
+                }
+                // Offline: the answer in the cookie is judged on every rule
+                // but the revision and the receipt, hides the banner, grants
+                // nothing the server would have to honour, and is judged
+                // again on the next load.
+                Err(_) => self.verdict.set_value(Some(Verdict { cookie: sent, confirmed: None })),
             }
             self.reload_from_cookie();
         });
@@ -97,25 +131,46 @@ impl Consent {
         }
         let raw = browser::read_cookie(CONSENT_COOKIE);
         let gpc = self.gpc_untracked();
+        // What the server said of this very value, if it was asked.
+        let verdict = self.verdict.with_value(|v| v.as_ref().filter(|v| v.cookie == raw).map(|v| v.confirmed));
+        let ours = raw.is_some() && self.written.with_value(|w| *w == raw);
         let decoded = ConsentRecord::decode(raw.as_deref().unwrap_or(""));
-        if let Ok(record) = &decoded {
-            self.last_id.set_value(Some(record.id.clone()));
-        }
-        let result = decoded.and_then(|record| {
+        let result = decoded.clone().and_then(|record| {
             // Without the configuration, the revision cannot be judged: trust
             // the rest of the rules until the server answers.
             let revision = self.config.with_untracked(|c| c.as_ref().map(|c| c.revision)).unwrap_or(record.revision);
             record.check(browser::now(), revision, gpc).map(|()| record)
         });
+        let result = match result {
+            // Valid here but not on the server (no receipt says the same): ask
+            // again, as if there were no cookie.
+            Ok(_) if verdict == Some(Some(false)) => Err(NoConsent::Unconfirmed),
+            other => other,
+        };
+        if let Ok(record) = &decoded {
+            if result == Err(NoConsent::Unconfirmed) {
+                // Nobody answered under that id here: the next answer gets a
+                // fresh one rather than adopt an id from a hand-made cookie.
+                if self.last_id.with_value(|id| id.as_ref() == Some(&record.id)) {
+                    self.last_id.set_value(None);
+                }
+            } else {
+                self.last_id.set_value(Some(record.id.clone()));
+            }
+        }
         let (record, missing) = match result {
             Ok(record) => (Some(record), None),
             Err(why) => (None, Some(why)),
         };
-        // An answer read from the cookie was receipted when it was given; it
-        // counts for page views once the server's revision confirms it.
-        let confirmed = record.is_some()
-            && self.config.with_untracked(Option::is_some)
-            && !self.receipt_pending.get_value();
+        // Page views and "keep me signed in" wait for the server's word.
+        let confirmed = record.is_some() && verdict == Some(Some(true));
+        // A valid cookie the server was never asked about came from another
+        // tab (which told us once its receipt was stored) or from someone's
+        // hands: it hides the banner meanwhile, but only the server decides.
+        // This tab's own answer gets its word from the receipt instead.
+        if record.is_some() && verdict.is_none() && !ours && self.asking.with_value(|a| a.as_ref() != Some(&raw)) {
+            self.fetch_config();
+        }
         if self.record.with_untracked(|r| r != &record) {
             self.record.set(record);
         }
@@ -185,28 +240,30 @@ impl Consent {
             .unwrap_or_else(browser::new_consent_id);
         let revision = self.config.with_untracked(|c| c.as_ref().map(|c| c.revision)).unwrap_or(1);
         let record = ConsentRecord { id: id.clone(), revision, choices, given_at: browser::now(), gpc };
-        browser::write_cookie(CONSENT_COOKIE, &record.encode(), CONSENT_LIFETIME_SECONDS);
-        if browser::read_cookie(CONSENT_COOKIE).as_deref() != Some(record.encode().as_str()) {
+        let encoded = record.encode();
+        browser::write_cookie(CONSENT_COOKIE, &encoded, CONSENT_LIFETIME_SECONDS);
+        if browser::read_cookie(CONSENT_COOKIE).as_deref() != Some(encoded.as_str()) {
             // The browser dropped it: say cookies are off rather than ask forever.
             self.cookies_blocked.set(true);
             return;
         }
         self.last_id.set_value(Some(id.clone()));
-        self.receipt_pending.set_value(true);
+        self.written.set_value(Some(encoded.clone()));
         self.confirmed.set(false);
         self.record.set(Some(record));
         self.missing.set(None);
         self.apply_preferences();
-        self.tell_other_tabs();
         let receipt = ConsentReceiptRequest { consent_id: id, revision, categories: choices.categories(), gpc, method };
         spawn_local(async move {
             let result = api::consent::record(&receipt).await;
-            self.receipt_pending.set_value(false);
+            // Only now: a tab told earlier would ask the server before it
+            // holds the receipt, and be told the answer does not count.
+            self.tell_other_tabs();
             match result {
                 Ok(_) => {
-                    if self.record.with_untracked(|r| r.as_ref().is_some_and(|r| r.choices == choices)) {
-                        self.confirmed.set(true);
-                    }
+                    // The server now holds what the cookie says: its word on it.
+                    self.verdict.set_value(Some(Verdict { cookie: Some(encoded), confirmed: Some(true) }));
+                    self.reload_from_cookie();
                 }
                 // The revision changed while the page was open: fetch it, and
                 // the banner comes back saying what changed.
@@ -323,7 +380,8 @@ impl Consent {
         self.config.with(|c| c.as_ref().map(|c| c.categories.clone())).unwrap_or_else(category_descriptions)
     }
 
-    /// The banner shows when the browser keeps cookies and there is no valid answer.
+    /// The banner shows when the browser keeps cookies and there is no answer
+    /// that counts (valid, and confirmed by the server once it has said).
     pub fn banner_visible(&self) -> bool {
         !self.cookies_blocked() && !self.answered()
     }

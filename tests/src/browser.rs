@@ -12,14 +12,64 @@ use thirtyfour::prelude::*;
 /// How long a step may take before the test gives up on it.
 const PATIENCE: Duration = Duration::from_secs(15);
 
-const RECORD_CSP_VIOLATIONS: &str = r#"
-document.addEventListener('securitypolicyviolation', (e) => {
-  try {
-    const seen = JSON.parse(sessionStorage.getItem('__csp_violations') || '[]');
-    seen.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + location.pathname);
-    sessionStorage.setItem('__csp_violations', JSON.stringify(seen));
-  } catch (_) {}
-});
+/// Runs in every document of every tab the harness opens, before the page's
+/// own scripts. It records Content-Security-Policy violations (in
+/// `sessionStorage`, so they survive navigations within the tab), and every
+/// request the page makes: when it was sent, and when its answer was read,
+/// so tests wait for the page to have acted on an answer instead of sleeping.
+/// A recording that fails is remembered too, so the harness never takes
+/// "nothing recorded" for "nothing happened".
+const RECORDERS: &str = r#"
+(() => {
+  window.__curtainRecorder = true;
+  const remember = (key, entry) => {
+    try {
+      const seen = JSON.parse(sessionStorage.getItem(key) || '[]');
+      seen.push(entry);
+      sessionStorage.setItem(key, JSON.stringify(seen));
+    } catch (e) {
+      window.__curtainRecorderFailed = String(e);
+    }
+  };
+  document.addEventListener('securitypolicyviolation', (e) => {
+    remember('__csp_violations', e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + location.pathname);
+  });
+  const requests = [];
+  window.__curtainRequests = requests;
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    const request = input instanceof Request ? input : null;
+    const method = String((init && init.method) || (request ? request.method : 'GET')).toUpperCase();
+    const path = new URL(request ? request.url : String(input), location.href).pathname;
+    const entry = { method, path, status: 0, done: false };
+    requests.push(entry);
+    remember('__curtain_sent', method + ' ' + path);
+    return fetch.apply(this, arguments).then(
+      (response) => { entry.status = response.status; response.__curtainEntry = entry; return response; },
+      (error) => { entry.done = true; throw error; });
+  };
+  // The app reads every answer as text: once that resolves, the reactions
+  // to it run in the same turn, before any script a test runs next.
+  const text = Response.prototype.text;
+  Response.prototype.text = function () {
+    const read = text.apply(this, arguments);
+    const entry = this.__curtainEntry;
+    if (entry) {
+      const done = () => { entry.done = true; };
+      read.then(done, done);
+    }
+    return read;
+  };
+})();
+"#;
+
+/// Reads what [`RECORDERS`] kept in the current document: the script answers
+/// `{href, origin, recorder, failed, csp}` (see `csp_violations`).
+const READ_CSP_RECORD: &str = r#"
+const record = { href: location.href, origin: location.origin, recorder: !!window.__curtainRecorder,
+                 failed: window.__curtainRecorderFailed || null, csp: null };
+try { record.csp = sessionStorage.getItem('__csp_violations') || '[]'; } catch (e) { record.failed = 'sessionStorage: ' + e; }
+return record;
 "#;
 
 pub struct Browser {
@@ -84,16 +134,30 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        // Record every Content-Security-Policy violation, across navigations,
-        // so a test fails on one even when the page seems to work.
-        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(driver.handle.clone());
+        let browser = Browser { driver, base: base.to_string(), chromedriver, _profile: profile };
+        browser.install_recorders().await?;
+        Ok(browser)
+    }
+
+    /// Records every Content-Security-Policy violation and every request, in
+    /// every document the current tab loads from now on, so a test fails on
+    /// a violation even when the page seems to work. DevTools scripts belong
+    /// to one tab: each new tab needs its own (see [`Browser::new_tab`]).
+    async fn install_recorders(&self) -> Result<()> {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
         devtools
-            .execute_cdp_with_params(
-                "Page.addScriptToEvaluateOnNewDocument",
-                serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
-            )
+            .execute_cdp_with_params("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORDERS }))
             .await?;
-        Ok(Browser { driver, base: base.to_string(), chromedriver, _profile: profile })
+        Ok(())
+    }
+
+    /// Opens a new tab, switches to it and gives it the recorders the first
+    /// tab has. Returns the handle to switch back with.
+    pub async fn new_tab(&self) -> Result<WindowHandle> {
+        let tab = self.driver.new_tab().await?;
+        self.driver.switch_to_window(tab.clone()).await?;
+        self.install_recorders().await?;
+        Ok(tab)
     }
 
     /// Runs axe-core on the current page and returns its violations as
@@ -110,15 +174,16 @@ impl Browser {
             .execute_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, { resultTypes: ['violations'] })
-                   .then(r => done(JSON.stringify(r.violations.map(v =>
-                      v.id + ' (' + v.impact + '): ' + v.help + ' -> ' +
-                      v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))))
-                   .catch(e => done(JSON.stringify(['axe failed: ' + e])));",
+                   .then(r => done(JSON.stringify({
+                      rules: r.passes.length + r.violations.length + r.incomplete.length + r.inapplicable.length,
+                      violations: r.violations.map(v =>
+                        v.id + ' (' + v.impact + '): ' + v.help + ' -> ' +
+                        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')) })))
+                   .catch(e => done(JSON.stringify({ error: String(e) })));",
                 vec![],
             )
             .await?;
-        let text = result.json().as_str().unwrap_or("[]").to_string();
-        Ok(serde_json::from_str(&text)?)
+        axe_result(result.json())
     }
 
     /// Makes the page see `prefers-color-scheme: dark` (or light).
@@ -133,25 +198,15 @@ impl Browser {
         Ok(())
     }
 
-    /// Answers the cookie banner with "Reject all" if it shows within a few
-    /// seconds, so it covers nothing; returns quietly when there is none.
+    /// Answers the cookie banner with "Reject all" if the page shows it, so
+    /// it covers nothing. Whether it shows is settled once the page has read
+    /// the server's consent configuration, which says whether the cookie
+    /// counts; that answer is waited for, not guessed with a timer.
     pub async fn dismiss_consent(&self) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(button) = self.driver.find(By::Css("#consent-reject-all")).await {
-                button.click().await?;
-                return Ok(());
-            }
-            // The page is up and no banner came with it: nothing to answer.
-            if self.driver.find(By::Css("#account-name, #signin-link")).await.is_ok()
-                && self.driver.find_all(By::Css("#consent-banner")).await?.is_empty()
-            {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                if self.driver.find_all(By::Css("#consent-banner")).await?.is_empty() {
-                    return Ok(());
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        self.wait_for_answers("GET", "/api/consent/config", 1).await?;
+        if let Some(button) = self.driver.find_all(By::Css("#consent-reject-all")).await?.into_iter().next() {
+            button.click().await?;
+            self.wait_gone("#consent-banner").await?;
         }
         Ok(())
     }
@@ -173,13 +228,75 @@ impl Browser {
     }
 
     /// Content-Security-Policy violations seen in this tab since it opened.
+    /// An error, never an empty list, when they cannot be read: a tab
+    /// without the recorder, or a record that cannot be parsed.
     pub async fn csp_violations(&self) -> Result<Vec<String>> {
+        let value = self.driver.execute(READ_CSP_RECORD, vec![]).await?;
+        csp_record(value.json())
+    }
+
+    /// Violations in every open tab of the site; blank tabs have none. Leaves
+    /// the current tab as it found it.
+    async fn csp_violations_in_every_tab(&self) -> Result<Vec<String>> {
+        let current = self.driver.window().await?;
+        let mut all = Vec::new();
+        for tab in self.driver.windows().await? {
+            self.driver.switch_to_window(tab).await?;
+            let value = self.driver.execute(READ_CSP_RECORD, vec![]).await?;
+            if value.json()["href"] == "about:blank" {
+                continue;
+            }
+            let origin = value.json()["origin"].as_str().unwrap_or_default().to_string();
+            if origin != self.base {
+                bail!("a tab is on {origin}, not on the site, so its CSP record cannot be read");
+            }
+            all.extend(csp_record(value.json())?);
+        }
+        self.driver.switch_to_window(current).await?;
+        Ok(all)
+    }
+
+    /// `METHOD /path` of every request pages in this tab sent, oldest first,
+    /// across reloads and navigations.
+    pub async fn requests_sent(&self) -> Result<Vec<String>> {
         let value = self
             .driver
-            .execute("try { return sessionStorage.getItem('__csp_violations') || '[]'; } catch (e) { return '[]'; }", vec![])
+            .execute(
+                "if (!window.__curtainRecorder) { throw new Error('this tab has no request recorder'); }
+                 return sessionStorage.getItem('__curtain_sent') || '[]';",
+                vec![],
+            )
             .await?;
-        let text = value.json().as_str().unwrap_or("[]").to_string();
-        Ok(serde_json::from_str(&text).unwrap_or_default())
+        let text = value.json().as_str().context("the request record is not text")?;
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Waits until the page shown now has read the answers to at least `n`
+    /// requests `method path` (counted since this page was loaded) and
+    /// returns the last status. What the page does with an answer happens in
+    /// the same turn as reading it, so it is done when this returns.
+    pub async fn wait_for_answers(&self, method: &str, path: &str, n: usize) -> Result<u16> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let value = self
+                .driver
+                .execute(
+                    "if (!window.__curtainRecorder) { return null; }
+                     const done = window.__curtainRequests.filter(r => r.method === arguments[0] && r.path === arguments[1] && r.done);
+                     return [done.length, done.length ? done[done.length - 1].status : 0];",
+                    vec![serde_json::json!(method), serde_json::json!(path)],
+                )
+                .await?;
+            if let Some([count, status]) = value.json().as_array().map(|a| [a[0].as_u64(), a[1].as_u64()]) {
+                if count.unwrap_or(0) as usize >= n {
+                    return Ok(status.unwrap_or(0) as u16);
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("the page never read {n} answer(s) to {method} {path}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn goto(&self, path: &str) -> Result<()> {
@@ -296,6 +413,32 @@ impl Browser {
     }
 }
 
+/// The violations in what `READ_CSP_RECORD` answered, or why they cannot be trusted.
+fn csp_record(value: &serde_json::Value) -> Result<Vec<String>> {
+    if value["recorder"] != true {
+        bail!("no CSP recorder in the page at {} (open tabs with Browser::new_tab)", value["href"]);
+    }
+    if let Some(why) = value["failed"].as_str() {
+        bail!("the CSP recorder failed at {}: {why}", value["href"]);
+    }
+    let text = value["csp"].as_str().context("no CSP record")?;
+    serde_json::from_str(text).with_context(|| format!("an unreadable CSP record: {text:?}"))
+}
+
+/// The violations in what the axe script answered, or why it did not run.
+fn axe_result(value: &serde_json::Value) -> Result<Vec<String>> {
+    let text = value.as_str().context("axe answered no JSON")?;
+    let result: serde_json::Value = serde_json::from_str(text)?;
+    if let Some(error) = result["error"].as_str() {
+        bail!("axe failed: {error}");
+    }
+    // A run that checked nothing (an empty page, a broken axe) is no pass.
+    if result["rules"].as_u64().unwrap_or(0) == 0 {
+        bail!("axe checked no rules: {text}");
+    }
+    serde_json::from_value(result["violations"].clone()).context("axe's violations are not a list of strings")
+}
+
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -310,9 +453,10 @@ impl Browser {
     pub async fn attempt(&self, name: &str, test: impl Future<Output = Result<()>>) -> Outcome {
         let mut outcome = std::panic::AssertUnwindSafe(test).catch_unwind().await;
         if matches!(outcome, Ok(Ok(()))) {
-            match self.csp_violations().await {
-                Ok(v) if !v.is_empty() => outcome = Ok(Err(anyhow::anyhow!("Content-Security-Policy violations: {v:?}"))),
-                _ => {}
+            match self.csp_violations_in_every_tab().await {
+                Ok(v) if v.is_empty() => {}
+                Ok(v) => outcome = Ok(Err(anyhow::anyhow!("Content-Security-Policy violations: {v:?}"))),
+                Err(e) => outcome = Ok(Err(e.context("the Content-Security-Policy record could not be read"))),
             }
         }
         if !matches!(outcome, Ok(Ok(()))) {
@@ -330,6 +474,46 @@ impl Browser {
             Ok(Ok(())) => {}
             Ok(Err(e)) => panic!("{e:?}"),
             Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn an_unreadable_csp_record_is_an_error_not_a_pass() {
+        let good = json!({"href": "http://x/", "recorder": true, "failed": null, "csp": "[]"});
+        assert!(super::csp_record(&good).unwrap().is_empty());
+        let seen = json!({"href": "http://x/", "recorder": true, "failed": null, "csp": "[\"script-src blocked inline at /\"]"});
+        assert_eq!(super::csp_record(&seen).unwrap().len(), 1);
+        for broken in [
+            json!({"href": "http://x/", "recorder": false, "failed": null, "csp": "[]"}),
+            json!({"href": "http://x/", "recorder": true, "failed": "QuotaExceededError", "csp": "[]"}),
+            json!({"href": "http://x/", "recorder": true, "failed": null, "csp": null}),
+            json!({"href": "http://x/", "recorder": true, "failed": null, "csp": "not json"}),
+            json!(null),
+        ] {
+            assert!(super::csp_record(&broken).is_err(), "{broken}");
+        }
+    }
+
+    #[test]
+    fn an_axe_run_that_failed_or_checked_nothing_is_an_error_not_a_pass() {
+        let clean = json!(r#"{"rules": 60, "violations": []}"#);
+        assert!(super::axe_result(&clean).unwrap().is_empty());
+        let found = json!(r#"{"rules": 60, "violations": ["label (critical): ..."]}"#);
+        assert_eq!(super::axe_result(&found).unwrap().len(), 1);
+        for broken in [
+            json!(r#"{"error": "axe is already running"}"#),
+            json!(r#"{"rules": 0, "violations": []}"#),
+            json!(r#"{"rules": 60}"#),
+            json!(r#"["label"]"#),
+            json!(null),
+            json!("not json"),
+        ] {
+            assert!(super::axe_result(&broken).is_err(), "{broken}");
         }
     }
 }

@@ -21,10 +21,14 @@ async fn sign_up_sign_out_and_sign_in_again() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["username"], "Ana_Lima");
 
+    let token = c.cookie("curtain_session").unwrap();
     let r = c.post("/api/auth/signout", &json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert!(r.set_cookie("curtain_session").unwrap().contains("Max-Age=0"), "sign-out clears the cookie");
-    assert_eq!(c.get("/api/session").await.status, StatusCode::UNAUTHORIZED);
+    // The server ended the session too: a copy of the old cookie is refused.
+    let replay = app.client();
+    replay.set_cookie("curtain_session", &token);
+    assert_eq!(replay.get("/api/session").await.status, StatusCode::UNAUTHORIZED);
 
     // Sign in by username in another case, then by e-mail.
     let r = c.sign_in("ana_lima", PW, false).await;

@@ -295,7 +295,9 @@ async fn undiscoverable_members_are_absent_from_search_even_by_exact_username() 
 async fn a_minor_starts_private_undiscoverable_unindexed_with_birth_date_only_me() {
     let app = TestApp::spawn().await;
     let teen = app.client();
-    let r = teen.post("/api/auth/signup", &signup_body("teen_tia", PW, "2011-06-01")).await;
+    // Fourteen or fifteen today, whenever the test runs.
+    let born = format!("{}-01-01", curtain_server::clock::today().year - 15);
+    let r = teen.post("/api/auth/signup", &signup_body("teen_tia", PW, &born)).await;
     assert_eq!((r.status, r.body["minor"].clone()), (StatusCode::CREATED, json!(true)), "{:?}", r.body);
     assert_eq!(teen.get("/api/me/privacy").await.body, json!({"private": true, "discoverable": false, "indexable": false}));
     assert_eq!(teen.get("/api/me/profile").await.body["audiences"]["birth_date"], "only_me");
@@ -397,18 +399,25 @@ async fn profile_rows_go_with_the_account() {
     a.post("/api/me/history", &json!({"title": "Heat", "kind": "movie", "watched_on": "2026-01-01"})).await;
     a.post("/api/users/stays_sam/follow", &json!({})).await;
     b.post("/api/users/gone_gil/follow", &json!({})).await;
-    sqlx::query("DELETE FROM users WHERE username = 'gone_gil'").execute(&app.db).await.unwrap();
-    for table in ["profiles", "follows", "watch_history"] {
-        let n: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM {table} WHERE {} NOT IN (SELECT id FROM users)",
-            if table == "follows" { "follower_id NOT IN (SELECT id FROM users) OR followee_id" } else { "user_id" }
-        ))
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-        assert_eq!(n, 0, "{table} keeps rows of a deleted account");
+    assert_eq!(b.get("/api/users/stays_sam/followers").await.body["members"].as_array().map(Vec::len), Some(1));
+    let gil: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'gone_gil'").fetch_one(&app.db).await.unwrap();
+    // Deleted the way a member deletes their account, through the API.
+    let r = a.send(Method::DELETE, "/api/me", Some(&json!({"password": PW, "confirm_username": "gone_gil"})), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    for (table, columns) in [("profiles", &["user_id"][..]), ("follows", &["follower_id", "followee_id"]), ("watch_history", &["user_id"])] {
+        for column in columns {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?"))
+                .bind(gil)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{table}.{column} keeps rows of a deleted account");
+        }
     }
+    // And the other member's lists no longer name them.
     assert_eq!(b.get("/api/users/stays_sam/followers").await.body["members"], json!([]));
+    assert_eq!(b.get("/api/users/stays_sam/following").await.body["members"], json!([]));
+    assert_eq!(b.get("/api/users/gone_gil").await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -240,8 +240,15 @@ async fn the_policy_blocks_injected_inline_script_and_the_harness_sees_it() {
         .await
         .unwrap();
     assert_eq!(ran.json(), &serde_json::json!(false), "an injected inline script must not run");
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let violations = b.csp_violations().await.unwrap();
+    // The violation event comes a moment after the refusal: wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let violations = loop {
+        let seen = b.csp_violations().await.unwrap();
+        if !seen.is_empty() || std::time::Instant::now() > deadline {
+            break seen;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert!(violations.iter().any(|v| v.starts_with("script-src")), "{violations:?}");
     let outcome = b.attempt("csp_probe", async { Ok(()) }).await;
     let failed = std::panic::AssertUnwindSafe(b.finish(outcome)).catch_unwind().await.is_err();

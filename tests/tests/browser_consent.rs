@@ -39,6 +39,19 @@ async fn wait_for_page_views(app: &TestApp, at_least: i64) -> Result<i64> {
     }
 }
 
+/// How many page views pages in this tab have sent, across reloads: counted
+/// when sent, so one still on its way counts too.
+async fn page_views_sent(b: &Browser) -> Result<usize> {
+    Ok(b.requests_sent().await?.iter().filter(|r| *r == "POST /api/analytics/pageview").count())
+}
+
+/// Waits until the page has read the server's consent configuration, which
+/// settles whether the banner shows and whether page views are sent.
+async fn settled(b: &Browser) -> Result<()> {
+    b.wait_for_answers("GET", "/api/consent/config", 1).await?;
+    Ok(())
+}
+
 async fn receipts(app: &TestApp) -> Result<Vec<(String, bool, bool, bool)>> {
     Ok(sqlx::query_as("SELECT method, preferences, analytics, gpc FROM consent_receipts ORDER BY id")
         .fetch_all(&app.db)
@@ -147,11 +160,13 @@ async fn first_visit_shows_the_banner_and_stores_nothing_optional() {
         navigate_around(&b).await?;
         b.find("#consent-banner").await?;
         b.driver.refresh().await?;
+        settled(&b).await?;
         b.find("#consent-banner").await?;
         let names: Vec<String> = b.driver.get_all_cookies().await?.into_iter().map(|c| c.name).collect();
         ensure!(!names.iter().any(|n| n == "curtain_consent" || n == "curtain_theme"), "cookies before an answer: {names:?}");
+        let sent = b.requests_sent().await?;
+        ensure!(!sent.iter().any(|r| r == "POST /api/consent" || r == "POST /api/analytics/pageview"), "sent before an answer: {sent:?}");
         ensure!(receipts(&app).await?.is_empty());
-        tokio::time::sleep(Duration::from_millis(300)).await;
         ensure!(total_page_views(&app).await? == 0);
         Ok(())
     })
@@ -178,9 +193,10 @@ async fn reject_all_sends_no_page_views_and_the_banner_stays_gone() {
         navigate_around(&b).await?;
         b.driver.refresh().await?;
         b.find(".hero__title").await?;
-        navigate_around(&b).await?;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty(), "answered: no banner after reload");
+        navigate_around(&b).await?;
+        ensure!(page_views_sent(&b).await? == 0, "no page view was sent");
         ensure!(total_page_views(&app).await? == 0, "no page view reached the server");
         Ok(())
     })
@@ -293,13 +309,13 @@ async fn a_revision_bump_brings_the_banner_back_saying_what_changed() {
         wait_for_receipts(&app, 1).await?;
         b.driver.refresh().await?;
         b.find(".hero__title").await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty());
 
         bump_revision(&app, "Page views are now also counted on the settings pages.").await?;
         b.driver.refresh().await?;
         b.wait_for_text("#consent-changes", "Page views are now also counted on the settings pages.").await?;
-        let views_before = total_page_views(&app).await?;
+        let views_before = page_views_sent(&b).await?;
         b.click("#consent-reject-all").await?;
         b.wait_gone("#consent-banner").await?;
         wait_for_receipts(&app, 2).await?;
@@ -308,8 +324,7 @@ async fn a_revision_bump_brings_the_banner_back_saying_what_changed() {
             .await?;
         ensure!(rows[1] == (rows[0].0.clone(), 2), "the same consent id answers revision 2: {rows:?}");
         navigate_around(&b).await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        ensure!(total_page_views(&app).await? == views_before, "no page views after rejecting");
+        ensure!(page_views_sent(&b).await? == views_before, "no page views after rejecting");
         Ok(())
     })
     .await;
@@ -342,7 +357,7 @@ async fn global_privacy_control_keeps_analytics_off_after_accept_all() {
         let rows = wait_for_receipts(&app, 1).await?;
         ensure!(rows[0] == ("accept_all".to_string(), true, false, true), "{rows:?}");
         navigate_around(&b).await?;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        ensure!(page_views_sent(&b).await? == 0, "no page views under GPC");
         ensure!(total_page_views(&app).await? == 0, "no page views under GPC");
 
         // Turned on explicitly in the dialog, analytics counts.
@@ -381,7 +396,7 @@ async fn a_garbage_consent_cookie_means_the_banner_and_no_crash() {
         b.click("#consent-reject-all").await?;
         b.wait_gone("#consent-banner").await?;
         ensure!(granted(&b).await? == "n");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        ensure!(page_views_sent(&b).await? == 0, "a forged analytics grant sent nothing");
         ensure!(total_page_views(&app).await? == 0, "a forged analytics grant never counted");
         Ok(())
     })
@@ -397,19 +412,14 @@ async fn a_choice_in_one_tab_shows_in_the_other() {
         b.goto("/").await?;
         b.find("#consent-banner").await?;
         let first = b.driver.window().await?;
-        let second = b.driver.new_window().await?;
-        b.driver.switch_to_window(second.clone()).await?;
+        let second = b.new_tab().await?;
         b.goto("/signin").await?;
         b.find("#consent-banner").await?;
         b.click("#consent-accept-all").await?;
         b.wait_gone("#consent-banner").await?;
 
         b.driver.switch_to_window(first.clone()).await?;
-        let started = Instant::now();
-        while !b.driver.find_all(By::Css("#consent-banner")).await?.is_empty() {
-            ensure!(started.elapsed() < Duration::from_secs(1), "the first tab still asks after a second");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        b.wait_gone("#consent-banner").await?;
         b.wait_for_text("#theme-hint", "Remembered").await?;
 
         // Withdrawing in the first tab applies in the second too.
@@ -547,7 +557,7 @@ async fn blocked_cookies_show_a_notice_and_public_pages_still_work() {
         b.goto("/").await?;
         b.wait_for_text("#cookies-blocked", "blocking cookies").await?;
         b.find(".hero__title").await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty(), "no banner that could never be answered");
 
         b.click("header a[href='/signin']").await?;

@@ -34,9 +34,11 @@ async fn wait_scrolled_to(b: &Browser, id: &str) -> Result<()> {
     }
 }
 
-/// Gives the page time to ask for the policy status, then checks there is no banner.
+/// Waits until the page has read the member's policy status (the banner
+/// would be shown as it is read), then checks there is no banner.
 async fn ensure_no_banner(b: &Browser) -> Result<()> {
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = b.wait_for_answers("GET", "/api/me/policy-status", 1).await?;
+    ensure!(status == 200, "the policy status answered {status}");
     ensure!(b.driver.find_all(By::Css("#policy-banner")).await?.is_empty(), "no policy banner expected");
     Ok(())
 }

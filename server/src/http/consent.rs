@@ -17,8 +17,14 @@ use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
 use crate::{clock, rate_limit, AppState};
 
 /// `GET /api/consent/config`: the current revision and what changed in it,
-/// the categories in plain words, and whether this request carried `Sec-GPC: 1`.
-pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<ConsentConfig>> {
+/// the categories in plain words, whether this request carried `Sec-GPC: 1`,
+/// and whether its consent cookie counts here (so the page asks again when
+/// it does not, rather than hide the banner behind an answer we ignore).
+pub async fn config(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequestConsent(trusted): RequestConsent,
+) -> Result<Json<ConsentConfig>> {
     let current = consent::current_revision(state.db.read()).await?;
     Ok(Json(ConsentConfig {
         revision: current.revision,
@@ -26,6 +32,7 @@ pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result
         changes: current.summary,
         categories: category_descriptions(),
         gpc: gpc_header(&headers),
+        cookie_confirmed: trusted.is_some(),
     }))
 }
 
