@@ -23,6 +23,7 @@ pub mod profile_cache;
 pub mod profiles;
 pub mod policy;
 pub mod rate_limit;
+pub mod retention;
 pub mod session;
 pub mod spa;
 pub mod useragent;

@@ -6,6 +6,7 @@ mod consent;
 mod health;
 mod profiles;
 pub(crate) mod policy;
+mod retention;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
         .route("/reports/child-account", post(account::report_child_account))
+        // How long each kind of record is kept (retention.rs).
+        .route("/retention", get(retention::periods))
         // Profiles, follows and who sees what (profiles.rs).
         .merge(profiles::routes())
         .fallback(|| async { Error::NotFound })
