@@ -8,6 +8,7 @@ pub mod account;
 pub mod date;
 pub mod profile;
 pub mod policy;
+pub mod retention;
 pub mod validate;
 
 use std::collections::BTreeMap;

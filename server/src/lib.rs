@@ -24,6 +24,7 @@ pub mod profile_cache;
 pub mod profiles;
 pub mod policy;
 pub mod rate_limit;
+pub mod retention;
 pub mod session;
 pub mod spa;
 pub mod useragent;
@@ -144,7 +145,8 @@ pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 /// accepting connections, lets the requests in flight finish (for at most
 /// [`DRAIN`]), and closes the database, moving its write-ahead log into the
 /// database file. Every answer a client received was committed before it was
-/// sent, so none is lost.
+/// sent, so none is lost. Meanwhile it runs the retention purge
+/// ([`retention::run_on_schedule`]), stopped before the database closes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -152,11 +154,17 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let db = state.db.clone();
     let draining = state.draining.clone();
+    // Records past their retention period go at start and every hour after.
+    let (stop_purge, purge_stop) = tokio::sync::watch::channel(false);
+    let stop_purge = Arc::new(stop_purge);
+    let purge = tokio::spawn(retention::run_on_schedule(db.clone(), purge_stop));
     let (began, began_rx) = tokio::sync::oneshot::channel::<()>();
+    let stop_purge_at_shutdown = stop_purge.clone();
     let server = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
             draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            stop_purge_at_shutdown.send_replace(true);
             tracing::info!("shutting down: no new connections; finishing the requests in flight");
             let _ = began.send(());
         });
@@ -173,6 +181,12 @@ pub async fn serve(
     };
     if !finished_in_time {
         tracing::warn!("requests still in flight after {} s were cut off (their changes were not committed)", DRAIN.as_secs());
+    }
+    // A purge in progress ends after its current batch; it must let go of
+    // the writer before the database closes.
+    stop_purge.send_replace(true);
+    if tokio::time::timeout(std::time::Duration::from_secs(5), purge).await.is_err() {
+        tracing::warn!("the retention purge did not stop in time");
     }
     // Bounded too: a request cut off may still hold a connection.
     match tokio::time::timeout(std::time::Duration::from_secs(5), db.close()).await {

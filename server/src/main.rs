@@ -71,6 +71,13 @@ enum Command {
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
+    /// Remove every record kept past its retention period (the server also
+    /// does this at start and every hour), and print what was removed.
+    Purge {
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
     /// Replace the database with a backup. Stop the server first.
     Restore {
         /// A file written by `curtain-server backup`.
@@ -193,6 +200,19 @@ async fn run() -> anyhow::Result<()> {
                 restored.members,
                 restored.migrations
             );
+            Ok(())
+        }
+        Command::Purge { database } => {
+            let db = db::connect(&database).await?;
+            let purged = curtain_server::retention::purge(&db, curtain_server::clock::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context("the purge stopped; what it removed before stopping stays removed")?;
+            for (rule, n) in &purged.removed {
+                println!("{}: {n} {} (kept {})", rule.name, rule.action(), rule.kept.words());
+            }
+            println!("{} record(s) past their retention period removed.", purged.total());
+            db.close().await?;
             Ok(())
         }
         Command::Reports { command: ReportsCommand::List { database } } => {

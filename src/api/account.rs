@@ -1,12 +1,14 @@
 //! The member's own account: e-mail preferences and unsubscribe links,
 //! sessions and the sign-in log, e-mail and password changes, the export,
-//! deletion, and a parent's report about a child's account.
+//! how long each kind of record is kept, deletion, and a parent's report
+//! about a child's account.
 
 use curtain_api::account::{
     ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest, DeleteAccountRequest,
     EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
     UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
 };
+use curtain_api::retention::Retention;
 use curtain_api::SessionUser;
 use gloo_net::http::Request;
 
@@ -104,6 +106,12 @@ pub async fn verify_email(token: &str) -> Result<EmailVerified, ApiError> {
 /// `GET /api/me/export`, read as JSON for the "Your data" page.
 pub async fn export() -> Result<serde_json::Value, ApiError> {
     let (status, body) = send(get(EXPORT_URL)).await?;
+    decode(status, &body)
+}
+
+/// `GET /api/retention`: how long each kind of record is kept.
+pub async fn retention() -> Result<Retention, ApiError> {
+    let (status, body) = send(get("/api/retention")).await?;
     decode(status, &body)
 }
 

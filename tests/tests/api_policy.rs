@@ -33,11 +33,11 @@ async fn current_version_list_one_and_unknown() {
 
     let r = c.get("/api/policies/privacy").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["version"], 3);
+    assert_eq!(r.body["version"], 4);
     assert_eq!(r.body["status"], "current");
     assert_eq!(r.body["material"], true);
-    assert_eq!(r.body["effective_date"], "2026-06-01");
-    assert_eq!(r.body["previous_version"], 2);
+    assert_eq!(r.body["effective_date"], "2026-11-30");
+    assert_eq!(r.body["previous_version"], 3);
     assert!(r.body["upcoming"].is_null());
     let cookies = section(&r.body, "cookies");
     assert!(cookies["html"].as_str().unwrap().contains("<strong>Analytics</strong>"), "{cookies}");
@@ -45,7 +45,7 @@ async fn current_version_list_one_and_unknown() {
 
     let r = c.get("/api/policies/privacy/versions").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["current_version"], 3);
+    assert_eq!(r.body["current_version"], 4);
     let listed: Vec<(u64, String, bool)> = r.body["versions"]
         .as_array()
         .unwrap()
@@ -54,13 +54,13 @@ async fn current_version_list_one_and_unknown() {
         .collect();
     assert_eq!(
         listed,
-        [(3, "current".into(), true), (2, "past".into(), false), (1, "past".into(), true)]
+        [(4, "current".into(), true), (3, "past".into(), true), (2, "past".into(), false), (1, "past".into(), true)]
     );
 
     let r = c.get("/api/policies/privacy/versions/1").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!((r.body["version"].as_u64(), r.body["status"].as_str()), (Some(1), Some("past")));
-    assert_eq!(r.body["current_version"], 3);
+    assert_eq!(r.body["current_version"], 4);
     // The stable anchor exists in the oldest version too.
     section(&r.body, "children");
 
@@ -94,6 +94,13 @@ async fn diff_is_the_same_in_either_order_and_word_level() {
     assert_eq!(section(&forward.body, "retention")["change"], "added");
     assert_eq!(section(&forward.body, "children")["change"], "unchanged");
 
+    // 3 -> 4 states every retention period and corrects what servers record.
+    let r = c.get("/api/policies/privacy/diff?from=3&to=4").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(section(&r.body, "retention")["change"], "changed");
+    assert_eq!(section(&r.body, "information-we-collect")["change"], "changed");
+    assert_eq!(section(&r.body, "cookies")["change"], "unchanged");
+
     // 1 -> 2 rewords a heading: same section, renamed.
     let r = c.get("/api/policies/privacy/diff?from=1&to=2").await;
     let sharing = section(&r.body, "sharing-and-disclosure");
@@ -124,28 +131,28 @@ async fn an_upcoming_version_is_announced_but_not_current() {
     // Read first, so the server has parsed the versions it had: a version
     // published afterwards must still appear.
     let r = c.get("/api/policies/privacy").await;
-    assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(3), None));
+    assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(4), None));
     let effective = date_in_days(10);
-    let v = store::publish(&app.command_db, &version_file(4, &effective, "Not for children."), clock::now()).await.unwrap();
-    assert_eq!(v, 4);
+    let v = store::publish(&app.command_db, &version_file(5, &effective, "Not for children."), clock::now()).await.unwrap();
+    assert_eq!(v, 5);
 
     let r = c.get("/api/policies/privacy").await;
-    assert_eq!(r.body["version"], 3, "the upcoming version is not current yet");
-    assert_eq!(r.body["upcoming"]["version"], 4);
+    assert_eq!(r.body["version"], 4, "the upcoming version is not current yet");
+    assert_eq!(r.body["upcoming"]["version"], 5);
     assert_eq!(r.body["upcoming"]["status"], "upcoming");
     assert_eq!(r.body["upcoming"]["effective_date"], effective.as_str());
     let r = c.get("/api/policies/privacy/versions").await;
-    assert_eq!(r.body["current_version"], 3);
+    assert_eq!(r.body["current_version"], 4);
     assert_eq!(r.body["versions"][0]["status"], "upcoming");
-    assert_eq!(c.get("/api/policies/privacy/versions/4").await.body["status"], "upcoming");
+    assert_eq!(c.get("/api/policies/privacy/versions/5").await.body["status"], "upcoming");
     // Its changes can be previewed.
-    let r = c.get("/api/policies/privacy/diff?from=3&to=4").await;
+    let r = c.get("/api/policies/privacy/diff?from=4&to=5").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(section(&r.body, "cookies")["change"], "removed");
 
     // Sign-up still agrees to the current version, and cannot agree to the upcoming one.
     assert_eq!(c.sign_up("uma", PW).await.status, StatusCode::CREATED);
-    let r = c.post("/api/me/policy-acceptances", &json!({"version": 4})).await;
+    let r = c.post("/api/me/policy-acceptances", &json!({"version": 5})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert!(r.body["error"]["fields"]["version"][0].as_str().unwrap().contains(&effective));
 }
@@ -161,25 +168,25 @@ async fn the_feed_is_valid_atom_with_one_entry_per_version() {
     let feed: atom_syndication::Feed = text.parse().unwrap_or_else(|e| panic!("not Atom: {e}\n{text}"));
     assert_eq!(feed.title().as_str(), "Curtain privacy policy");
     assert!(!feed.id().is_empty());
-    assert_eq!(feed.entries().len(), 3);
+    assert_eq!(feed.entries().len(), 4);
     let newest = &feed.entries()[0];
-    assert!(newest.id().ends_with(":v3"), "{}", newest.id());
-    assert_eq!(newest.updated().to_rfc3339(), "2026-06-01T00:00:00+00:00");
-    assert!(newest.links().iter().any(|l| l.href() == app.url("/privacy/v/3")), "{:?}", newest.links());
-    assert!(newest.summary().unwrap().as_str().contains("analytics"));
+    assert!(newest.id().ends_with(":v4"), "{}", newest.id());
+    assert_eq!(newest.updated().to_rfc3339(), "2026-11-30T00:00:00+00:00");
+    assert!(newest.links().iter().any(|l| l.href() == app.url("/privacy/v/4")), "{:?}", newest.links());
+    assert!(newest.summary().unwrap().as_str().contains("how long we keep"));
     assert!(newest.categories().iter().any(|c| c.term() == "material"));
-    assert!(feed.entries()[1].categories().iter().any(|c| c.term() == "non-material"));
+    assert!(feed.entries()[2].categories().iter().any(|c| c.term() == "non-material"));
     let mut ids: Vec<&str> = feed.entries().iter().map(|e| e.id()).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 3, "entry ids are unique");
+    assert_eq!(ids.len(), 4, "entry ids are unique");
 }
 
 #[tokio::test]
 async fn a_script_planted_in_a_version_is_stripped() {
     let app = TestApp::spawn().await;
     let planted = "Hello <script>document.title='owned'</script> there. <img src=x onerror=\"alert(1)\"> [click](javascript:alert(2))";
-    store::publish(&app.command_db, &version_file(4, &date_in_days(0), planted), clock::now()).await.unwrap();
-    let r = app.client().get("/api/policies/privacy/versions/4").await;
+    store::publish(&app.command_db, &version_file(5, &date_in_days(0), planted), clock::now()).await.unwrap();
+    let r = app.client().get("/api/policies/privacy/versions/5").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let html = section(&r.body, "children")["html"].as_str().unwrap().to_string();
     assert!(html.contains("Hello"), "{html}");
@@ -187,7 +194,7 @@ async fn a_script_planted_in_a_version_is_stripped() {
         assert!(!html.contains(bad), "{bad} survived: {html}");
     }
     // Planted directly in the database, it is stripped on the way out as well.
-    sqlx::query("UPDATE policy_versions SET source = replace(source, 'Short.', 'Short.<script>alert(3)</script>') WHERE version = 4")
+    sqlx::query("UPDATE policy_versions SET source = replace(source, 'Short.', 'Short.<script>alert(3)</script>') WHERE version = 5")
         .execute(&app.db)
         .await
         .unwrap();
@@ -205,16 +212,16 @@ async fn sign_up_must_name_the_current_version_and_is_recorded() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
     assert_eq!(r.code(), "policy_changed");
     let message = r.body["error"]["fields"]["accepted_policy_version"][0].as_str().unwrap();
-    assert!(message.contains("version 3"), "{message}");
+    assert!(message.contains("version 4"), "{message}");
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await.unwrap();
     assert_eq!(users, 0, "nothing is stored");
 
     assert_eq!(c.sign_up("vera", PW).await.status, StatusCode::CREATED);
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, context FROM policy_acceptances").fetch_all(&app.db).await.unwrap();
-    assert_eq!(rows, [(3, "signup".to_string())]);
+    assert_eq!(rows, [(4, "signup".to_string())]);
     let r = c.get("/api/me/policy-status").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["acknowledged_version"], 3);
+    assert_eq!(r.body["acknowledged_version"], 4);
     assert!(r.body["pending"].is_null(), "a new member has nothing to acknowledge: {:?}", r.body);
 }
 
@@ -228,23 +235,23 @@ async fn a_member_on_version_one_acknowledges_the_material_change() {
 
     let r = c.get("/api/me/policy-status").await;
     let pending = &r.body["pending"];
-    assert_eq!((pending["from_version"].as_u64(), pending["to_version"].as_u64()), (Some(1), Some(3)), "{:?}", r.body);
-    assert_eq!(pending["changed_on"], "2026-06-01");
+    assert_eq!((pending["from_version"].as_u64(), pending["to_version"].as_u64()), (Some(1), Some(4)), "{:?}", r.body);
+    assert_eq!(pending["changed_on"], "2026-11-30");
 
     let r = c.post("/api/me/policy-acceptances", &json!({"version": 1})).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "policy_changed"));
     let r = c.post("/api/me/policy-acceptances", &json!({"version": 99})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c.post_without_csrf("/api/me/policy-acceptances", &json!({"version": 3})).await;
+    let r = c.post_without_csrf("/api/me/policy-acceptances", &json!({"version": 4})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "CSRF applies");
 
-    let r = c.post("/api/me/policy-acceptances", &json!({"version": 3})).await;
+    let r = c.post("/api/me/policy-acceptances", &json!({"version": 4})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert!(r.body["pending"].is_null());
     assert!(c.get("/api/me/policy-status").await.body["pending"].is_null());
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT version, context FROM policy_acceptances ORDER BY id").fetch_all(&app.db).await.unwrap();
-    assert_eq!(rows, [(1, "signup".to_string()), (3, "acknowledged".to_string())]);
+    assert_eq!(rows, [(1, "signup".to_string()), (4, "acknowledged".to_string())]);
 }
 
 #[tokio::test]
@@ -254,18 +261,19 @@ async fn published_versions_cannot_change_and_publishing_checks_number_and_date(
     let db = curtain_server::db::connect(&url).await.unwrap();
     let now = clock::now();
 
-    let e = store::publish(&db, &version_file(5, &date_in_days(1), "x"), now).await.unwrap_err();
-    assert!(matches!(e, PublishError::NotNext { expected: 4, found: 5 }), "{e}");
-    let e = store::publish(&db, &version_file(4, "2026-01-01", "x"), now).await.unwrap_err();
-    assert!(matches!(e, PublishError::BeforePrevious { previous: 3, .. }), "{e}");
+    let e = store::publish(&db, &version_file(6, &date_in_days(1), "x"), now).await.unwrap_err();
+    assert!(matches!(e, PublishError::NotNext { expected: 5, found: 6 }), "{e}");
+    let e = store::publish(&db, &version_file(5, "2026-01-01", "x"), now).await.unwrap_err();
+    assert!(matches!(e, PublishError::BeforePrevious { previous: 4, .. }), "{e}");
     assert!(e.to_string().contains("backdated"), "{e}");
-    if date_in_days(-1).as_str() >= "2026-06-01" {
-        let e = store::publish(&db, &version_file(4, &date_in_days(-1), "x"), now).await.unwrap_err();
+    // A date after version 4's but before today (there is one from 2026-12-01 on).
+    if date_in_days(-1).as_str() >= "2026-11-30" {
+        let e = store::publish(&db, &version_file(5, &date_in_days(-1), "x"), now).await.unwrap_err();
         assert!(matches!(e, PublishError::Backdated { .. }), "{e}");
     }
-    let e = store::publish(&db, "version: 4", now).await.unwrap_err();
+    let e = store::publish(&db, "version: 5", now).await.unwrap_err();
     assert!(matches!(e, PublishError::Source(_)), "{e}");
-    assert_eq!(store::publish(&db, &version_file(4, &date_in_days(0), "x"), now).await.unwrap(), 4);
+    assert_eq!(store::publish(&db, &version_file(5, &date_in_days(0), "x"), now).await.unwrap(), 5);
     // Starting again is fine while nothing changed.
     db.close().await.unwrap();
     let db = curtain_server::db::connect(&url).await.unwrap();

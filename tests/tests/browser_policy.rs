@@ -50,7 +50,7 @@ async fn the_contents_link_scrolls_to_its_section() {
     let outcome = b.attempt("the_contents_link_scrolls_to_its_section", async {
         b.goto("/privacy").await?;
         b.dismiss_consent().await?;
-        b.wait_for_text("#policy-version", "Version 3, effective 1 June 2026").await?;
+        b.wait_for_text("#policy-version", "Version 4, effective 30 November 2026").await?;
         ensure!(b.driver.find_all(By::Css("#policy-not-current")).await?.is_empty(), "the current version has no old-version notice");
         let toc_links = b.driver.find_all(By::Css("nav#policy-toc a")).await?;
         ensure!(toc_links.len() >= 10, "one contents link per section, found {}", toc_links.len());
@@ -96,7 +96,7 @@ async fn compare_marks_inserted_and_deleted_words() {
         b.dismiss_consent().await?;
         b.wait_for_text("#policy-versions", "Material").await?;
         let rows = b.driver.find_all(By::Css("#policy-versions tbody tr")).await?;
-        ensure!(rows.len() == 3, "three versions listed, found {}", rows.len());
+        ensure!(rows.len() == 4, "four versions listed, found {}", rows.len());
         b.find("#compare-from option[value=\"2\"]").await?.click().await?;
         b.find("#compare-to option[value=\"3\"]").await?.click().await?;
         b.click("#compare-submit").await?;
@@ -147,12 +147,12 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("a_member_on_version_one_acknowledges_the_change_once", async {
         b.sign_in("ines", PW).await?;
-        b.wait_for_text("#policy-banner", "Our privacy policy changed on 1 June 2026").await?;
+        b.wait_for_text("#policy-banner", "Our privacy policy changed on 30 November 2026").await?;
 
         b.click("#policy-banner-link").await?;
         b.wait_for_text("#policy-diff", "From version 1").await?;
         let url = b.driver.current_url().await?;
-        ensure!(url.path() == "/privacy/compare" && url.query() == Some("from=1&to=3"), "{url}");
+        ensure!(url.path() == "/privacy/compare" && url.query() == Some("from=1&to=4"), "{url}");
         // Still there on the next page, until acknowledged.
         b.find("#policy-banner").await?;
         b.click("#policy-acknowledge").await?;
@@ -160,7 +160,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
         let recorded: Vec<(i64, String)> = sqlx::query_as("SELECT version, context FROM policy_acceptances ORDER BY id")
             .fetch_all(&app.db)
             .await?;
-        ensure!(recorded.last() == Some(&(3, "acknowledged".to_string())), "{recorded:?}");
+        ensure!(recorded.last() == Some(&(4, "acknowledged".to_string())), "{recorded:?}");
 
         b.driver.refresh().await?;
         b.wait_for_text("#account-name", "ines").await?;
@@ -185,16 +185,16 @@ async fn a_new_member_never_sees_the_banner() {
         b.type_into("#signup-birth-month", "3").await?;
         b.type_into("#signup-birth-year", "1994").await?;
         // The form names the version the person agrees to.
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 3)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 4)").await?;
         b.click("#signup-accept-policy").await?;
         b.click("#signup-submit").await?;
         b.wait_for_text("#account-name", "jon").await?;
         let recorded: Vec<(i64, String)> =
             sqlx::query_as("SELECT version, context FROM policy_acceptances").fetch_all(&app.db).await?;
-        ensure!(recorded == [(3, "signup".to_string())], "sign-up records the version: {recorded:?}");
+        ensure!(recorded == [(4, "signup".to_string())], "sign-up records the version: {recorded:?}");
         ensure_no_banner(&b).await?;
         b.goto("/privacy").await?;
-        b.wait_for_text("#policy-version", "Version 3").await?;
+        b.wait_for_text("#policy-version", "Version 4").await?;
         ensure_no_banner(&b).await?;
         Ok(())
     })
@@ -215,26 +215,26 @@ async fn a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input() {
         b.type_into("#signup-birth-day", "1").await?;
         b.type_into("#signup-birth-month", "2").await?;
         b.type_into("#signup-birth-year", "1990").await?;
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 3)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 4)").await?;
         b.click("#signup-accept-policy").await?;
 
-        // Version 4 takes effect while the form is open.
+        // Version 5 takes effect while the form is open.
         let today = curtain_api::CivilDate::from_unix_days(curtain_server::clock::now().div_euclid(86_400));
-        let v4 = format!(
-            "---\nversion: 4\neffective: {today}\nmaterial: yes\nsummary: New.\n---\n\n## Children {{#children}}\n\nStill not for children.\n"
+        let v5 = format!(
+            "---\nversion: 5\neffective: {today}\nmaterial: yes\nsummary: New.\n---\n\n## Children {{#children}}\n\nStill not for children.\n"
         );
-        curtain_server::policy::store::publish(&app.command_db, &v4, curtain_server::clock::now()).await?;
+        curtain_server::policy::store::publish(&app.command_db, &v5, curtain_server::clock::now()).await?;
 
         b.click("#signup-submit").await?;
-        b.wait_for_text("#signup-accept-policy-error", "version 4 is now in effect").await?;
+        b.wait_for_text("#signup-accept-policy-error", "version 5 is now in effect").await?;
         ensure!(b.find("#signup-accept-policy").await?.prop("checked").await?.as_deref() == Some("false"), "unticked until read");
         ensure!(b.value("#signup-username").await? == "kai" && b.value("#signup-password").await? == PW, "input kept");
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 4)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 5)").await?;
         b.click("#signup-accept-policy").await?;
         b.click("#signup-submit").await?;
         b.wait_for_text("#account-name", "kai").await?;
         let recorded: Vec<i64> = sqlx::query_scalar("SELECT version FROM policy_acceptances").fetch_all(&app.db).await?;
-        ensure!(recorded == [4], "{recorded:?}");
+        ensure!(recorded == [5], "{recorded:?}");
         Ok(())
     })
     .await;

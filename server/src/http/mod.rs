@@ -7,6 +7,7 @@ pub(crate) mod cross_site;
 mod health;
 mod profiles;
 pub(crate) mod policy;
+mod retention;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
@@ -77,7 +78,9 @@ fn routes() -> Routes {
         .route("/email/verify", post(account::verify_email))
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
-        .route("/reports/child-account", post(account::report_child_account));
+        .route("/reports/child-account", post(account::report_child_account))
+        // How long each kind of record is kept (retention.rs).
+        .route("/retention", get(retention::periods));
     // Profiles, follows and who sees what (profiles.rs).
     profiles::routes(routes)
 }

@@ -8,6 +8,7 @@ pub const PUBLISHED: &[(&str, &str)] = &[
     ("policies/privacy/v1.md", include_str!("../../../policies/privacy/v1.md")),
     ("policies/privacy/v2.md", include_str!("../../../policies/privacy/v2.md")),
     ("policies/privacy/v3.md", include_str!("../../../policies/privacy/v3.md")),
+    ("policies/privacy/v4.md", include_str!("../../../policies/privacy/v4.md")),
 ];
 
 const UPCOMING_DEMO: &str = include_str!("../../../policies/privacy/upcoming-demo.md");

@@ -1,8 +1,10 @@
 //! `/settings/data`: "Your data". What Curtain holds about the member,
-//! section by section (read from the same export the download gives), the
-//! download itself, and deleting the account.
+//! section by section (read from the same export the download gives), how
+//! long each kind is kept (from the server's retention table), the download
+//! itself, and deleting the account.
 
 use curtain_api::account::{self as rules, DeleteAccountRequest};
+use curtain_api::retention::{Retention, RetentionPeriod};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,6 +47,21 @@ pub fn YourData() -> impl IntoView {
         });
     };
     fetch();
+    let retention = RwSignal::new(None::<Retention>);
+    let retention_load = RwSignal::new(Load::Loading);
+    let fetch_retention = move || {
+        retention_load.set(Load::Loading);
+        spawn_local(async move {
+            match api::account::retention().await {
+                Ok(r) => {
+                    retention.set(Some(r));
+                    retention_load.set(Load::Ready);
+                }
+                Err(e) => retention_load.set(Load::Failed(e.message())),
+            }
+        });
+    };
+    fetch_retention();
 
     view! {
         <h1>"Your data"</h1>
@@ -66,8 +83,24 @@ pub fn YourData() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Load::Ready => data.with(sections).into_any(),
+            Load::Ready => retention.with(|r| data.with(|d| sections(d, r.as_ref()))).into_any(),
         }}
+        <section id="retention" class="data-section" aria-labelledby="retention-heading">
+            <h2 id="retention-heading">"How long we keep it"</h2>
+            {move || match retention_load.get() {
+                Load::Loading => view! { <p class="muted" aria-busy="true">"Loading how long each kind is kept…"</p> }.into_any(),
+                Load::Failed(message) => view! {
+                    <div class="form-error" role="alert">
+                        <p class="form-error__message">{message}</p>
+                        <button type="button" class="button button--secondary retry" on:click=move |_| fetch_retention()>
+                            "Try again"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                Load::Ready => retention.with(|r| r.as_ref().map(periods_table)).into_any(),
+            }}
+        </section>
         <DeleteAccount />
     }
 }
@@ -191,9 +224,64 @@ fn record(id: String, v: &Value) -> AnyView {
     }
 }
 
-fn section(key: &str, v: &Value) -> AnyView {
+/// The period that applies to an export section, if the server named one.
+pub fn period_for<'a>(retention: Option<&'a Retention>, key: &str) -> Option<&'a RetentionPeriod> {
+    retention?.periods.iter().find(|p| p.export_sections.iter().any(|s| s == key))
+}
+
+/// "deleted within an hour" / "within 30 minutes", from the purge's schedule.
+pub fn purge_delay_words(minutes: u32) -> String {
+    match minutes {
+        60 => "within an hour".into(),
+        m if m.is_multiple_of(60) => format!("within {} hours", m / 60),
+        1 => "within a minute".into(),
+        m => format!("within {m} minutes"),
+    }
+}
+
+fn periods_table(retention: &Retention) -> AnyView {
+    view! {
+        <p>
+            "Each kind of record is deleted automatically "
+            {purge_delay_words(retention.purged_every_minutes)}
+            " of the end of its period. The "
+            <a href="/privacy#retention">"privacy policy"</a>
+            " says the same."
+        </p>
+        <div class="data-table-wrap" role="region" aria-label="How long we keep it: table, scrolls sideways" tabindex="0">
+            <table class="data-table" id="retention-periods">
+                <thead>
+                    <tr>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"What it holds"</th>
+                        <th scope="col">"Kept"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {retention
+                        .periods
+                        .iter()
+                        .map(|p| {
+                            view! {
+                                <tr id=format!("retention-{}", p.kind.replace('_', "-"))>
+                                    <th scope="row">{p.name.clone()}</th>
+                                    <td>{p.detail.clone()}</td>
+                                    <td>{p.kept.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn section(key: &str, v: &Value, retention: Option<&Retention>) -> AnyView {
     let id = format!("data-{}", key.replace('_', "-"));
     let title = section_title(key);
+    let kept = period_for(retention, key).map(|p| view! { <p class="hint data-section__kept">{format!("Kept {}.", p.kept)}</p> });
     let body = match v {
         Value::Array(rows) if rows.is_empty() => view! { <p class="muted">"Nothing."</p> }.into_any(),
         Value::Array(rows) => view! {
@@ -206,22 +294,23 @@ fn section(key: &str, v: &Value) -> AnyView {
     view! {
         <section class="data-section" aria-labelledby=format!("{id}-heading") id=id.clone()>
             <h2 id=format!("{id}-heading")>{title}</h2>
+            {kept}
             {body}
         </section>
     }
     .into_any()
 }
 
-fn sections(d: &Value) -> impl IntoView {
+fn sections(d: &Value, retention: Option<&Retention>) -> impl IntoView {
     let mut parts = Vec::new();
     for key in ["account", "email_preferences", "sessions", "signin_log"] {
         if let Some(v) = d.get(key) {
-            parts.push(section(key, v));
+            parts.push(section(key, v, retention));
         }
     }
     if let Some(tables) = d.get("tables").and_then(Value::as_object) {
         for (key, v) in tables {
-            parts.push(section(key, v));
+            parts.push(section(key, v, retention));
         }
     }
     view! { <div id="your-data" class="data-sections">{parts}</div> }
@@ -343,6 +432,29 @@ mod tests {
         // row, so the answer does not depend on how a JSON map orders keys).
         let rows = vec![serde_json::json!({"b": 1}), serde_json::json!({"a": 2, "b": 3}), serde_json::json!({"c": 3})];
         assert_eq!(columns(&rows), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn a_section_shows_the_period_that_names_it() {
+        let period = |kind: &str, sections: &[&str]| RetentionPeriod {
+            kind: kind.into(),
+            name: kind.into(),
+            detail: String::new(),
+            kept: format!("kept for {kind}"),
+            days: None,
+            export_sections: sections.iter().map(|s| s.to_string()).collect(),
+        };
+        let retention = Retention {
+            periods: vec![period("account", &["account", "profiles"]), period("signin_log", &["signin_log"]), period("child_reports", &[])],
+            purged_every_minutes: 60,
+        };
+        assert_eq!(period_for(Some(&retention), "profiles").map(|p| p.kind.as_str()), Some("account"));
+        assert_eq!(period_for(Some(&retention), "signin_log").map(|p| p.kind.as_str()), Some("signin_log"));
+        assert!(period_for(Some(&retention), "film_reviews").is_none(), "a table with no period shows none");
+        assert!(period_for(None, "account").is_none(), "nothing until the periods have loaded");
+        assert_eq!(purge_delay_words(60), "within an hour");
+        assert_eq!(purge_delay_words(15), "within 15 minutes");
+        assert_eq!(purge_delay_words(120), "within 2 hours");
     }
 
     #[test]
