@@ -38,8 +38,9 @@ const CASES: &[Case] = &[
     },
     Case {
         kind: "outbox",
-        gone_by: "SELECT created_at + 30 * 86400 FROM outbox WHERE user_id = ?1",
-        count: "SELECT COUNT(*) FROM outbox WHERE user_id = ?1",
+        // The confirmation link from sign-up and the password notice.
+        gone_by: "SELECT MAX(created_at) + 30 * 86400 FROM outbox WHERE user_id = ?1",
+        count: "SELECT MIN(1, COUNT(*)) FROM outbox WHERE user_id = ?1",
     },
     // The address on a report is cleared; the report stays (next case but one).
     Case {
@@ -62,6 +63,20 @@ const CASES: &[Case] = &[
         kind: "consent_receipts",
         gone_by: "SELECT recorded_at + (182 + 365) * 86400 FROM consent_receipts WHERE user_id = ?1",
         count: "SELECT COUNT(*) FROM consent_receipts WHERE user_id = ?1",
+    },
+    // The link sent at sign-up, and the record of sending it.
+    Case {
+        kind: "confirmation_links",
+        gone_by: "SELECT created_at + 7 * 86400 FROM email_tokens WHERE user_id = ?1",
+        count: "SELECT MIN(1, (SELECT COUNT(*) FROM email_tokens WHERE user_id = ?1)
+                           + (SELECT COUNT(*) FROM email_sends WHERE user_id = ?1))",
+    },
+    // The counts behind the per-connection limits (the consent answer, the
+    // page view and the report above), each gone when its window ends.
+    Case {
+        kind: "request_counts",
+        gone_by: "SELECT MAX(window_ends_at) FROM request_counts",
+        count: "SELECT MIN(1, COUNT(*)) FROM request_counts",
     },
     // Two years after the day the count is for has ended.
     Case {
