@@ -2,6 +2,7 @@
 //! loopback port with its own temporary SQLite database, and talks to it over
 //! HTTP ([`ApiClient`]) or through headless Chromium ([`browser`]).
 
+pub mod bench_data;
 pub mod browser;
 pub mod load;
 pub mod process;
