@@ -437,7 +437,9 @@ const SEARCH_MIN_CONTAINS: usize = 3;
 /// compare ASCII letters case-insensitively). What the viewer may see is part
 /// of the query, so hidden names never take a place in the page. The first
 /// page starts with the member whose username is exactly the query, if any;
-/// the rest follow in the order they joined. `after` is a page's `next`.
+/// the rest follow in the order they joined (for queries shorter than three
+/// characters, which match the start of usernames: in username order).
+/// `after` is a page's `next`.
 pub async fn search(
     db: &SqlitePool,
     query: &str,
@@ -479,23 +481,31 @@ pub async fn search(
             .fetch_all(db)
             .await?
     } else {
-        let after: i64 = match after {
-            Some(a) => a.parse().map_err(|_| bad_cursor())?,
-            None => 0,
-        };
+        // Short queries match the start of usernames, in username order,
+        // along the username index; the cursor is the last username key.
+        let key = crate::accounts::key(query);
+        let after = after.map(crate::accounts::key).unwrap_or_default();
         let sql = format!(
             "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id
-             WHERE substr(u.username_key, 1, length(?1)) = ?1 AND u.id > ?3 AND u.id IS NOT ?4 AND p.discoverable
-             ORDER BY u.id LIMIT ?5"
+             WHERE u.username_key >= ?1 AND u.username_key < ?1 || '~' AND u.username_key > ?3
+               AND u.id IS NOT ?4 AND p.discoverable
+             ORDER BY u.username_key LIMIT ?5"
         );
-        sqlx::query_as(&sql)
-            .bind(crate::accounts::key(query))
+        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)
+            .bind(&key)
             .bind(viewer)
-            .bind(after)
+            .bind(&after)
             .bind(exact_id)
             .bind(limit + 1)
             .fetch_all(db)
-            .await?
+            .await?;
+        let more = rows.len() as i64 > limit;
+        let mut rows = rows;
+        rows.truncate(limit as usize);
+        let next = if more { rows.last().map(|(_, username, _)| crate::accounts::key(username)) } else { None };
+        cards.extend(rows);
+        let members = cards.into_iter().map(|(_, username, display_name)| MemberCard { username, display_name }).collect();
+        return Ok((members, next));
     };
     let more = rows.len() as i64 > limit;
     let mut rows = rows;

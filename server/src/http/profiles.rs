@@ -213,10 +213,18 @@ async fn list_page(
     if !shown {
         return Err(hidden(what));
     }
-    let owner_id = owner_of(state, username).await?.user_id;
+    let cached = owner_of(state, username).await?;
     let preview = q.preview.as_deref().and_then(PreviewAs::parse);
-    let page =
-        profiles::follow_page(state.db.read(), owner_id, list, list_viewer(viewer, preview), after, limit).await?;
+    let for_whom = list_viewer(viewer, preview);
+    // The first page as someone signed out sees it is in the cache already.
+    if for_whom.is_none() && after.is_none() && limit == profiles::PAGE {
+        let page = match list {
+            FollowList::Followers => &cached.owner.followers,
+            FollowList::Following => &cached.owner.following,
+        };
+        return Ok(Json(MemberList { members: page.members.clone(), next: page.next.clone() }));
+    }
+    let page = profiles::follow_page(state.db.read(), cached.user_id, list, for_whom, after, limit).await?;
     Ok(Json(MemberList { members: page.members, next: page.next }))
 }
 
