@@ -86,6 +86,12 @@ pub async fn member_tables(conn: &mut SqliteConnection) -> Result<Vec<MemberTabl
 struct AccountSection {
     username: String,
     email: String,
+    /// When the address was confirmed (RFC 3339); absent while it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email_confirmed_at: Option<String>,
+    /// A new address waiting for its confirmation link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_email: Option<String>,
     birth_date: String,
     minor: bool,
     accepted_policy_version: i64,
@@ -113,9 +119,19 @@ pub struct Export {
 pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>) -> Result<Export> {
     let mut snapshot = db.begin().await?;
     let conn: &mut SqliteConnection = &mut snapshot;
-    let (username, email, birth_date, minor, accepted_policy_version, created_at): (String, String, String, bool, i64, i64) =
-        sqlx::query_as(
-            "SELECT username, email, birth_date, minor, accepted_policy_version, created_at FROM users WHERE id = ?",
+    #[allow(clippy::type_complexity)]
+    let (username, email, birth_date, minor, accepted_policy_version, created_at, confirmed_at, pending_email): (
+        String,
+        String,
+        String,
+        bool,
+        i64,
+        i64,
+        Option<i64>,
+        Option<String>,
+    ) = sqlx::query_as(
+            "SELECT username, email, birth_date, minor, accepted_policy_version, created_at, email_verified_at, pending_email
+             FROM users WHERE id = ?",
         )
         .bind(user_id)
         .fetch_one(&mut *conn)
@@ -138,6 +154,8 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
         account: AccountSection {
             username,
             email,
+            email_confirmed_at: confirmed_at.map(clock::rfc3339),
+            pending_email,
             birth_date,
             minor,
             accepted_policy_version,

@@ -402,6 +402,8 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     assert_eq!(export["version"], 1);
     assert_eq!(export["account"]["username"], "olga");
     assert_eq!(export["account"]["email"], "olga@example.org");
+    assert!(export["account"]["email_confirmed_at"].is_string(), "{}", export["account"]);
+    assert_eq!(export["account"]["pending_email"], "olga.next@example.org");
     assert_eq!(export["account"]["birth_date"], "1990-05-01");
     assert_eq!(export["email_preferences"]["newsletter"], true);
     assert!(export["sessions"].as_array().unwrap().iter().any(|s| s["current"] == true));
