@@ -75,12 +75,19 @@ async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> 
     Ok(state.profiles.insert(key, generation, CachedOwner { user_id, owner }))
 }
 
+/// A profile cut for one caller, before its follow lists are read for them.
+struct Cut {
+    view: ProfileView,
+    owner: Arc<CachedOwner>,
+    preview: Option<PreviewAs>,
+}
+
 /// The profile `username` as the caller (or, for its owner, the previewed
-/// audience) may see it.
-async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<ProfileView> {
-    let cached = owner_of(state, username).await?;
-    let owner_id = cached.user_id;
-    let actual = profiles::relation(state.db.read(), viewer.map(|v| v.user_id), owner_id).await?;
+/// audience) may see it, with the follow lists as someone signed out sees
+/// them (from the cache): enough to know which lists the caller may see.
+async fn cut_for(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<Cut> {
+    let owner = owner_of(state, username).await?;
+    let actual = profiles::relation(state.db.read(), viewer.map(|v| v.user_id), owner.user_id).await?;
     let preview = match preview {
         None => None,
         Some(_) if actual != Relation::Owner => {
@@ -95,18 +102,24 @@ async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, prev
         })?),
     };
     let relation = preview.map_or(actual, PreviewAs::relation);
-    let mut view = visible_profile(&cached.owner, relation, clock::today());
+    let mut view = visible_profile(&owner.owner, relation, clock::today());
     view.preview = preview;
-    // The cached pages are what someone signed out sees; anyone else gets
-    // the pages they may see, read now.
-    if let Some(list_viewer) = list_viewer(viewer, preview) {
-        let show = |list: &Option<Vec<String>>| list.is_some();
-        if show(&view.followers) {
-            let page = profiles::follow_page(state.db.read(), owner_id, FollowList::Followers, Some(list_viewer), None, profiles::PAGE).await?;
+    Ok(Cut { view, owner, preview })
+}
+
+/// The whole profile as the caller may see it: [`cut_for`], with each
+/// follow list the caller may see read for them (the cached pages are what
+/// someone signed out sees).
+async fn view_of(state: &AppState, viewer: Option<&Viewer>, username: &str, preview: Option<&str>) -> Result<ProfileView> {
+    let Cut { mut view, owner, preview } = cut_for(state, viewer, username, preview).await?;
+    if let Some(for_whom) = list_viewer(viewer, preview) {
+        let db = state.db.read();
+        if view.followers.is_some() {
+            let page = profiles::follow_page(db, owner.user_id, FollowList::Followers, Some(for_whom), None, profiles::PAGE).await?;
             (view.followers, view.followers_next) = (Some(page.members), page.next);
         }
-        if show(&view.following) {
-            let page = profiles::follow_page(state.db.read(), owner_id, FollowList::Following, Some(list_viewer), None, profiles::PAGE).await?;
+        if view.following.is_some() {
+            let page = profiles::follow_page(db, owner.user_id, FollowList::Following, Some(for_whom), None, profiles::PAGE).await?;
             (view.following, view.following_next) = (Some(page.members), page.next);
         }
     }
@@ -150,7 +163,7 @@ async fn history(
     ApiPath(username): ApiPath<String>,
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<HistoryList>> {
-    let view = view_of(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?;
+    let view = cut_for(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?.view;
     let entries = view.history.ok_or_else(|| hidden("watch history"))?;
     Ok(Json(HistoryList { entries }))
 }
@@ -205,7 +218,8 @@ async fn list_page(
             Error::invalid_field("after", "That is not a page of this list; start again from the first page.")
         })?),
     };
-    let view = view_of(state, viewer, username, q.preview.as_deref()).await?;
+    // Only whether the caller may see the list: its page is read below, once.
+    let Cut { view, owner, preview } = cut_for(state, viewer, username, q.preview.as_deref()).await?;
     let (shown, what) = match list {
         FollowList::Followers => (view.followers.is_some(), "followers list"),
         FollowList::Following => (view.following.is_some(), "following list"),
@@ -213,18 +227,16 @@ async fn list_page(
     if !shown {
         return Err(hidden(what));
     }
-    let cached = owner_of(state, username).await?;
-    let preview = q.preview.as_deref().and_then(PreviewAs::parse);
     let for_whom = list_viewer(viewer, preview);
     // The first page as someone signed out sees it is in the cache already.
     if for_whom.is_none() && after.is_none() && limit == profiles::PAGE {
         let page = match list {
-            FollowList::Followers => &cached.owner.followers,
-            FollowList::Following => &cached.owner.following,
+            FollowList::Followers => &owner.owner.followers,
+            FollowList::Following => &owner.owner.following,
         };
         return Ok(Json(MemberList { members: page.members.clone(), next: page.next.clone() }));
     }
-    let page = profiles::follow_page(state.db.read(), cached.user_id, list, for_whom, after, limit).await?;
+    let page = profiles::follow_page(state.db.read(), owner.user_id, list, for_whom, after, limit).await?;
     Ok(Json(MemberList { members: page.members, next: page.next }))
 }
 
