@@ -47,30 +47,20 @@ pub fn no_address_key() -> String {
     format!("none:{}", crate::session::new_token())
 }
 
-/// What a new account's address turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NewAddress {
-    /// Nobody had it: it is the account's, unconfirmed.
-    Fresh,
-    /// Another account has it: the new account has none yet, and the typed
-    /// one waits as pending. The sign-up answer is the same either way.
-    InUse(Holder),
-}
-
 /// Inserts an account and its profile row, in the caller's write
 /// transaction; a username already in use (in any letter case) becomes a 409
 /// naming the field. The check and the insert are in one write transaction,
 /// so two sign-ups racing for a name cannot both win. An address in use does
 /// not refuse the sign-up (that would tell anyone whether an address has an
-/// account): see [`NewAddress`].
-pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<(i64, NewAddress)> {
+/// account): the new account then has no address of its own yet, and the
+/// typed one waits as pending (see [`address_view`]).
+pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<i64> {
     let taken = taken_fields(&mut *tx, new.username).await?;
     if !taken.is_empty() {
         return Err(Error::Taken(taken));
     }
     let address = new.email.trim();
-    let holder = holder_of(&mut *tx, address).await?;
-    let (email, email_key, pending) = match &holder {
+    let (email, email_key, pending) = match holder_of(&mut *tx, address).await? {
         None => (address, key(address), None),
         Some(_) => ("", no_address_key(), Some(address)),
     };
@@ -94,7 +84,7 @@ pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<(i
     .last_insert_rowid();
     // No account ever exists without the privacy defaults for its age.
     crate::profiles::create_default(tx, id, new.minor).await?;
-    Ok((id, holder.map_or(NewAddress::Fresh, NewAddress::InUse)))
+    Ok(id)
 }
 
 /// How an account's address shows to its member: `(email, verified,

@@ -33,7 +33,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let minor = curtain_api::validate::age_gate(birth_date, today) == curtain_api::validate::AgeGate::Minor;
         let hash = passwords.hash(DEMO_PASSWORD.into()).await.map_err(anyhow_from)?;
         let mut tx = db.begin_write().await.map_err(anyhow_from)?;
-        let (user_id, _) = accounts::create(
+        let user_id = accounts::create(
             &mut tx,
             NewAccount {
                 username,

@@ -2,7 +2,7 @@
 //!
 //! Each hash is slow and takes 19 MiB on purpose. Left unbounded, a burst of
 //! sign-in attempts runs hundreds at once and holds gigabytes. So at most one
-//! hash per core runs at a time ([`Passwords::workers`]); the rest wait their
+//! hash per core runs at a time; the rest wait their
 //! turn for at most [`WAIT`], then are answered `503` with `Retry-After`.
 //! During a burst a finished hash hands its memory block to the next one
 //! waiting; once nobody waits, blocks are freed, so memory goes back down
@@ -35,7 +35,6 @@ pub struct Passwords {
     memory: Arc<Mutex<Vec<Box<[Block]>>>>,
     /// Requests waiting for a slot now.
     waiting: Arc<AtomicUsize>,
-    workers: usize,
     wait: Duration,
 }
 
@@ -54,14 +53,8 @@ impl Passwords {
             slots: Arc::new(Semaphore::new(workers)),
             memory: Arc::new(Mutex::new(Vec::with_capacity(workers))),
             waiting: Arc::default(),
-            workers,
             wait,
         }
-    }
-
-    /// How many hashes may run at once.
-    pub fn workers(&self) -> usize {
-        self.workers
     }
 
     /// Waits for a free hashing slot, at most the wait it was made with; `Busy`

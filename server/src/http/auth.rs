@@ -44,7 +44,7 @@ pub async fn signup(
     // The account, its acceptance of the policy, its first session and the
     // consent answers it gave before signing up: all or nothing.
     let mut tx = state.db.begin_write().await?;
-    let (user_id, _) = accounts::create(
+    let user_id = accounts::create(
         &mut tx,
         NewAccount {
             username: req.username.trim(),
