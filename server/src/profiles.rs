@@ -163,12 +163,17 @@ pub async fn follow_page(
     Ok(page_of(rows, limit))
 }
 
-/// The first `limit` rows as a page, with the cursor of the last one when
-/// there are more.
-fn page_of(mut rows: Vec<(i64, String)>, limit: i64) -> MemberPage {
+/// The first `limit` of `rows` (read with a limit of `limit + 1`), and the
+/// cursor of the last one kept when there were more.
+fn cut_page<T>(mut rows: Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit.max(0) as usize);
-    let next = more.then(|| rows.last().map(|(id, _)| id.to_string())).flatten();
+    let next = if more { rows.last().map(cursor) } else { None };
+    (rows, next)
+}
+
+fn page_of(rows: Vec<(i64, String)>, limit: i64) -> MemberPage {
+    let (rows, next) = cut_page(rows, limit, |(id, _)| id.to_string());
     MemberPage { members: rows.into_iter().map(|(_, name)| name).collect(), next }
 }
 
@@ -459,7 +464,7 @@ pub async fn search(
     let exact_id = exact.as_ref().map(|(id, _, _)| *id);
     let mut cards: Vec<_> = exact.filter(|_| after.is_none()).into_iter().collect();
     let limit = limit - cards.len() as i64;
-    let rows: Vec<(i64, String, Option<String>)> = if query.chars().count() >= SEARCH_MIN_CONTAINS {
+    let (rows, next) = if query.chars().count() >= SEARCH_MIN_CONTAINS {
         // Walks the index in member order and stops once the page is full.
         let after: i64 = match after {
             Some(a) => a.parse().map_err(|_| bad_cursor())?,
@@ -471,7 +476,7 @@ pub async fn search(
                AND (instr(u.username_key, ?4) > 0 OR (instr(lower(p.display_name), ?4) > 0 AND {name}))
              ORDER BY s.rowid LIMIT ?6"
         );
-        sqlx::query_as(&sql)
+        let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)
             .bind(format!("\"{}\"", query.replace('"', "\"\"")))
             .bind(viewer)
             .bind(after)
@@ -479,7 +484,8 @@ pub async fn search(
             .bind(exact_id)
             .bind(limit + 1)
             .fetch_all(db)
-            .await?
+            .await?;
+        cut_page(rows, limit, |(id, _, _)| id.to_string())
     } else {
         // Short queries match the start of usernames, in username order,
         // along the username index; the cursor is the last username key.
@@ -499,23 +505,10 @@ pub async fn search(
             .bind(limit + 1)
             .fetch_all(db)
             .await?;
-        let more = rows.len() as i64 > limit;
-        let mut rows = rows;
-        rows.truncate(limit as usize);
-        let next = if more { rows.last().map(|(_, username, _)| crate::accounts::key(username)) } else { None };
-        cards.extend(rows);
-        let members = cards.into_iter().map(|(_, username, display_name)| MemberCard { username, display_name }).collect();
-        return Ok((members, next));
+        cut_page(rows, limit, |(_, username, _)| crate::accounts::key(username))
     };
-    let more = rows.len() as i64 > limit;
-    let mut rows = rows;
-    rows.truncate(limit as usize);
-    let next = if more { rows.last().map(|(id, _, _)| id.to_string()) } else { None };
     cards.extend(rows);
-    let members = cards
-        .into_iter()
-        .map(|(_, username, display_name)| MemberCard { username, display_name })
-        .collect();
+    let members = cards.into_iter().map(|(_, username, display_name)| MemberCard { username, display_name }).collect();
     Ok((members, next))
 }
 
