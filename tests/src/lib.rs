@@ -417,6 +417,15 @@ impl ApiClient {
         value
     }
 
+    /// Saves profile changes as the settings page does (the ETag from
+    /// `GET /api/me/profile` in `If-Match`), and insists that it worked.
+    pub async fn edit_profile(&self, body: Value) {
+        let r = self.get("/api/me/profile").await;
+        let tag = r.headers.get("etag").expect("an ETag").to_str().unwrap().to_string();
+        let r = self.send(reqwest::Method::PATCH, "/api/me/profile", Some(&body), Some(&tag)).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+
     pub async fn sign_in(&self, login: &str, password: &str, remember: bool) -> Reply {
         self.post("/api/auth/signin", &serde_json::json!({"login": login, "password": password, "remember": remember}))
             .await

@@ -10,13 +10,6 @@ use serde_json::{json, Value};
 
 const PW: &str = "correct horse battery";
 
-async fn edit(c: &ApiClient, body: Value) {
-    let r = c.get("/api/me/profile").await;
-    let tag = r.headers.get("etag").expect("an ETag").to_str().unwrap().to_string();
-    let r = c.send(Method::PATCH, "/api/me/profile", Some(&body), Some(&tag)).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-}
-
 async fn privacy(c: &ApiClient, body: Value) {
     let r = c.send(Method::PATCH, "/api/me/privacy", Some(&body), None).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -48,7 +41,7 @@ fn born_years_ago(years: i32) -> String {
 async fn a_minor_following_a_public_member_is_not_shown_on_that_members_list() {
     let app = TestApp::spawn().await;
     let star = app.member("star", PW).await;
-    edit(&star, json!({"audiences": {"followers": "everyone"}})).await;
+    star.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let teen = app.client();
     let r = teen.post("/api/auth/signup", &signup_body("teen", PW, &born_years_ago(15))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -65,11 +58,11 @@ async fn a_minor_following_a_public_member_is_not_shown_on_that_members_list() {
 async fn a_member_who_keeps_whom_they_follow_to_themself_is_not_given_away() {
     let app = TestApp::spawn().await;
     let star = app.member("star", PW).await;
-    edit(&star, json!({"audiences": {"followers": "everyone"}})).await;
+    star.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let quiet = app.member("quiet", PW).await;
-    edit(&quiet, json!({"audiences": {"following": "only_me"}})).await;
+    quiet.edit_profile(json!({"audiences": {"following": "only_me"}})).await;
     let open = app.member("open", PW).await;
-    edit(&open, json!({"audiences": {"following": "everyone"}})).await;
+    open.edit_profile(json!({"audiences": {"following": "everyone"}})).await;
     follow(&quiet, "star").await;
     follow(&open, "star").await;
 
@@ -84,9 +77,9 @@ async fn a_member_who_keeps_whom_they_follow_to_themself_is_not_given_away() {
 async fn a_private_accounts_follow_shows_only_to_its_followers() {
     let app = TestApp::spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"audiences": {"followers": "everyone"}})).await;
+    ana.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let bruno = app.member("bruno", PW).await;
-    edit(&bruno, json!({"audiences": {"following": "everyone"}})).await;
+    bruno.edit_profile(json!({"audiences": {"following": "everyone"}})).await;
     privacy(&bruno, json!({"private": true})).await;
     follow(&bruno, "ana").await;
 
@@ -108,7 +101,7 @@ async fn a_private_accounts_follow_shows_only_to_its_followers() {
 async fn a_preview_shows_the_lists_as_that_audience_would_see_them() {
     let app = TestApp::spawn().await;
     let star = app.member("star", PW).await;
-    edit(&star, json!({"audiences": {"followers": "everyone"}})).await;
+    star.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let members_only = app.member("moe", PW).await; // following: members (the default)
     follow(&members_only, "star").await;
     let preview = |audience: &'static str| {
@@ -179,7 +172,7 @@ async fn all_pages(c: &ApiClient, first: &str, key: &str) -> (Vec<String>, usize
 async fn follower_lists_page_through_every_visible_follower_and_no_hidden_one() {
     let app = TestApp::spawn().await;
     let star = app.member("star", PW).await;
-    edit(&star, json!({"audiences": {"followers": "everyone"}})).await;
+    star.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let star_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username_key = 'star'").fetch_one(&app.db).await.unwrap();
     // Hidden followers first, so a list cut before filtering would show none of the visible ones.
     let hidden = bulk_members(&app, "hidden", 120, "only_me", "", "everyone").await;

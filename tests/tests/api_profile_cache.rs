@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use curtain_tests::{ApiClient, Options, TestApp};
+use curtain_tests::{Options, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -21,13 +21,6 @@ async fn spawn() -> TestApp {
 }
 
 /// Saves `body` over the current version of the caller's profile.
-async fn edit(c: &ApiClient, body: Value) {
-    let r = c.get("/api/me/profile").await;
-    let tag = r.headers.get("etag").expect("an ETag").to_str().unwrap().to_string();
-    let r = c.send(Method::PATCH, "/api/me/profile", Some(&body), Some(&tag)).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-}
-
 /// `username`'s profile as an anonymous visitor sees it (200 expected).
 async fn public_view(app: &TestApp, username: &str) -> Value {
     let r = app.client().get(&format!("/api/users/{username}")).await;
@@ -47,7 +40,7 @@ async fn user_id(app: &TestApp, username: &str) -> i64 {
 async fn a_cached_profile_is_served_until_a_write_request() {
     let app = spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"about": "Noir on Sundays."})).await;
+    ana.edit_profile(json!({"about": "Noir on Sundays."})).await;
     assert_eq!(public_view(&app, "ana").await["about"], "Noir on Sundays.");
 
     sqlx::query("UPDATE profiles SET about = 'Changed behind the server' WHERE user_id = ?")
@@ -68,10 +61,10 @@ async fn a_cached_profile_is_served_until_a_write_request() {
 async fn a_narrowed_audience_hides_the_field_at_once() {
     let app = spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"location": "Lisbon", "audiences": {"location": "everyone"}})).await;
+    ana.edit_profile(json!({"location": "Lisbon", "audiences": {"location": "everyone"}})).await;
     assert_eq!(public_view(&app, "ana").await["location"], "Lisbon");
 
-    edit(&ana, json!({"audiences": {"location": "members"}})).await;
+    ana.edit_profile(json!({"audiences": {"location": "members"}})).await;
     let view = public_view(&app, "ana").await;
     assert!(view.get("location").is_none(), "the hidden field is gone from the anonymous JSON: {view}");
     // Members still see it: the cache holds the field, visibility cuts it.
@@ -83,7 +76,7 @@ async fn a_narrowed_audience_hides_the_field_at_once() {
 async fn making_the_account_private_applies_at_once() {
     let app = spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"about": "Noir on Sundays."})).await;
+    ana.edit_profile(json!({"about": "Noir on Sundays."})).await;
     let view = public_view(&app, "ana").await;
     assert_eq!((view["private"].clone(), view["about"].clone()), (json!(false), json!("Noir on Sundays.")));
 
@@ -99,14 +92,14 @@ async fn making_the_account_private_applies_at_once() {
 async fn a_new_follower_appears_at_once() {
     let app = spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"audiences": {"followers": "everyone"}})).await;
+    ana.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     assert_eq!(public_view(&app, "ana").await["followers"], json!([]));
     let anon = app.client();
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!([]));
 
     let fan = app.member("fan", PW).await;
     // A follow shows to everyone only when both members' lists do.
-    edit(&fan, json!({"audiences": {"following": "everyone"}})).await;
+    fan.edit_profile(json!({"audiences": {"following": "everyone"}})).await;
     assert_eq!(fan.post("/api/users/ana/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "ana").await["followers"], json!(["fan"]));
     assert_eq!(anon.get("/api/users/ana/followers").await.body["members"], json!(["fan"]));
@@ -130,7 +123,7 @@ async fn a_new_follower_appears_at_once() {
 async fn history_added_and_deleted_shows_at_once() {
     let app = spawn().await;
     let ana = app.member("ana", PW).await;
-    edit(&ana, json!({"audiences": {"history": "everyone"}})).await;
+    ana.edit_profile(json!({"audiences": {"history": "everyone"}})).await;
     let anon = app.client();
     assert_eq!(public_view(&app, "ana").await["history"], json!([]));
     assert_eq!(anon.get("/api/users/ana/history").await.body["entries"], json!([]));
@@ -156,9 +149,9 @@ async fn history_added_and_deleted_shows_at_once() {
 async fn a_deleted_account_disappears_at_once_everywhere() {
     let app = spawn().await;
     let stays = app.member("stays", PW).await;
-    edit(&stays, json!({"audiences": {"followers": "everyone"}})).await;
+    stays.edit_profile(json!({"audiences": {"followers": "everyone"}})).await;
     let leaves = app.member("leaves", PW).await;
-    edit(&leaves, json!({"about": "Here for now.", "audiences": {"following": "everyone"}})).await;
+    leaves.edit_profile(json!({"about": "Here for now.", "audiences": {"following": "everyone"}})).await;
     assert_eq!(leaves.post("/api/users/stays/follow", &json!({})).await.body["relation"], "follower");
     assert_eq!(public_view(&app, "leaves").await["about"], "Here for now.");
     assert_eq!(public_view(&app, "stays").await["followers"], json!(["leaves"]));
