@@ -186,6 +186,86 @@ pub fn child_report(req: &ChildReportRequest) -> FieldErrors {
     errors
 }
 
+/// What a privacy request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivacyRequestKind {
+    /// A copy of what Curtain holds about the person.
+    Access,
+    /// Putting something right.
+    Correction,
+    /// Deleting what Curtain holds.
+    Deletion,
+    /// Objecting to a use of their information.
+    Objection,
+    Other,
+}
+
+impl PrivacyRequestKind {
+    pub const ALL: [PrivacyRequestKind; 5] = [
+        PrivacyRequestKind::Access,
+        PrivacyRequestKind::Correction,
+        PrivacyRequestKind::Deletion,
+        PrivacyRequestKind::Objection,
+        PrivacyRequestKind::Other,
+    ];
+
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrivacyRequestKind::Access => "access",
+            PrivacyRequestKind::Correction => "correction",
+            PrivacyRequestKind::Deletion => "deletion",
+            PrivacyRequestKind::Objection => "objection",
+            PrivacyRequestKind::Other => "other",
+        }
+    }
+
+    /// Whether the request means nothing without a message saying what it is about.
+    pub fn needs_message(self) -> bool {
+        matches!(self, PrivacyRequestKind::Correction | PrivacyRequestKind::Objection | PrivacyRequestKind::Other)
+    }
+}
+
+/// `POST /api/privacy-requests`: anyone, signed in or not, asks the people
+/// who run Curtain to act on their information. A signed-in request is tied
+/// to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyRequest {
+    pub kind: PrivacyRequestKind,
+    /// Where the answer goes.
+    pub email: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The answer to a privacy request: its reference and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyRequestReceived {
+    /// What to quote when writing about it, e.g. `PR-42`.
+    pub reference: String,
+    /// `YYYY-MM-DD`: the answer is due by this day.
+    pub due_date: String,
+}
+
+/// How many days the people who run Curtain have to answer a privacy request.
+pub const PRIVACY_REQUEST_DAYS: i64 = 30;
+
+/// Checks a privacy request.
+pub fn privacy_request(req: &PrivacyRequest) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Err(message) = crate::validate::email(req.email.trim()) {
+        errors.insert("email".into(), vec![message]);
+    }
+    let length = req.message.trim().chars().count();
+    if length == 0 && req.kind.needs_message() {
+        errors.insert("message".into(), vec!["Tell us what your request is about.".into()]);
+    } else if length > REPORT_MESSAGE_MAX {
+        errors.insert("message".into(), vec![format!("Keep it under {REPORT_MESSAGE_MAX} characters.")]);
+    }
+    errors
+}
+
 /// Checks a password change before any password is verified.
 pub fn change_password(req: &ChangePasswordRequest) -> FieldErrors {
     let mut errors = FieldErrors::new();

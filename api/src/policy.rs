@@ -30,7 +30,16 @@ pub struct PolicyVersionSummary {
     pub material: bool,
     /// One line saying what this version changed.
     pub summary: String,
+    /// A material version published less than [`MATERIAL_NOTICE_DAYS`] days
+    /// before it takes effect: the written reason (an urgent legal change).
+    /// Shown wherever the version is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgent_reason: Option<String>,
 }
+
+/// How many days ahead a material change must be announced, unless it is
+/// published as urgent with a written reason.
+pub const MATERIAL_NOTICE_DAYS: i64 = 30;
 
 /// One `##` section of a version. `id` is stable across versions, so a link
 /// to `#id` keeps working after the wording (or the heading) changes.
@@ -54,6 +63,9 @@ pub struct PolicyDocument {
     pub previous_version: Option<u32>,
     /// The next version announced but not yet in effect, if any.
     pub upcoming: Option<PolicyVersionSummary>,
+    /// Every version announced but not yet in effect, soonest first.
+    #[serde(default)]
+    pub announced: Vec<PolicyVersionSummary>,
 }
 
 /// `GET /api/policies/privacy/versions`: every version, newest first.
@@ -141,6 +153,56 @@ pub struct PolicyStatusReply {
     pub current_version: u32,
     /// `Some` while a material change awaits the member's acknowledgement.
     pub pending: Option<PendingPolicyChange>,
+    /// Material versions announced but not yet in effect that the member has
+    /// not acknowledged, soonest first: the member is told before they apply.
+    #[serde(default)]
+    pub announced: Vec<PolicyVersionSummary>,
+}
+
+/// A link to the control a member uses, on the promises page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseLink {
+    /// A path of the site, e.g. `/settings/data`.
+    pub href: String,
+    pub label: String,
+}
+
+/// A test that proves a promise, named by its file and function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseTest {
+    /// Path from the top of the repository, e.g. `tests/tests/api_account.rs`.
+    pub file: String,
+    pub name: String,
+}
+
+/// One promise of a policy version and how Curtain keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promise {
+    /// Stable across versions, e.g. `export-everything`. The statement in the
+    /// policy carries the anchor `promise-<id>`.
+    pub id: String,
+    /// The section the statement is in, and its heading.
+    pub section_id: String,
+    pub section_title: String,
+    /// The statement as the policy words it (plain text).
+    pub statement: String,
+    /// How Curtain keeps it, in a sentence or two.
+    pub how: String,
+    /// The control a member uses for it, if there is one.
+    pub control: Option<PromiseLink>,
+    /// The retention rule that enforces it, in words ("Sign-in log: kept one
+    /// year after the sign-in"), if it is about keeping something.
+    pub retention: Option<String>,
+    /// The tests that prove it; never empty for a shipped version.
+    pub tests: Vec<PromiseTest>,
+}
+
+/// `GET /api/policies/privacy/promises[?version=N]`: the promises of one
+/// version (the current one by default), in the order the policy makes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromiseList {
+    pub version: PolicyVersionSummary,
+    pub promises: Vec<Promise>,
 }
 
 /// `POST /api/me/policy-acceptances`.

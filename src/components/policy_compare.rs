@@ -101,7 +101,7 @@ mod tests {
     use super::*;
 
     fn v(n: u32, status: PolicyStatus) -> PolicyVersionSummary {
-        PolicyVersionSummary { version: n, effective_date: "2026-06-01".into(), status, material: false, summary: String::new() }
+        PolicyVersionSummary { version: n, effective_date: "2026-06-01".into(), status, material: false, summary: String::new(), urgent_reason: None }
     }
 
     #[test]

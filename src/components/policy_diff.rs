@@ -206,6 +206,7 @@ mod tests {
             status: PolicyStatus::Past,
             material: false,
             summary: String::new(),
+            urgent_reason: None,
         }
     }
 
