@@ -451,16 +451,13 @@ pub struct PageView {
     pub path: String,
 }
 
-/// The path to count for a page view: a site path of at most 200 characters,
-/// without query string or fragment (which may hold personal data). `None`
-/// when it is not a path of this site.
+/// What to count a page view under: the route pattern the path matches
+/// (`/u/:username`, never the member's name; `/unsubscribe/:token`, never the
+/// secret), without query string or fragment. `None` when it is no page of
+/// this site (or longer than 200 characters).
 pub fn page_view_path(path: &str) -> Option<String> {
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && path.len() <= 200
-        && path.bytes().all(|b| b.is_ascii_graphic());
-    ok.then(|| path.to_string())
+    let ok = path.len() <= 200 && path.bytes().all(|b| b.is_ascii_graphic());
+    crate::routes::route_of(path).filter(|_| ok).map(str::to_string)
 }
 
 /// The descriptions every visitor sees, in plain words. The server serves
@@ -688,7 +685,10 @@ mod tests {
         assert_eq!(page_view_path("//evil.example/x"), None);
         assert_eq!(page_view_path("https://x.example/"), None);
         assert_eq!(page_view_path("/a b"), None);
-        assert_eq!(page_view_path(&format!("/{}", "a".repeat(200))), None);
+        assert_eq!(page_view_path(&format!("/u/{}", "a".repeat(200))), None);
+        assert_eq!(page_view_path("/u/ana").as_deref(), Some("/u/:username"));
+        assert_eq!(page_view_path("/unsubscribe/secret").as_deref(), Some("/unsubscribe/:token"));
+        assert_eq!(page_view_path("/no-such-page"), None);
         assert_eq!(Theme::parse("dark"), Theme::Dark);
         assert_eq!(Theme::parse("<script>"), Theme::System);
     }

@@ -9,6 +9,7 @@ pub mod date;
 pub mod profile;
 pub mod policy;
 pub mod retention;
+pub mod routes;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -20,7 +20,7 @@ use crate::{accounts, clock, email_preferences, useragent};
 pub const EXPORT_VERSION: u32 = 1;
 
 /// Tables the export shows in their own, curated sections.
-const CURATED: &[&str] = &["users", "sessions", "signin_log", "email_preferences"];
+const CURATED: &[&str] = &["users", "sessions", "signin_log", "email_preferences", "privacy_requests"];
 
 /// A table in which some columns point at a member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +98,48 @@ struct AccountSection {
     created_at: String,
 }
 
+/// A failed sign-in under the member's username or address.
+#[derive(Debug, Serialize)]
+struct FailedSignin {
+    at: String,
+    ip: String,
+    /// What was typed: `username` or `email`.
+    typed: &'static str,
+}
+
+/// A parent's report the member sent.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+struct ReportSent {
+    #[sqlx(skip)]
+    sent_at: String,
+    #[serde(skip)]
+    created_at: i64,
+    username: String,
+    message: String,
+}
+
+/// A privacy request of the member's.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+struct PrivacyRequestRow {
+    id: i64,
+    kind: String,
+    email: String,
+    message: String,
+    #[sqlx(skip)]
+    sent_at: String,
+    #[sqlx(skip)]
+    due_date: String,
+    #[sqlx(skip)]
+    answered_at: Option<String>,
+    #[serde(skip)]
+    created_at: i64,
+    #[serde(skip)]
+    due_at: i64,
+    #[serde(skip)]
+    #[sqlx(rename = "answered_at")]
+    answered: Option<i64>,
+}
+
 /// The whole export: see docs/export.md for the shape.
 #[derive(Debug, Serialize)]
 pub struct Export {
@@ -107,7 +149,16 @@ pub struct Export {
     account: AccountSection,
     email_preferences: EmailPreferences,
     sessions: Vec<SessionInfo>,
+    /// Sessions that have ended but are not yet purged (within the hour).
+    ended_sessions: Vec<SessionInfo>,
     signin_log: Vec<SigninRecord>,
+    /// Failed sign-ins typed with the member's username or address.
+    failed_signins: Vec<FailedSignin>,
+    /// Parents' reports sent from the member's address (reports *about* the
+    /// member are withheld, to protect whoever sent them).
+    reports_sent: Vec<ReportSent>,
+    /// Privacy requests sent while signed in or from the member's address.
+    privacy_requests: Vec<PrivacyRequestRow>,
     /// Every other table that holds rows about the member, by table name.
     tables: BTreeMap<String, Vec<Value>>,
 }
@@ -138,7 +189,32 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
         .await?;
     let prefs = email_preferences::get(&mut *conn, user_id).await?;
     let sessions = sessions(&mut *conn, user_id, current_session).await?;
+    let ended_sessions = ended_sessions(&mut *conn, user_id).await?;
     let signin_log = signin_log(&mut *conn, user_id, None).await?;
+    let failed_signins = failed_signins(&mut *conn, &username, &email, pending_email.as_deref()).await?;
+    let email_key = accounts::key(&email);
+    let mut reports_sent: Vec<ReportSent> = sqlx::query_as(
+        "SELECT created_at, username, message FROM child_reports WHERE lower(trim(reporter_email)) = ? ORDER BY id",
+    )
+    .bind(&email_key)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &mut reports_sent {
+        r.sent_at = clock::rfc3339(r.created_at);
+    }
+    let mut privacy_requests: Vec<PrivacyRequestRow> = sqlx::query_as(
+        "SELECT id, kind, email, message, created_at, due_at, answered_at FROM privacy_requests
+         WHERE user_id = ? OR lower(trim(email)) = ? ORDER BY id",
+    )
+    .bind(user_id)
+    .bind(&email_key)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &mut privacy_requests {
+        r.sent_at = clock::rfc3339(r.created_at);
+        r.due_date = clock::rfc3339(r.due_at)[..10].to_string();
+        r.answered_at = r.answered.map(clock::rfc3339);
+    }
     let mut tables = BTreeMap::new();
     for table in member_tables(conn).await? {
         if CURATED.contains(&table.name.as_str()) {
@@ -163,7 +239,11 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
         },
         email_preferences: prefs,
         sessions,
+        ended_sessions,
         signin_log,
+        failed_signins,
+        reports_sent,
+        privacy_requests,
         tables,
     })
 }
@@ -211,16 +291,59 @@ pub async fn sessions(db: impl SqliteExecutor<'_>, user_id: i64, current: Option
     .bind(clock::now())
     .fetch_all(db)
     .await?;
+    Ok(rows.into_iter().map(|row| session_info(row, current)).collect())
+}
+
+fn session_info((id, ip, ua, created, seen, persistent): (i64, String, String, i64, i64, bool), current: Option<i64>) -> SessionInfo {
+    SessionInfo {
+        id,
+        device: useragent::describe(&ua),
+        ip,
+        created_at: clock::rfc3339(created),
+        last_seen_at: clock::rfc3339(seen),
+        persistent,
+        current: Some(id) == current,
+    }
+}
+
+/// The member's sessions that have ended but are still kept (the purge
+/// removes them within the hour), most recently used first.
+async fn ended_sessions(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Vec<SessionInfo>> {
+    let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
+        "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
+         WHERE user_id = ? AND expires_at <= ? ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .bind(clock::now())
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| session_info(row, None)).collect())
+}
+
+/// Failed sign-ins typed with the member's username, address or the address
+/// waiting for confirmation, newest first.
+async fn failed_signins(
+    conn: &mut SqliteConnection,
+    username: &str,
+    email: &str,
+    pending_email: Option<&str>,
+) -> Result<Vec<FailedSignin>> {
+    let username_key = accounts::key(username);
+    let keys = [Some(username_key.clone()), Some(accounts::key(email)), pending_email.map(accounts::key)];
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT account_key, ip, at FROM signin_failures WHERE account_key IN (?, ?, ?) ORDER BY at DESC, id DESC",
+    )
+    .bind(&keys[0])
+    .bind(&keys[1])
+    .bind(&keys[2])
+    .fetch_all(conn)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, ip, ua, created, seen, persistent)| SessionInfo {
-            id,
-            device: useragent::describe(&ua),
+        .map(|(key, ip, at)| FailedSignin {
+            at: clock::rfc3339(at),
             ip,
-            created_at: clock::rfc3339(created),
-            last_seen_at: clock::rfc3339(seen),
-            persistent,
-            current: Some(id) == current,
+            typed: if key == username_key { "username" } else { "email" },
         })
         .collect())
 }

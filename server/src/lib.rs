@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod password;
 pub mod profile_cache;
 pub mod profiles;
+pub mod promises;
 pub mod policy;
 pub mod rate_limit;
 pub mod retention;

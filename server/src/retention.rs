@@ -52,6 +52,10 @@ pub enum Kind {
     ConfirmationLinks,
     /// Per-connection request counts behind the rate limits.
     RequestCounts,
+    /// What was decided on a parent's report (no names or addresses).
+    ReportDecisions,
+    /// Requests sent with the privacy request form.
+    PrivacyRequests,
 }
 
 /// How long a kind of record is kept.
@@ -126,7 +130,7 @@ pub const RULES: &[Rule] = &[
                  \"keep me signed in\"",
         kept: Kept::Until("the session ends"),
         tables: &["sessions"],
-        export_sections: &["sessions"],
+        export_sections: &["sessions", "ended_sessions"],
     },
     Rule {
         kind: Kind::SigninLog,
@@ -144,7 +148,7 @@ pub const RULES: &[Rule] = &[
         detail: "the username or e-mail address typed, the IP address and the time, to slow down password guessing",
         kept: Kept::For { days: 1, after: "the attempt" },
         tables: &["signin_failures"],
-        export_sections: &[],
+        export_sections: &["failed_signins"],
     },
     Rule {
         kind: Kind::ConsentReceipts,
@@ -171,7 +175,7 @@ pub const RULES: &[Rule] = &[
         detail: "the username reported, and the e-mail address and message of the person who reported it",
         kept: Kept::For { days: 365, after: "the report" },
         tables: &["child_reports"],
-        export_sections: &[],
+        export_sections: &["reports_sent"],
     },
     Rule {
         kind: Kind::ChildReportIps,
@@ -181,6 +185,25 @@ pub const RULES: &[Rule] = &[
         kept: Kept::For { days: 90, after: "the report" },
         tables: &[],
         export_sections: &[],
+    },
+    Rule {
+        kind: Kind::ReportDecisions,
+        key: "report_decisions",
+        name: "Decisions on parents' reports",
+        detail: "whether we deleted the account or not, when, and a note without names or addresses",
+        kept: Kept::For { days: 1095, after: "the decision" },
+        tables: &["report_decisions"],
+        export_sections: &[],
+    },
+    Rule {
+        kind: Kind::PrivacyRequests,
+        key: "privacy_requests",
+        name: "Privacy requests",
+        detail: "the kind of request, the e-mail address and message, and when we answered; \
+                 one sent while signed in goes with the account",
+        kept: Kept::For { days: 730, after: "we answer" },
+        tables: &["privacy_requests"],
+        export_sections: &["privacy_requests"],
     },
     Rule {
         kind: Kind::PageViews,
@@ -204,8 +227,8 @@ pub const RULES: &[Rule] = &[
         kind: Kind::RequestCounts,
         key: "request_counts",
         name: "Request counts per connection",
-        detail: "how many requests of a kind (answers to the cookie banner, page views, reports) one IP address \
-                 sent, to stop floods",
+        detail: "how many requests of a kind (answers to the cookie banner, page views, reports, privacy requests) \
+                 one IP address sent, to stop floods",
         kept: Kept::Until("its counting window ends, an hour at most"),
         tables: &["request_counts"],
         export_sections: &[],
@@ -411,6 +434,16 @@ async fn purge_batch(tx: &mut SqliteConnection, kind: Kind, cutoff: i64) -> Resu
         Kind::RequestCounts => (
             "DELETE FROM request_counts WHERE (kind, address, window_ends_at) IN
                (SELECT kind, address, window_ends_at FROM request_counts WHERE window_ends_at <= ?1 LIMIT ?2)",
+            Bound::Time(cutoff),
+        ),
+        Kind::ReportDecisions => (
+            "DELETE FROM report_decisions WHERE id IN (SELECT id FROM report_decisions WHERE decided_at <= ?1 LIMIT ?2)",
+            Bound::Time(cutoff),
+        ),
+        // An unanswered request is kept until it is answered.
+        Kind::PrivacyRequests => (
+            "DELETE FROM privacy_requests WHERE id IN
+               (SELECT id FROM privacy_requests WHERE answered_at IS NOT NULL AND answered_at <= ?1 LIMIT ?2)",
             Bound::Time(cutoff),
         ),
         // The clock starts when the day ends: a day is due once its end is.

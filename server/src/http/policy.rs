@@ -45,6 +45,7 @@ fn current_of(versions: &[PolicySource], now: i64) -> Result<&PolicySource> {
 fn document(versions: &[PolicySource], version: &PolicySource, html: Vec<String>, now: i64) -> Result<PolicyDocument> {
     let current = current_of(versions, now)?;
     let upcoming = policy::next_upcoming(versions, now).map(|u| policy::summary(versions, u, now));
+    let announced = policy::announced(versions, now).into_iter().map(|v| policy::summary(versions, v, now)).collect();
     Ok(PolicyDocument {
         meta: policy::summary(versions, version, now),
         sections: version
@@ -56,6 +57,7 @@ fn document(versions: &[PolicySource], version: &PolicySource, html: Vec<String>
         current_version: current.version,
         previous_version: versions.iter().map(|v| v.version).filter(|n| *n < version.version).max(),
         upcoming,
+        announced,
     })
 }
 
@@ -146,6 +148,11 @@ async fn status_for(state: &AppState, user_id: i64, versions: &[PolicySource], n
         acknowledged_version: acknowledged,
         current_version: current_of(versions, now)?.version,
         pending: policy::pending_change(versions, acknowledged, now),
+        announced: policy::announced(versions, now)
+            .into_iter()
+            .filter(|v| v.material && v.version > acknowledged)
+            .map(|v| policy::summary(versions, v, now))
+            .collect(),
     })
 }
 
@@ -156,8 +163,9 @@ pub async fn my_status(State(state): State<AppState>, viewer: Viewer) -> Result<
     Ok(Json(status_for(&state, viewer.user_id, &versions, now).await?))
 }
 
-/// `POST /api/me/policy-acceptances` `{version}`: "I have read it". Only the
-/// version in effect can be acknowledged.
+/// `POST /api/me/policy-acceptances` `{version}`: "I have read it". The
+/// version in effect can be acknowledged, and so can a material version
+/// announced ahead (then no banner asks again when it takes effect).
 pub async fn acknowledge(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -171,6 +179,7 @@ pub async fn acknowledge(
     let current = current_of(&versions, now)?;
     match policy::status(&versions, version, now) {
         PolicyStatus::Current => {}
+        PolicyStatus::Upcoming if version.material => {}
         PolicyStatus::Upcoming => {
             return Err(Error::invalid_field(
                 "version",

@@ -23,6 +23,9 @@ pub struct PolicySource {
     pub material: bool,
     pub summary: String,
     pub sections: Vec<SectionSource>,
+    /// Why a material version took effect with less than 30 days' notice.
+    /// Not part of the file: given when publishing, and kept beside it.
+    pub urgent_reason: Option<String>,
 }
 
 /// One `##` section: a stable id, the heading text, and the Markdown under it.
@@ -81,6 +84,36 @@ pub enum SourceError {
     BadSectionId(String),
     #[error("two sections have the id `{0}`; ids must be unique")]
     DuplicateSectionId(String),
+    #[error("section `{section}`: {message}")]
+    BadPromise { section: String, message: String },
+    #[error("two statements carry the promise id `{0}`; each promise is made once")]
+    DuplicatePromise(String),
+}
+
+/// A statement of the policy that makes a promise (see
+/// [`super::render::promise_marker`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseSource {
+    pub id: String,
+    pub section_id: String,
+    pub section_title: String,
+    /// The statement, as plain text.
+    pub statement: String,
+}
+
+impl PolicySource {
+    /// Every promise the version makes, in order.
+    pub fn promises(&self) -> Vec<PromiseSource> {
+        self.sections
+            .iter()
+            .flat_map(|section| {
+                // `parse` checked every marker, so this cannot fail here.
+                super::render::promises(&section.markdown).unwrap_or_default().into_iter().map(|(id, statement)| {
+                    PromiseSource { id, section_id: section.id.clone(), section_title: section.title.clone(), statement }
+                })
+            })
+            .collect()
+    }
 }
 
 /// Parses a version file.
@@ -149,13 +182,25 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
         return Err(SourceError::UnclosedFrontMatter);
     }
     let body: Vec<&str> = lines.collect();
-    Ok(PolicySource {
+    let parsed = PolicySource {
         version: version.ok_or(SourceError::MissingField("version"))?,
         effective: effective.ok_or(SourceError::MissingField("effective"))?,
         material: material.ok_or(SourceError::MissingField("material"))?,
         summary: summary.ok_or(SourceError::MissingField("summary"))?,
         sections: split_sections(&body)?,
-    })
+        urgent_reason: None,
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    for section in &parsed.sections {
+        let found = super::render::promises(&section.markdown)
+            .map_err(|message| SourceError::BadPromise { section: section.id.clone(), message })?;
+        for (id, _) in found {
+            if !ids.insert(id.clone()) {
+                return Err(SourceError::DuplicatePromise(id));
+            }
+        }
+    }
+    Ok(parsed)
 }
 
 /// Splits the body on `## ` headings (outside fenced code).

@@ -15,7 +15,7 @@ pub mod store;
 
 use curtain_api::policy::{PendingPolicyChange, PolicyStatus, PolicyVersionSummary};
 
-pub use document::{PolicySource, SectionSource, SourceError};
+pub use document::{PolicySource, PromiseSource, SectionSource, SourceError};
 
 /// The version in effect at `now`: the newest one whose effective instant
 /// has passed. `versions` may be in any order.
@@ -45,7 +45,21 @@ pub fn summary(versions: &[PolicySource], version: &PolicySource, now: i64) -> P
         status: status(versions, version, now),
         material: version.material,
         summary: version.summary.clone(),
+        urgent_reason: version.urgent_reason.clone(),
     }
+}
+
+/// Every version announced at `now` but not in effect yet, soonest first.
+pub fn announced(versions: &[PolicySource], now: i64) -> Vec<&PolicySource> {
+    let mut list: Vec<&PolicySource> = versions.iter().filter(|v| v.effective_at() > now).collect();
+    list.sort_by_key(|v| v.version);
+    list
+}
+
+/// The earliest date a material version published at `now` may take effect
+/// without an urgent reason.
+pub fn earliest_material_date(now: i64) -> curtain_api::CivilDate {
+    curtain_api::CivilDate::from_unix_days(now.div_euclid(86_400) + curtain_api::policy::MATERIAL_NOTICE_DAYS)
 }
 
 /// A material change in effect at `now` that is newer than the version the
@@ -78,6 +92,7 @@ mod tests {
             material,
             summary: format!("v{n}"),
             sections: vec![],
+            urgent_reason: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub const PUBLISHED: &[(&str, &str)] = &[
     ("policies/privacy/v2.md", include_str!("../../../policies/privacy/v2.md")),
     ("policies/privacy/v3.md", include_str!("../../../policies/privacy/v3.md")),
     ("policies/privacy/v4.md", include_str!("../../../policies/privacy/v4.md")),
+    ("policies/privacy/v5.md", include_str!("../../../policies/privacy/v5.md")),
 ];
 
 const UPCOMING_DEMO: &str = include_str!("../../../policies/privacy/upcoming-demo.md");

@@ -1,6 +1,7 @@
 //! Policy versions and acceptances in the database.
 
 use anyhow::Context;
+use curtain_api::policy::MATERIAL_NOTICE_DAYS;
 use curtain_api::CivilDate;
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
@@ -23,6 +24,16 @@ pub enum PublishError {
     BeforePrevious { version: u32, effective: CivilDate, previous: u32, previous_effective: CivilDate },
     #[error("version {version} would take effect on {effective}, which has already passed (today is {today}); pick today or a later date")]
     Backdated { version: u32, effective: CivilDate, today: CivilDate },
+    #[error(
+        "version {version} is a material change, so it must be announced at least {days} days before it takes effect: \
+         make it effective on {earliest} or later. Only an urgent change required by law may take effect sooner; \
+         then publish it with --urgent \"the reason\", which the policy page shows."
+    )]
+    TooSoon { version: u32, days: i64, earliest: CivilDate },
+    #[error("--urgent needs the reason in words (at least a sentence), which the policy page shows")]
+    UrgentWithoutReason,
+    #[error("--urgent is only for a material version taking effect within {days} days; version {version} is announced in time without it")]
+    UrgentNotNeeded { version: u32, days: i64 },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -58,8 +69,10 @@ impl VersionCache {
             numbers.iter().copied().filter(|n| !parsed.contains_key(&(*n as u32))).collect()
         };
         for n in missing {
-            let Some(source) = stored_source(db, n as u32).await? else { continue };
-            let source = document::parse(&source).with_context(|| format!("stored policy version {n} does not parse"))?;
+            let Some((source, urgent_reason)) = stored_version(db, n as u32).await? else { continue };
+            let mut source =
+                document::parse(&source).with_context(|| format!("stored policy version {n} does not parse"))?;
+            source.urgent_reason = urgent_reason;
             let sections_html = source.sections.iter().map(|s| super::render::section_html(&s.markdown)).collect();
             let rendered = std::sync::Arc::new(RenderedVersion { source, sections_html });
             self.parsed.lock().expect("policy cache lock").insert(n as u32, rendered);
@@ -71,21 +84,36 @@ impl VersionCache {
 
 /// Every version in the database, oldest first.
 pub async fn load(db: impl SqliteExecutor<'_>) -> anyhow::Result<Vec<PolicySource>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, source FROM policy_versions ORDER BY version")
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT version, source, urgent_reason FROM policy_versions ORDER BY version")
+            .fetch_all(db)
+            .await?;
     rows.into_iter()
-        .map(|(n, source)| document::parse(&source).with_context(|| format!("stored policy version {n} does not parse")))
+        .map(|(n, source, urgent_reason)| {
+            let mut parsed =
+                document::parse(&source).with_context(|| format!("stored policy version {n} does not parse"))?;
+            parsed.urgent_reason = urgent_reason;
+            Ok(parsed)
+        })
         .collect()
 }
 
 async fn stored_source(db: impl SqliteExecutor<'_>, version: u32) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT source FROM policy_versions WHERE version = ?").bind(version).fetch_optional(db).await
+    Ok(stored_version(db, version).await?.map(|(source, _)| source))
+}
+
+/// A version's text and its urgent reason, if any.
+async fn stored_version(db: impl SqliteExecutor<'_>, version: u32) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as("SELECT source, urgent_reason FROM policy_versions WHERE version = ?")
+        .bind(version)
+        .fetch_optional(db)
+        .await
 }
 
 async fn insert(db: &mut SqliteConnection, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO policy_versions (version, effective_at, material, source, published_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO policy_versions (version, effective_at, material, source, published_at, urgent_reason)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (version) DO NOTHING",
     )
     .bind(parsed.version)
@@ -93,6 +121,7 @@ async fn insert(db: &mut SqliteConnection, parsed: &PolicySource, source: &str, 
     .bind(parsed.material)
     .bind(source)
     .bind(now)
+    .bind(parsed.urgent_reason.as_deref())
     .execute(db)
     .await?;
     Ok(())
@@ -134,9 +163,33 @@ async fn max_version(db: impl SqliteExecutor<'_>) -> sqlx::Result<u32> {
 }
 
 /// Publishes a new version from `source`: it must be numbered next and take
-/// effect no earlier than today and no earlier than the version before it.
+/// effect no earlier than today and no earlier than the version before it; a
+/// material version at least [`MATERIAL_NOTICE_DAYS`] days ahead.
 pub async fn publish(db: &Db, source: &str, now: i64) -> Result<u32, PublishError> {
-    let parsed = document::parse(source)?;
+    publish_as(db, source, None, now).await
+}
+
+/// [`publish`], where `urgent` is the reason an urgent legal change may take
+/// effect with less notice than a material change needs. The reason is kept
+/// with the version and shown wherever it is.
+pub async fn publish_as(db: &Db, source: &str, urgent: Option<&str>, now: i64) -> Result<u32, PublishError> {
+    let mut parsed = document::parse(source)?;
+    let short_notice = parsed.material && parsed.effective < super::earliest_material_date(now);
+    match urgent.map(str::trim) {
+        None if short_notice => {
+            return Err(PublishError::TooSoon {
+                version: parsed.version,
+                days: MATERIAL_NOTICE_DAYS,
+                earliest: super::earliest_material_date(now),
+            })
+        }
+        None => {}
+        Some(_) if !short_notice => {
+            return Err(PublishError::UrgentNotNeeded { version: parsed.version, days: MATERIAL_NOTICE_DAYS })
+        }
+        Some(reason) if reason.split_whitespace().count() < 3 => return Err(PublishError::UrgentWithoutReason),
+        Some(reason) => parsed.urgent_reason = Some(reason.to_string()),
+    }
     // Checked and inserted in one write transaction: two publishers cannot
     // both take the same number.
     let mut tx = db.begin_write().await?;
