@@ -369,12 +369,20 @@ pub async fn signin_log(db: impl SqliteExecutor<'_>, user_id: i64, limit: Option
 /// cascade. `false` when there was no such member (deleted meanwhile).
 pub async fn delete_member(db: &Db, user_id: i64) -> Result<bool> {
     let mut tx = db.begin_write().await?;
+    let deleted = delete_member_in(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+/// [`delete_member`] in the caller's write transaction, for a deletion that
+/// must commit together with something else (a decision on a report).
+pub async fn delete_member_in(tx: &mut SqliteConnection, user_id: i64) -> Result<bool> {
     let found: Option<(String, String)> =
         sqlx::query_as("SELECT username, email FROM users WHERE id = ?").bind(user_id).fetch_optional(&mut *tx).await?;
     let Some((username, email)) = found else {
         return Ok(false);
     };
-    let tables = member_tables(&mut tx).await?;
+    let tables = member_tables(tx).await?;
     for table in &tables {
         for column in &table.member_columns {
             let sql = format!("DELETE FROM {} WHERE {} = ?", quote(&table.name), quote(column));
@@ -388,7 +396,6 @@ pub async fn delete_member(db: &Db, user_id: i64) -> Result<bool> {
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
-    tx.commit().await?;
     Ok(true)
 }
 

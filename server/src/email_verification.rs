@@ -86,7 +86,7 @@ async fn send_link(tx: &mut SqliteConnection, site: &str, user_id: i64, address:
          If you did not sign up for Curtain or ask to use this address, ignore this message: nothing happens without the link.\n",
         link(site, &token)
     );
-    outbox::send(tx, Message { user_id, kind: "verify_email", to: address, subject: "Confirm your e-mail address", body: &body })
+    outbox::send(tx, Message { user_id: Some(user_id), kind: "verify_email", to: address, subject: "Confirm your e-mail address", body: &body })
         .await?;
     Ok(())
 }
@@ -102,7 +102,7 @@ async fn notice_in_use(tx: &mut SqliteConnection, site: &str, holder: &Holder, a
     );
     outbox::send(
         tx,
-        Message { user_id: holder.user_id, kind: "email_in_use", to: address, subject: "Your address was used to sign up", body: &body },
+        Message { user_id: Some(holder.user_id), kind: "email_in_use", to: address, subject: "Your address was used to sign up", body: &body },
     )
     .await?;
     Ok(())

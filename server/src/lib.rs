@@ -21,6 +21,7 @@ mod http;
 pub mod outbox;
 pub mod password;
 pub mod profile_cache;
+pub mod privacy_requests;
 pub mod profiles;
 pub mod promises;
 pub mod policy;

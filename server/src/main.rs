@@ -42,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         command: ReportsCommand,
     },
+    /// Privacy requests sent with the form, and their answers.
+    Requests {
+        #[command(subcommand)]
+        command: RequestsCommand,
+    },
     /// The newsletter, "sent" to the outbox of every member who turned it on.
     Newsletter {
         #[command(subcommand)]
@@ -106,10 +111,15 @@ enum ConsentCommand {
 #[derive(Subcommand)]
 enum PolicyCommand {
     /// Publish a new version from a Markdown file with front matter. It must
-    /// be numbered next and take effect no earlier than today.
+    /// be numbered next and take effect no earlier than today; a material
+    /// version at least 30 days ahead, unless published with --urgent.
     Publish {
         /// The version file (see policies/privacy/ for the format).
         file: PathBuf,
+        /// For an urgent change required by law: why a material version takes
+        /// effect with less than 30 days' notice. Shown on the policy page.
+        #[arg(long, value_name = "REASON")]
+        urgent: Option<String>,
         /// Database URL (sqlite://PATH).
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
@@ -120,6 +130,52 @@ enum PolicyCommand {
 enum ReportsCommand {
     /// List every report, oldest first.
     List {
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+    /// Decide on a report: delete the account it names (exactly as if its
+    /// owner had) or dismiss it. The reporter is told, and the decision is
+    /// kept without names or addresses.
+    Resolve {
+        /// The report's number, as `reports list` shows it (`#12` or `12`).
+        id: String,
+        /// The account belongs to a child: delete it.
+        #[arg(long, conflicts_with = "dismiss", required_unless_present = "dismiss")]
+        delete_account: bool,
+        /// Leave the account as it is.
+        #[arg(long)]
+        dismiss: bool,
+        /// Why, in a sentence: kept as the record of the decision.
+        #[arg(long)]
+        note: String,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RequestsCommand {
+    /// Open privacy requests, soonest due first.
+    List {
+        /// Only those past the day their answer was due.
+        #[arg(long)]
+        overdue: bool,
+        /// Answered requests too.
+        #[arg(long, conflicts_with = "overdue")]
+        all: bool,
+        /// Database URL (sqlite://PATH).
+        #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
+        database: String,
+    },
+    /// Record that a request was answered, and what was done.
+    Answer {
+        /// The request's reference (`PR-12` or `12`).
+        reference: String,
+        /// What was done, in a sentence.
+        #[arg(long)]
+        note: String,
         /// Database URL (sqlite://PATH).
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
@@ -215,6 +271,61 @@ async fn run() -> anyhow::Result<()> {
             db.close().await?;
             Ok(())
         }
+        Command::Reports { command: ReportsCommand::Resolve { id, delete_account, dismiss: _, note, database } } => {
+            let id: i64 = id.trim().trim_start_matches('#').parse().context("the report's number, as `reports list` shows it")?;
+            let decision = if delete_account {
+                curtain_server::child_reports::Decision::DeleteAccount
+            } else {
+                curtain_server::child_reports::Decision::Dismiss
+            };
+            let db = db::connect(&database).await?;
+            let deleted = curtain_server::child_reports::resolve(&db, id, decision, &note, curtain_server::clock::now())
+                .await
+                .context("nothing was changed")?;
+            if deleted {
+                println!("Report #{id}: the account was deleted; the reporter is told (see `curtain-server outbox list`).");
+            } else {
+                println!("Report #{id} dismissed; the reporter is told (see `curtain-server outbox list`).");
+            }
+            Ok(())
+        }
+        Command::Requests { command: RequestsCommand::List { overdue, all, database } } => {
+            let db = db::connect(&database).await?;
+            let now = curtain_server::clock::now();
+            let requests = curtain_server::privacy_requests::list(db.read(), overdue, all, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if requests.is_empty() {
+                println!("{}", if overdue { "No request is overdue." } else { "No open privacy requests." });
+            }
+            for r in requests {
+                let state = match r.answered_at {
+                    Some(at) => format!("answered {}", curtain_server::clock::rfc3339(at)),
+                    None if r.overdue(now) => format!("OVERDUE since {}", &curtain_server::clock::rfc3339(r.due_at)[..10]),
+                    None => format!("due {}", &curtain_server::clock::rfc3339(r.due_at)[..10]),
+                };
+                let member = r.signed_in_as.as_deref().map(|u| format!(" (member {u})")).unwrap_or_default();
+                println!(
+                    "{} [{}] {state} from {}{member}, received {}\n    {}\n",
+                    curtain_server::privacy_requests::reference(r.id),
+                    r.kind,
+                    r.email,
+                    curtain_server::clock::rfc3339(r.created_at),
+                    r.message.replace('\n', "\n    ")
+                );
+            }
+            Ok(())
+        }
+        Command::Requests { command: RequestsCommand::Answer { reference, note, database } } => {
+            let id = curtain_server::privacy_requests::parse_reference(&reference)
+                .context("a reference such as PR-12")?;
+            let db = db::connect(&database).await?;
+            curtain_server::privacy_requests::answer(&db, id, &note, curtain_server::clock::now())
+                .await
+                .context("nothing was changed")?;
+            println!("{} is answered.", curtain_server::privacy_requests::reference(id));
+            Ok(())
+        }
         Command::Reports { command: ReportsCommand::List { database } } => {
             let db = db::connect(&database).await?;
             let reports = curtain_server::child_reports::list(db.read()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -222,7 +333,11 @@ async fn run() -> anyhow::Result<()> {
                 println!("No reports.");
             }
             for r in reports {
-                let exists = if r.account_exists { "account exists" } else { "no such account now" };
+                let exists = match (&r.outcome, r.account_exists) {
+                    (Some(outcome), _) => format!("decided: {outcome}"),
+                    (None, true) => "open, account exists".to_string(),
+                    (None, false) => "open, no such account now".to_string(),
+                };
                 println!(
                     "#{} {} username={:?} ({exists}) reporter={} ip={}\n    {}\n",
                     r.id,
@@ -243,14 +358,27 @@ async fn run() -> anyhow::Result<()> {
             println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
             Ok(())
         }
-        Command::Policy { command: PolicyCommand::Publish { file, database } } => {
+        Command::Policy { command: PolicyCommand::Publish { file, urgent, database } } => {
             let source =
                 std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let db = db::connect(&database).await?;
-            let version = curtain_server::policy::store::publish(&db, &source, curtain_server::clock::now())
-                .await
-                .with_context(|| format!("{} was not published", file.display()))?;
+            let version =
+                curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), curtain_server::clock::now())
+                    .await
+                    .with_context(|| format!("{} was not published", file.display()))?;
             println!("Published privacy policy version {version} from {}.", file.display());
+            let promises = curtain_server::policy::document::parse(&source).map(|v| v.promises()).unwrap_or_default();
+            let unproved: Vec<String> = promises
+                .iter()
+                .filter(|p| curtain_server::promises::tests_of(&p.id).is_empty())
+                .map(|p| format!("  {}: {}", p.id, p.statement))
+                .collect();
+            if !unproved.is_empty() {
+                println!(
+                    "Warning: no test in this build proves these promises; the promises page shows them as unproved:\n{}",
+                    unproved.join("\n")
+                );
+            }
             Ok(())
         }
         Command::Consent { command: ConsentCommand::Revise { summary, database } } => {

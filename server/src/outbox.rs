@@ -12,7 +12,9 @@ use crate::error::Result;
 
 /// A message to one member.
 pub struct Message<'a> {
-    pub user_id: i64,
+    /// The member it goes to; `None` for someone without an account (a
+    /// parent who sent a report, whoever sent a privacy request).
+    pub user_id: Option<i64>,
     /// What sort of message, e.g. `newsletter`, `email_changed`.
     pub kind: &'a str,
     pub to: &'a str,
@@ -73,7 +75,7 @@ pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> 
     .await?;
     for (user_id, email, token) in &recipients {
         let body = newsletter_body(text, site, token);
-        send(&mut tx, Message { user_id: *user_id, kind: "newsletter", to: email, subject, body: &body }).await?;
+        send(&mut tx, Message { user_id: Some(*user_id), kind: "newsletter", to: email, subject, body: &body }).await?;
     }
     tx.commit().await?;
     Ok(recipients.len() as u64)
@@ -87,7 +89,7 @@ pub async fn email_changed_notice(tx: &mut SqliteConnection, user_id: i64, old: 
          If you did not do this, reply to this message and we will help you get your account back.\n",
         email_preferences::mask_email(new)
     );
-    send(tx, Message { user_id, kind: "email_changed", to: old, subject: "Your Curtain e-mail address was changed", body: &body })
+    send(tx, Message { user_id: Some(user_id), kind: "email_changed", to: old, subject: "Your Curtain e-mail address was changed", body: &body })
         .await?;
     Ok(())
 }
@@ -99,7 +101,7 @@ pub async fn password_changed_notice(tx: &mut SqliteConnection, user_id: i64, to
         "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.\n\
          If you did not do this, reset your password at once and reply to this message.\n"
     );
-    send(tx, Message { user_id, kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
+    send(tx, Message { user_id: Some(user_id), kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
     Ok(())
 }
 
@@ -125,7 +127,7 @@ pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
     let email: String =
         sqlx::query_scalar("SELECT email FROM users WHERE id = ?").bind(user_id).fetch_one(&mut *tx).await?;
     let body = newsletter_body("This week on Curtain: what the community watched, and three films worth a second look.", site, &token);
-    send(&mut tx, Message { user_id, kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
+    send(&mut tx, Message { user_id: Some(user_id), kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -79,6 +79,15 @@ pub const CHILD_REPORTS: Limit = Limit {
     message: "We have received several reports from your connection. You can also write to the privacy contact on the policy page.",
 };
 
+/// `POST /api/privacy-requests`, signed in or not. Each one is answered by a
+/// person and sends a receipt by e-mail, so a few an hour per connection.
+pub const PRIVACY_REQUESTS: Limit = Limit {
+    kind: "privacy_request",
+    max: 5,
+    window_seconds: 3600,
+    message: "We have received several privacy requests from your connection. We answer each one; you can also write to privacy@curtain.example.",
+};
+
 /// Sending the verification e-mail again. Each one is a real e-mail: a few
 /// an hour covers a slow or filtered inbox without letting anyone use us to
 /// flood one.

@@ -11,13 +11,17 @@ use curtain_api::account::{
     self as rules, ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest,
     DeleteAccountRequest, EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
     SigninRecord, UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
+    PrivacyRequest, PrivacyRequestReceived,
 };
 use curtain_api::{validate, SessionUser};
 
 use super::{ApiJson, ApiPath};
 use crate::error::{Error, Result};
-use crate::session::{self, ClientInfo, Viewer};
-use crate::{account_data, accounts, child_reports, clock, email_preferences, email_verification, outbox, rate_limit, AppState};
+use crate::session::{self, ClientInfo, MaybeViewer, Viewer};
+use crate::{
+    account_data, accounts, child_reports, clock, email_preferences, email_verification, outbox, privacy_requests, rate_limit,
+    AppState,
+};
 use sqlx::SqliteConnection;
 
 /// `GET /api/me/email-preferences`.
@@ -320,4 +324,29 @@ pub async fn report_child_account(
     tx.commit().await?;
     tracing::info!(report_id = id, "child-account report received");
     Ok((StatusCode::ACCEPTED, Json(ChildReportReceived { received: true })))
+}
+
+/// `POST /api/privacy-requests`: anyone asks the people who run Curtain to
+/// act on their information. Signed in, the request is tied to the account
+/// (and goes with it). Limited per address ([`rate_limit::PRIVACY_REQUESTS`]).
+pub async fn privacy_request(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<PrivacyRequest>,
+) -> Result<(StatusCode, Json<PrivacyRequestReceived>)> {
+    let errors = rules::privacy_request(&req);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let now = clock::now();
+    let mut tx = state.db.begin_write().await?;
+    rate_limit::count_request(&mut tx, &rate_limit::PRIVACY_REQUESTS, &client.ip, now).await?;
+    let (id, due) = privacy_requests::file(&mut tx, &req, viewer.map(|v| v.user_id), now).await?;
+    tx.commit().await?;
+    tracing::info!(request = id, "privacy request received");
+    Ok((
+        StatusCode::CREATED,
+        Json(PrivacyRequestReceived { reference: privacy_requests::reference(id), due_date: due.to_string() }),
+    ))
 }

@@ -59,6 +59,7 @@ fn routes() -> Routes {
         .route("/policies/privacy/versions", get(policy::list))
         .route("/policies/privacy/versions/{n}", get(policy::one))
         .route("/policies/privacy/diff", get(policy::compare))
+        .route("/policies/privacy/promises", get(policy::promises))
         .route("/me/policy-status", get(policy::my_status))
         .route("/me/policy-acceptances", post(policy::acknowledge))
         // The member's own account (account.rs).
@@ -79,6 +80,7 @@ fn routes() -> Routes {
         .route("/me/export", get(account::export))
         .route("/me", axum::routing::delete(account::delete_account))
         .route("/reports/child-account", post(account::report_child_account))
+        .route("/privacy-requests", post(account::privacy_request))
         // How long each kind of record is kept (retention.rs).
         .route("/retention", get(retention::periods));
     // Profiles, follows and who sees what (profiles.rs).

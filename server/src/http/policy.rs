@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use curtain_api::policy::{
     PolicyAcceptanceRequest, PolicyDiff, PolicyDocument, PolicySection, PolicyStatus, PolicyStatusReply,
-    PolicyVersionList,
+    PolicyVersionList, PromiseList,
 };
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::policy::store::{self, AcceptedBy};
 use crate::policy::store::RenderedVersion;
 use crate::policy::{self, diff, feed, PolicySource};
 use crate::session::Viewer;
-use crate::{clock, AppState};
+use crate::{clock, promises, AppState};
 
 /// Every version, parsed and rendered once per server (see
 /// [`store::VersionCache`]), with the sources as the policy functions take them.
@@ -140,6 +140,23 @@ pub async fn compare(State(state): State<AppState>, ApiQuery(q): ApiQuery<DiffQu
         to: policy::summary(&versions, newer, now),
         sections: diff::section_diffs(&older.sections, &newer.sections),
     }))
+}
+
+#[derive(Deserialize)]
+pub struct PromisesQuery {
+    version: Option<String>,
+}
+
+/// `GET /api/policies/privacy/promises[?version=N]`: each promise of a
+/// version (the one in effect by default) and how Curtain keeps it.
+pub async fn promises(State(state): State<AppState>, ApiQuery(q): ApiQuery<PromisesQuery>) -> Result<Json<PromiseList>> {
+    let now = clock::now();
+    let versions = versions(&state).await?;
+    let version = match q.version.as_deref() {
+        None => current_of(&versions, now)?,
+        Some(raw) => find(&versions, version_number("version", Some(raw))?)?,
+    };
+    Ok(Json(PromiseList { version: policy::summary(&versions, version, now), promises: promises::list(version) }))
 }
 
 async fn status_for(state: &AppState, user_id: i64, versions: &[PolicySource], now: i64) -> Result<PolicyStatusReply> {
