@@ -586,6 +586,7 @@ mod tests {
         }
     }
 
+    // promise: consent-cookie-lifetime
     #[test]
     fn validity_rules() {
         let r = record(true, true);

@@ -581,6 +581,7 @@ mod tests {
         (name.to_string(), render::plain_text(&section.markdown))
     }
 
+    // promise: retention-periods
     #[test]
     fn the_newest_policy_states_every_period_in_the_table() {
         let (name, text) = newest_retention_section();

@@ -29,6 +29,8 @@ pub struct TestApp {
     /// The server's database opened again, as a `curtain-server` subcommand
     /// (a separate process) opens it, for calling the server's own functions.
     pub command_db: curtain_server::db::Db,
+    /// The database's URL, for running `curtain-server` subcommands on it.
+    pub database_url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -102,6 +104,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             db,
             command_db,
+            database_url: url,
             stop: Some(stop_tx),
             thread: Some(thread),
             _dir: dir,

@@ -50,6 +50,7 @@ async fn link_token_in_outbox(app: &TestApp, user: i64) -> String {
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
+// promise: marketing-opt-in
 #[tokio::test]
 async fn email_preferences_start_off_and_change_only_with_csrf() {
     let app = TestApp::spawn().await;
@@ -73,6 +74,7 @@ async fn email_preferences_start_off_and_change_only_with_csrf() {
     assert_eq!(c.get("/api/me/email-preferences").await.body["newsletter"], true, "refused changes change nothing");
 }
 
+// promise: one-click-unsubscribe
 #[tokio::test]
 async fn the_newsletter_link_unsubscribes_without_signing_in() {
     let app = TestApp::spawn().await;
@@ -121,6 +123,7 @@ async fn the_newsletter_link_unsubscribes_without_signing_in() {
     assert_eq!(stranger.post("/api/unsubscribe", &json!({})).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+// promise: end-sessions
 #[tokio::test]
 async fn sessions_are_listed_and_a_revoked_cookie_is_useless_at_once() {
     let app = TestApp::spawn().await;
@@ -314,6 +317,10 @@ async fn fill_every_table(app: &TestApp, c: &ApiClient, name: &str, friend: &str
     curtain_server::outbox::send_newsletter(&app.command_db, "Weekly", "Hello.", &app.base).await.unwrap();
     let r = c.post("/api/me/email", &json!({"current_password": PW, "new_email": format!("{name}.next@example.org")})).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = c
+        .post("/api/privacy-requests", &json!({"kind": "correction", "email": format!("{name}@example.org"), "message": "My birth date is wrong."}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let now = curtain_server::clock::now();
     let statements = [
         "UPDATE profiles SET location = 'Porto', about = 'Loves noir.' WHERE user_id = ?1",
@@ -325,6 +332,9 @@ async fn fill_every_table(app: &TestApp, c: &ApiClient, name: &str, friend: &str
         "INSERT INTO follows (follower_id, followee_id, status, created_at, accepted_at) VALUES (?1, ?2, 'accepted', ?3, ?3)",
         "INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES (?2, ?1, 'pending', ?3)",
         "INSERT INTO watch_history (user_id, title, year, kind, watched_on, created_at) VALUES (?1, 'The Third Man', 1949, 'movie', '2026-11-01', ?3)",
+        // A session that has ended but is not purged yet.
+        "INSERT INTO sessions (user_id, token_hash, persistent, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES (?1, randomblob(32), 0, ?3 - 90000, ?3 - 60000, ?3 - 20000, '198.51.100.7', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0')",
     ];
     for sql in statements {
         sqlx::query(sql).bind(me).bind(them).bind(now).execute(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -370,6 +380,7 @@ async fn rows_naming(app: &TestApp, table: &str, column: &str, id: i64) -> i64 {
         .unwrap()
 }
 
+// promise: export-everything
 #[tokio::test]
 async fn the_export_holds_everything_about_the_member_and_nothing_private_of_others() {
     let app = TestApp::spawn().await;
@@ -380,6 +391,12 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     patch(&app, &friend, "/api/me/email-preferences", json!({"partner_offers": true})).await;
     let pablo = user_id(&app, "pablo").await;
     sqlx::query("UPDATE profiles SET location = 'Secretville' WHERE user_id = ?").bind(pablo).execute(&app.db).await.unwrap();
+    // A failed sign-in with olga's address, a report olga sent, and one about olga.
+    app.client().sign_in("Olga@Example.org", "not the password", false).await;
+    for (username, from, message) in [("some_kid", "olga@example.org", "My nephew is ten."), ("olga", "worried.parent@example.org", "About olga.")] {
+        let r = app.client().post("/api/reports/child-account", &json!({"username": username, "reporter_email": from, "message": message})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
     sqlx::query("INSERT INTO watch_history (user_id, title, kind, watched_on, created_at) VALUES (?, 'Hidden Title', 'movie', '2026-10-01', 0)")
         .bind(pablo)
         .execute(&app.db)
@@ -407,6 +424,18 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     assert_eq!(export["account"]["birth_date"], "1990-05-01");
     assert_eq!(export["email_preferences"]["newsletter"], true);
     assert!(export["sessions"].as_array().unwrap().iter().any(|s| s["current"] == true));
+    let ended = export["ended_sessions"].as_array().unwrap();
+    assert_eq!(ended.len(), 1, "the ended session, kept until the purge, is in the export: {ended:?}");
+    assert_eq!((ended[0]["ip"].as_str(), ended[0]["device"].as_str()), (Some("198.51.100.7"), Some("Firefox 133 on Linux")));
+    // Failed sign-ins typed with the member's username or address.
+    let failed = export["failed_signins"].as_array().unwrap();
+    assert!(failed.iter().any(|f| f["typed"] == "username" && f["ip"] == "127.0.0.1"), "{failed:?}");
+    assert!(failed.iter().any(|f| f["typed"] == "email"), "{failed:?}");
+    assert_eq!(export["privacy_requests"][0]["kind"], "correction");
+    assert_eq!(export["privacy_requests"][0]["due_date"].as_str().map(str::len), Some(10));
+    // A report sent from the member's address is theirs; one about them is withheld.
+    assert_eq!(export["reports_sent"][0]["username"], "some_kid");
+    assert!(!text.contains("worried.parent@example.org") && !text.contains("About olga"), "a report about the member is withheld");
     assert_eq!(export["signin_log"].as_array().unwrap().len(), 2);
     let tables = &export["tables"];
     assert_eq!(tables["profiles"][0]["location"], "Porto");
@@ -430,7 +459,8 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     for (table, held) in &per_table {
         assert!(*held > 0, "the test gives olga no row in {table}: add some in fill_every_table");
         let exported = match table.as_str() {
-            "sessions" => export["sessions"].as_array().map(Vec::len),
+            "sessions" => Some(export["sessions"].as_array().unwrap().len() + export["ended_sessions"].as_array().unwrap().len()),
+            "privacy_requests" => export["privacy_requests"].as_array().map(Vec::len),
             "signin_log" => export["signin_log"].as_array().map(Vec::len),
             "email_preferences" => Some(1),
             _ => tables[table.as_str()].as_array().map(Vec::len),
@@ -444,6 +474,7 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     }
 }
 
+// promise: deletion-is-complete, delete-account
 #[tokio::test]
 async fn deletion_removes_every_row_that_names_the_member() {
     let app = TestApp::spawn().await;
@@ -524,6 +555,7 @@ async fn deletion_removes_every_row_that_names_the_member() {
     assert_eq!(again.sign_up("quinn", PW).await.status, StatusCode::CREATED);
 }
 
+// promise: parents-reports
 #[tokio::test]
 async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
     let app = TestApp::spawn().await;

@@ -38,6 +38,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
     assert_eq!(other.sign_in("ANA_LIMA@example.org", PW, false).await.status, StatusCode::OK);
 }
 
+// promise: session-tokens, session-cookie-lifetime
 #[tokio::test]
 async fn session_cookie_flags_follow_the_contract() {
     let app = TestApp::spawn().await;
@@ -75,6 +76,7 @@ async fn secure_cookies_when_configured() {
     assert!(r.set_cookie("curtain_csrf").unwrap().contains("Secure"));
 }
 
+// promise: session-tokens, passwords-hashed
 #[tokio::test]
 async fn the_database_keeps_only_a_hash_of_the_token_and_where_it_came_from() {
     let app = TestApp::spawn().await;
@@ -157,6 +159,7 @@ fn years_ago(years: i32, days_later: i64) -> String {
     d.to_string()
 }
 
+// promise: under-13-nothing-stored
 #[tokio::test]
 async fn under_thirteen_is_refused_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
@@ -218,6 +221,7 @@ async fn wrong_password_and_unknown_account_get_the_same_401() {
     assert!(wrong.set_cookie("curtain_session").is_none());
 }
 
+// promise: signin-slowed
 #[tokio::test]
 async fn repeated_failures_are_rate_limited_with_retry_after() {
     let app = TestApp::spawn().await;
@@ -235,6 +239,7 @@ async fn repeated_failures_are_rate_limited_with_retry_after() {
     assert_eq!(app.client().sign_in("HANA", PW, false).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+// promise: forgery-protection
 #[tokio::test]
 async fn unsafe_requests_need_the_csrf_header_when_signed_in() {
     let app = TestApp::spawn().await;

@@ -74,6 +74,7 @@ async fn config_gives_the_revision_the_categories_and_the_gpc_signal() {
     assert_eq!(r.body["changes"], "Analytics now counts the settings pages too.");
 }
 
+// promise: consent-receipts
 #[tokio::test]
 async fn receipts_are_stored_and_tied_to_the_member() {
     let app = TestApp::spawn().await;
@@ -152,6 +153,7 @@ async fn bad_receipts_are_refused_with_a_reason() {
     assert_eq!(stored, 1, "refused receipts leave nothing behind");
 }
 
+// promise: analytics-only-with-consent
 #[tokio::test]
 async fn page_views_count_only_with_analytics_consent_the_server_trusts() {
     let app = TestApp::spawn().await;
@@ -225,6 +227,7 @@ async fn page_views_count_only_with_analytics_consent_the_server_trusts() {
     assert_eq!(counted.post("/api/analytics/pageview", &json!({})).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+// promise: session-cookie-lifetime
 #[tokio::test]
 async fn remember_me_is_persistent_only_with_preferences_consent() {
     let app = TestApp::spawn().await;
@@ -253,6 +256,7 @@ async fn remember_me_is_persistent_only_with_preferences_consent() {
     assert_eq!(r.body["remembered"], true);
 }
 
+// promise: change-cookie-answer
 #[tokio::test]
 async fn withdrawing_preferences_ends_keep_me_signed_in_at_once() {
     let app = TestApp::spawn().await;

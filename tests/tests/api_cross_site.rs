@@ -45,6 +45,7 @@ fn assert_cross_site(what: &str, r: &Reply) {
     assert!(!r.body["error"]["message"].as_str().unwrap_or("").is_empty(), "{what}: {:?}", r.body);
 }
 
+// promise: forgery-protection
 #[tokio::test]
 async fn another_site_cannot_sign_a_visitor_in_or_answer_for_them() {
     let app = TestApp::spawn().await;

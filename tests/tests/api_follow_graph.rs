@@ -54,6 +54,7 @@ async fn a_minor_following_a_public_member_is_not_shown_on_that_members_list() {
     assert_eq!(followers(&star, "star").await, ["teen"], "the followee sees every follower");
 }
 
+// promise: follow-graph
 #[tokio::test]
 async fn a_member_who_keeps_whom_they_follow_to_themself_is_not_given_away() {
     let app = TestApp::spawn().await;
@@ -73,6 +74,7 @@ async fn a_member_who_keeps_whom_they_follow_to_themself_is_not_given_away() {
     assert_eq!(followers(&star, "star").await, ["open", "quiet"], "the followee sees both, newest first");
 }
 
+// promise: follow-graph
 #[tokio::test]
 async fn a_private_accounts_follow_shows_only_to_its_followers() {
     let app = TestApp::spawn().await;
@@ -168,6 +170,7 @@ async fn all_pages(c: &ApiClient, first: &str, key: &str) -> (Vec<String>, usize
     }
 }
 
+// promise: follow-graph
 #[tokio::test]
 async fn follower_lists_page_through_every_visible_follower_and_no_hidden_one() {
     let app = TestApp::spawn().await;

@@ -26,6 +26,7 @@ fn section<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["sections"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("no section {id}"))
 }
 
+// promise: versions-kept
 #[tokio::test]
 async fn current_version_list_one_and_unknown() {
     let app = TestApp::spawn().await;
@@ -33,19 +34,19 @@ async fn current_version_list_one_and_unknown() {
 
     let r = c.get("/api/policies/privacy").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["version"], 4);
+    assert_eq!(r.body["version"], 5);
     assert_eq!(r.body["status"], "current");
-    assert_eq!(r.body["material"], true);
+    assert_eq!(r.body["material"], false);
     assert_eq!(r.body["effective_date"], "2026-11-30");
-    assert_eq!(r.body["previous_version"], 3);
+    assert_eq!(r.body["previous_version"], 4);
     assert!(r.body["upcoming"].is_null());
     let cookies = section(&r.body, "cookies");
-    assert!(cookies["html"].as_str().unwrap().contains("<strong>Analytics</strong>"), "{cookies}");
+    assert!(cookies["html"].as_str().unwrap().contains("<strong>curtain_consent</strong>"), "{cookies}");
     assert!(section(&r.body, "contact")["html"].as_str().unwrap().contains("privacy@curtain.example"));
 
     let r = c.get("/api/policies/privacy/versions").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["current_version"], 4);
+    assert_eq!(r.body["current_version"], 5);
     let listed: Vec<(u64, String, bool)> = r.body["versions"]
         .as_array()
         .unwrap()
@@ -54,13 +55,19 @@ async fn current_version_list_one_and_unknown() {
         .collect();
     assert_eq!(
         listed,
-        [(4, "current".into(), true), (3, "past".into(), true), (2, "past".into(), false), (1, "past".into(), true)]
+        [
+            (5, "current".into(), false),
+            (4, "past".into(), true),
+            (3, "past".into(), true),
+            (2, "past".into(), false),
+            (1, "past".into(), true)
+        ]
     );
 
     let r = c.get("/api/policies/privacy/versions/1").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!((r.body["version"].as_u64(), r.body["status"].as_str()), (Some(1), Some("past")));
-    assert_eq!(r.body["current_version"], 4);
+    assert_eq!(r.body["current_version"], 5);
     // The stable anchor exists in the oldest version too.
     section(&r.body, "children");
 
@@ -73,6 +80,7 @@ async fn current_version_list_one_and_unknown() {
     assert_eq!(r.code(), "bad_version");
 }
 
+// promise: versions-kept
 #[tokio::test]
 async fn diff_is_the_same_in_either_order_and_word_level() {
     let app = TestApp::spawn().await;
@@ -131,28 +139,28 @@ async fn an_upcoming_version_is_announced_but_not_current() {
     // Read first, so the server has parsed the versions it had: a version
     // published afterwards must still appear.
     let r = c.get("/api/policies/privacy").await;
-    assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(4), None));
+    assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(5), None));
     let effective = date_in_days(10);
-    let v = store::publish(&app.command_db, &version_file(5, &effective, "Not for children."), clock::now()).await.unwrap();
-    assert_eq!(v, 5);
+    let v = store::publish(&app.command_db, &version_file(6, &effective, "Not for children."), clock::now()).await.unwrap();
+    assert_eq!(v, 6);
 
     let r = c.get("/api/policies/privacy").await;
-    assert_eq!(r.body["version"], 4, "the upcoming version is not current yet");
-    assert_eq!(r.body["upcoming"]["version"], 5);
+    assert_eq!(r.body["version"], 5, "the upcoming version is not current yet");
+    assert_eq!(r.body["upcoming"]["version"], 6);
     assert_eq!(r.body["upcoming"]["status"], "upcoming");
     assert_eq!(r.body["upcoming"]["effective_date"], effective.as_str());
     let r = c.get("/api/policies/privacy/versions").await;
-    assert_eq!(r.body["current_version"], 4);
+    assert_eq!(r.body["current_version"], 5);
     assert_eq!(r.body["versions"][0]["status"], "upcoming");
-    assert_eq!(c.get("/api/policies/privacy/versions/5").await.body["status"], "upcoming");
+    assert_eq!(c.get("/api/policies/privacy/versions/6").await.body["status"], "upcoming");
     // Its changes can be previewed.
-    let r = c.get("/api/policies/privacy/diff?from=4&to=5").await;
+    let r = c.get("/api/policies/privacy/diff?from=5&to=6").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(section(&r.body, "cookies")["change"], "removed");
 
     // Sign-up still agrees to the current version, and cannot agree to the upcoming one.
     assert_eq!(c.sign_up("uma", PW).await.status, StatusCode::CREATED);
-    let r = c.post("/api/me/policy-acceptances", &json!({"version": 5})).await;
+    let r = c.post("/api/me/policy-acceptances", &json!({"version": 6})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert!(r.body["error"]["fields"]["version"][0].as_str().unwrap().contains(&effective));
 }
@@ -168,25 +176,25 @@ async fn the_feed_is_valid_atom_with_one_entry_per_version() {
     let feed: atom_syndication::Feed = text.parse().unwrap_or_else(|e| panic!("not Atom: {e}\n{text}"));
     assert_eq!(feed.title().as_str(), "Curtain privacy policy");
     assert!(!feed.id().is_empty());
-    assert_eq!(feed.entries().len(), 4);
+    assert_eq!(feed.entries().len(), 5);
     let newest = &feed.entries()[0];
-    assert!(newest.id().ends_with(":v4"), "{}", newest.id());
+    assert!(newest.id().ends_with(":v5"), "{}", newest.id());
     assert_eq!(newest.updated().to_rfc3339(), "2026-11-30T00:00:00+00:00");
-    assert!(newest.links().iter().any(|l| l.href() == app.url("/privacy/v/4")), "{:?}", newest.links());
-    assert!(newest.summary().unwrap().as_str().contains("how long we keep"));
-    assert!(newest.categories().iter().any(|c| c.term() == "material"));
-    assert!(feed.entries()[2].categories().iter().any(|c| c.term() == "non-material"));
+    assert!(newest.links().iter().any(|l| l.href() == app.url("/privacy/v/5")), "{:?}", newest.links());
+    assert!(newest.summary().unwrap().as_str().contains("each cookie's lifetime"));
+    assert!(newest.categories().iter().any(|c| c.term() == "non-material"));
+    assert!(feed.entries()[1].categories().iter().any(|c| c.term() == "material"));
     let mut ids: Vec<&str> = feed.entries().iter().map(|e| e.id()).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 4, "entry ids are unique");
+    assert_eq!(ids.len(), 5, "entry ids are unique");
 }
 
 #[tokio::test]
 async fn a_script_planted_in_a_version_is_stripped() {
     let app = TestApp::spawn().await;
     let planted = "Hello <script>document.title='owned'</script> there. <img src=x onerror=\"alert(1)\"> [click](javascript:alert(2))";
-    store::publish(&app.command_db, &version_file(5, &date_in_days(0), planted), clock::now()).await.unwrap();
-    let r = app.client().get("/api/policies/privacy/versions/5").await;
+    store::publish(&app.command_db, &version_file(6, &date_in_days(0), planted), clock::now()).await.unwrap();
+    let r = app.client().get("/api/policies/privacy/versions/6").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let html = section(&r.body, "children")["html"].as_str().unwrap().to_string();
     assert!(html.contains("Hello"), "{html}");
@@ -194,7 +202,7 @@ async fn a_script_planted_in_a_version_is_stripped() {
         assert!(!html.contains(bad), "{bad} survived: {html}");
     }
     // Planted directly in the database, it is stripped on the way out as well.
-    sqlx::query("UPDATE policy_versions SET source = replace(source, 'Short.', 'Short.<script>alert(3)</script>') WHERE version = 5")
+    sqlx::query("UPDATE policy_versions SET source = replace(source, 'Short.', 'Short.<script>alert(3)</script>') WHERE version = 6")
         .execute(&app.db)
         .await
         .unwrap();
@@ -212,19 +220,20 @@ async fn sign_up_must_name_the_current_version_and_is_recorded() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
     assert_eq!(r.code(), "policy_changed");
     let message = r.body["error"]["fields"]["accepted_policy_version"][0].as_str().unwrap();
-    assert!(message.contains("version 4"), "{message}");
+    assert!(message.contains("version 5"), "{message}");
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await.unwrap();
     assert_eq!(users, 0, "nothing is stored");
 
     assert_eq!(c.sign_up("vera", PW).await.status, StatusCode::CREATED);
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT version, context FROM policy_acceptances").fetch_all(&app.db).await.unwrap();
-    assert_eq!(rows, [(4, "signup".to_string())]);
+    assert_eq!(rows, [(5, "signup".to_string())]);
     let r = c.get("/api/me/policy-status").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["acknowledged_version"], 4);
+    assert_eq!(r.body["acknowledged_version"], 5);
     assert!(r.body["pending"].is_null(), "a new member has nothing to acknowledge: {:?}", r.body);
 }
 
+// promise: material-changes-acknowledged
 #[tokio::test]
 async fn a_member_on_version_one_acknowledges_the_material_change() {
     let app = TestApp::spawn().await;
@@ -235,25 +244,26 @@ async fn a_member_on_version_one_acknowledges_the_material_change() {
 
     let r = c.get("/api/me/policy-status").await;
     let pending = &r.body["pending"];
-    assert_eq!((pending["from_version"].as_u64(), pending["to_version"].as_u64()), (Some(1), Some(4)), "{:?}", r.body);
+    assert_eq!((pending["from_version"].as_u64(), pending["to_version"].as_u64()), (Some(1), Some(5)), "{:?}", r.body);
     assert_eq!(pending["changed_on"], "2026-11-30");
 
     let r = c.post("/api/me/policy-acceptances", &json!({"version": 1})).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "policy_changed"));
     let r = c.post("/api/me/policy-acceptances", &json!({"version": 99})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c.post_without_csrf("/api/me/policy-acceptances", &json!({"version": 4})).await;
+    let r = c.post_without_csrf("/api/me/policy-acceptances", &json!({"version": 5})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "CSRF applies");
 
-    let r = c.post("/api/me/policy-acceptances", &json!({"version": 4})).await;
+    let r = c.post("/api/me/policy-acceptances", &json!({"version": 5})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert!(r.body["pending"].is_null());
     assert!(c.get("/api/me/policy-status").await.body["pending"].is_null());
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT version, context FROM policy_acceptances ORDER BY id").fetch_all(&app.db).await.unwrap();
-    assert_eq!(rows, [(1, "signup".to_string()), (4, "acknowledged".to_string())]);
+    assert_eq!(rows, [(1, "signup".to_string()), (5, "acknowledged".to_string())]);
 }
 
+// promise: versions-kept
 #[tokio::test]
 async fn published_versions_cannot_change_and_publishing_checks_number_and_date() {
     let dir = tempfile::tempdir().unwrap();
@@ -261,19 +271,19 @@ async fn published_versions_cannot_change_and_publishing_checks_number_and_date(
     let db = curtain_server::db::connect(&url).await.unwrap();
     let now = clock::now();
 
-    let e = store::publish(&db, &version_file(6, &date_in_days(1), "x"), now).await.unwrap_err();
-    assert!(matches!(e, PublishError::NotNext { expected: 5, found: 6 }), "{e}");
-    let e = store::publish(&db, &version_file(5, "2026-01-01", "x"), now).await.unwrap_err();
-    assert!(matches!(e, PublishError::BeforePrevious { previous: 4, .. }), "{e}");
+    let e = store::publish(&db, &version_file(7, &date_in_days(1), "x"), now).await.unwrap_err();
+    assert!(matches!(e, PublishError::NotNext { expected: 6, found: 7 }), "{e}");
+    let e = store::publish(&db, &version_file(6, "2026-01-01", "x"), now).await.unwrap_err();
+    assert!(matches!(e, PublishError::BeforePrevious { previous: 5, .. }), "{e}");
     assert!(e.to_string().contains("backdated"), "{e}");
-    // A date after version 4's but before today (there is one from 2026-12-01 on).
+    // A date after version 5's but before today (there is one from 2026-12-01 on).
     if date_in_days(-1).as_str() >= "2026-11-30" {
-        let e = store::publish(&db, &version_file(5, &date_in_days(-1), "x"), now).await.unwrap_err();
+        let e = store::publish(&db, &version_file(6, &date_in_days(-1), "x"), now).await.unwrap_err();
         assert!(matches!(e, PublishError::Backdated { .. }), "{e}");
     }
     let e = store::publish(&db, "version: 5", now).await.unwrap_err();
     assert!(matches!(e, PublishError::Source(_)), "{e}");
-    assert_eq!(store::publish(&db, &version_file(5, &date_in_days(0), "x"), now).await.unwrap(), 5);
+    assert_eq!(store::publish(&db, &version_file(6, &date_in_days(0), "x"), now).await.unwrap(), 6);
     // Starting again is fine while nothing changed.
     db.close().await.unwrap();
     let db = curtain_server::db::connect(&url).await.unwrap();

@@ -57,6 +57,7 @@ async fn a_cached_profile_is_served_until_a_write_request() {
 }
 
 /// Without invalidation the location would still be in the cached answer.
+// promise: audience-per-field
 #[tokio::test]
 async fn a_narrowed_audience_hides_the_field_at_once() {
     let app = spawn().await;
@@ -72,6 +73,7 @@ async fn a_narrowed_audience_hides_the_field_at_once() {
 }
 
 /// Without invalidation the cached, public profile would still show `about`.
+// promise: private-account
 #[tokio::test]
 async fn making_the_account_private_applies_at_once() {
     let app = spawn().await;

@@ -92,6 +92,7 @@ async fn cast(app: &TestApp) -> Cast {
     Cast { owner, follower, requester, member: m, anonymous: app.client() }
 }
 
+// promise: audience-per-field, email-never-shown
 #[tokio::test]
 async fn each_relation_sees_exactly_its_fields_on_every_endpoint() {
     let app = TestApp::spawn().await;
@@ -205,6 +206,7 @@ async fn only_the_owner_may_preview_and_the_preview_matches_the_real_view() {
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "bad_request"), "{:?}", r.body);
 }
 
+// promise: private-account
 #[tokio::test]
 async fn follow_requests_are_approved_denied_withdrawn_and_followers_removed() {
     let app = TestApp::spawn().await;
@@ -266,6 +268,7 @@ async fn follow_requests_are_approved_denied_withdrawn_and_followers_removed() {
     assert_eq!(app.client().get("/api/me/follow-requests").await.status, StatusCode::UNAUTHORIZED);
 }
 
+// promise: hidden-from-search
 #[tokio::test]
 async fn undiscoverable_members_are_absent_from_search_even_by_exact_username() {
     let app = TestApp::spawn().await;
@@ -291,6 +294,7 @@ async fn undiscoverable_members_are_absent_from_search_even_by_exact_username() 
     assert_eq!(seeker.get("/api/users/nobody_at_all").await.status, StatusCode::NOT_FOUND);
 }
 
+// promise: minors-start-private
 #[tokio::test]
 async fn a_minor_starts_private_undiscoverable_unindexed_with_birth_date_only_me() {
     let app = TestApp::spawn().await;

@@ -94,6 +94,7 @@ async fn scalar(app: &TestApp, sql: &str, user_id: i64) -> i64 {
     sqlx::query_scalar(sql).bind(user_id).fetch_one(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+// promise: retention-periods
 #[tokio::test]
 async fn each_kind_of_record_goes_when_its_period_ends_and_not_a_second_before() {
     let app = TestApp::spawn().await;

@@ -65,6 +65,7 @@ async fn a_token_replayed_after_sign_out_is_refused() {
     assert_eq!(changes(&app, "otto").await, 0, "the replay changed nothing");
 }
 
+// promise: end-sessions
 #[tokio::test]
 async fn a_token_replayed_after_revocation_is_refused() {
     let app = TestApp::spawn().await;
@@ -94,6 +95,7 @@ async fn a_token_replayed_after_revocation_is_refused() {
     assert_eq!(laptop.get("/api/session").await.status, StatusCode::OK, "this device stays signed in");
 }
 
+// promise: forgery-protection
 #[tokio::test]
 async fn a_csrf_token_works_only_with_its_own_session() {
     let app = TestApp::spawn().await;
@@ -162,6 +164,7 @@ async fn expires_at(app: &TestApp, id: i64) -> i64 {
     sqlx::query_scalar("SELECT expires_at FROM sessions WHERE id = ?").bind(id).fetch_one(&app.db).await.unwrap()
 }
 
+// promise: session-cookie-lifetime
 #[tokio::test]
 async fn a_browser_session_sign_in_ends_after_twelve_idle_hours() {
     let app = TestApp::spawn().await;
@@ -183,6 +186,7 @@ async fn a_browser_session_sign_in_ends_after_twelve_idle_hours() {
     assert!(expires_at(&app, id).await < clock::now(), "a refused request does not revive it");
 }
 
+// promise: session-cookie-lifetime
 #[tokio::test]
 async fn a_remembered_sign_in_ends_after_thirty_days_however_often_it_is_used() {
     let app = TestApp::spawn().await;

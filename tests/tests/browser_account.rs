@@ -62,6 +62,7 @@ async fn email_preferences_are_saved_and_survive_a_reload() {
     b.finish(outcome).await;
 }
 
+// promise: one-click-unsubscribe
 #[tokio::test]
 async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
     let app = TestApp::spawn_with_spa().await;
@@ -101,6 +102,7 @@ async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
     b.finish(outcome).await;
 }
 
+// promise: end-sessions
 #[tokio::test]
 async fn revoking_a_session_signs_the_other_browser_out() {
     let app = TestApp::spawn_with_spa().await;
@@ -169,6 +171,7 @@ async fn downloaded(dir: &Path, name: &str) -> Result<String> {
     }
 }
 
+// promise: export-everything
 #[tokio::test]
 async fn the_export_downloads_as_one_json_file() {
     let app = TestApp::spawn_with_spa().await;
@@ -204,6 +207,7 @@ async fn the_export_downloads_as_one_json_file() {
     b.finish(outcome).await;
 }
 
+// promise: delete-account
 #[tokio::test]
 async fn deleting_the_account_signs_out_and_the_account_is_gone() {
     let app = TestApp::spawn_with_spa().await;
@@ -247,6 +251,7 @@ async fn deleting_the_account_signs_out_and_the_account_is_gone() {
     b.finish(outcome).await;
 }
 
+// promise: parents-reports
 #[tokio::test]
 async fn a_parent_reports_a_child_account_from_the_footer() {
     let app = TestApp::spawn_with_spa().await;

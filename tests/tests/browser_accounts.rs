@@ -59,6 +59,7 @@ async fn sign_up_reload_and_sign_out() {
     b.finish(outcome).await;
 }
 
+// promise: session-cookie-lifetime
 #[tokio::test]
 async fn remember_me_makes_a_persistent_cookie() {
     let app = TestApp::spawn_with_spa().await;
@@ -129,6 +130,7 @@ async fn signup_errors_appear_beside_their_fields() {
     b.finish(outcome).await;
 }
 
+// promise: under-13-nothing-stored
 #[tokio::test]
 async fn under_thirteen_is_turned_away_kindly_and_nothing_is_stored() {
     let app = TestApp::spawn_with_spa().await;

@@ -131,6 +131,7 @@ async fn bump_revision(app: &TestApp, summary: &str) -> Result<()> {
     Ok(())
 }
 
+// promise: refusing-is-easy
 #[tokio::test]
 async fn first_visit_shows_the_banner_and_stores_nothing_optional() {
     let app = TestApp::spawn_with_spa().await;
@@ -174,6 +175,7 @@ async fn first_visit_shows_the_banner_and_stores_nothing_optional() {
     b.finish(outcome).await;
 }
 
+// promise: refusing-is-easy, analytics-only-with-consent
 #[tokio::test]
 async fn reject_all_sends_no_page_views_and_the_banner_stays_gone() {
     let app = TestApp::spawn_with_spa().await;
@@ -204,6 +206,7 @@ async fn reject_all_sends_no_page_views_and_the_banner_stays_gone() {
     b.finish(outcome).await;
 }
 
+// promise: no-analytics-cookie
 #[tokio::test]
 async fn accept_all_counts_page_views() {
     let app = TestApp::spawn_with_spa().await;
@@ -213,6 +216,9 @@ async fn accept_all_counts_page_views() {
         b.click("#consent-accept-all").await?;
         b.wait_gone("#consent-banner").await?;
         ensure!(granted(&b).await? == "npa");
+        // Analytics is a flag inside curtain_consent: no cookie of its own.
+        let names: Vec<String> = b.driver.get_all_cookies().await?.into_iter().map(|c| c.name).collect();
+        ensure!(names == ["curtain_consent"], "accepting everything sets only the answer's cookie: {names:?}");
         // The page shown when the answer was given counts once the receipt is stored.
         wait_for_page_views(&app, 1).await?;
         navigate_around(&b).await?;
@@ -331,6 +337,7 @@ async fn a_revision_bump_brings_the_banner_back_saying_what_changed() {
     b.finish(outcome).await;
 }
 
+// promise: global-privacy-control
 #[tokio::test]
 async fn global_privacy_control_keeps_analytics_off_after_accept_all() {
     let app = TestApp::spawn_with_spa().await;
@@ -434,6 +441,7 @@ async fn a_choice_in_one_tab_shows_in_the_other() {
     b.finish(outcome).await;
 }
 
+// promise: session-cookie-lifetime
 #[tokio::test]
 async fn remember_me_needs_preferences_consent() {
     let app = TestApp::spawn_with_spa().await;
@@ -480,6 +488,7 @@ async fn remember_me_needs_preferences_consent() {
     b.finish(outcome).await;
 }
 
+// promise: theme-cookie-needs-consent
 #[tokio::test]
 async fn the_theme_cookie_lives_only_with_preferences_consent() {
     let app = TestApp::spawn_with_spa().await;
@@ -510,6 +519,7 @@ async fn the_theme_cookie_lives_only_with_preferences_consent() {
     b.finish(outcome).await;
 }
 
+// promise: change-cookie-answer, consent-receipts
 #[tokio::test]
 async fn the_settings_page_shows_choices_and_receipts() {
     let app = TestApp::spawn_with_spa().await;

@@ -50,7 +50,7 @@ async fn the_contents_link_scrolls_to_its_section() {
     let outcome = b.attempt("the_contents_link_scrolls_to_its_section", async {
         b.goto("/privacy").await?;
         b.dismiss_consent().await?;
-        b.wait_for_text("#policy-version", "Version 4, effective 30 November 2026").await?;
+        b.wait_for_text("#policy-version", "Version 5, effective 30 November 2026").await?;
         ensure!(b.driver.find_all(By::Css("#policy-not-current")).await?.is_empty(), "the current version has no old-version notice");
         let toc_links = b.driver.find_all(By::Css("nav#policy-toc a")).await?;
         ensure!(toc_links.len() >= 10, "one contents link per section, found {}", toc_links.len());
@@ -96,7 +96,7 @@ async fn compare_marks_inserted_and_deleted_words() {
         b.dismiss_consent().await?;
         b.wait_for_text("#policy-versions", "Material").await?;
         let rows = b.driver.find_all(By::Css("#policy-versions tbody tr")).await?;
-        ensure!(rows.len() == 4, "four versions listed, found {}", rows.len());
+        ensure!(rows.len() == 5, "five versions listed, found {}", rows.len());
         b.find("#compare-from option[value=\"2\"]").await?.click().await?;
         b.find("#compare-to option[value=\"3\"]").await?.click().await?;
         b.click("#compare-submit").await?;
@@ -138,6 +138,7 @@ async fn compare_marks_inserted_and_deleted_words() {
     b.finish(outcome).await;
 }
 
+// promise: material-changes-acknowledged
 #[tokio::test]
 async fn a_member_on_version_one_acknowledges_the_change_once() {
     let app = TestApp::spawn_with_spa().await;
@@ -152,7 +153,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
         b.click("#policy-banner-link").await?;
         b.wait_for_text("#policy-diff", "From version 1").await?;
         let url = b.driver.current_url().await?;
-        ensure!(url.path() == "/privacy/compare" && url.query() == Some("from=1&to=4"), "{url}");
+        ensure!(url.path() == "/privacy/compare" && url.query() == Some("from=1&to=5"), "{url}");
         // Still there on the next page, until acknowledged.
         b.find("#policy-banner").await?;
         b.click("#policy-acknowledge").await?;
@@ -160,7 +161,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
         let recorded: Vec<(i64, String)> = sqlx::query_as("SELECT version, context FROM policy_acceptances ORDER BY id")
             .fetch_all(&app.db)
             .await?;
-        ensure!(recorded.last() == Some(&(4, "acknowledged".to_string())), "{recorded:?}");
+        ensure!(recorded.last() == Some(&(5, "acknowledged".to_string())), "{recorded:?}");
 
         b.driver.refresh().await?;
         b.wait_for_text("#account-name", "ines").await?;
@@ -185,16 +186,16 @@ async fn a_new_member_never_sees_the_banner() {
         b.type_into("#signup-birth-month", "3").await?;
         b.type_into("#signup-birth-year", "1994").await?;
         // The form names the version the person agrees to.
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 4)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 5)").await?;
         b.click("#signup-accept-policy").await?;
         b.click("#signup-submit").await?;
         b.wait_for_text("#account-name", "jon").await?;
         let recorded: Vec<(i64, String)> =
             sqlx::query_as("SELECT version, context FROM policy_acceptances").fetch_all(&app.db).await?;
-        ensure!(recorded == [(4, "signup".to_string())], "sign-up records the version: {recorded:?}");
+        ensure!(recorded == [(5, "signup".to_string())], "sign-up records the version: {recorded:?}");
         ensure_no_banner(&b).await?;
         b.goto("/privacy").await?;
-        b.wait_for_text("#policy-version", "Version 4").await?;
+        b.wait_for_text("#policy-version", "Version 5").await?;
         ensure_no_banner(&b).await?;
         Ok(())
     })
@@ -215,26 +216,33 @@ async fn a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input() {
         b.type_into("#signup-birth-day", "1").await?;
         b.type_into("#signup-birth-month", "2").await?;
         b.type_into("#signup-birth-year", "1990").await?;
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 4)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 5)").await?;
         b.click("#signup-accept-policy").await?;
 
-        // Version 5 takes effect while the form is open.
+        // Version 6 takes effect while the form is open (an urgent change,
+        // since a material one is otherwise announced a month ahead).
         let today = curtain_api::CivilDate::from_unix_days(curtain_server::clock::now().div_euclid(86_400));
-        let v5 = format!(
-            "---\nversion: 5\neffective: {today}\nmaterial: yes\nsummary: New.\n---\n\n## Children {{#children}}\n\nStill not for children.\n"
+        let v6 = format!(
+            "---\nversion: 6\neffective: {today}\nmaterial: yes\nsummary: New.\n---\n\n## Children {{#children}}\n\nStill not for children.\n"
         );
-        curtain_server::policy::store::publish(&app.command_db, &v5, curtain_server::clock::now()).await?;
+        curtain_server::policy::store::publish_as(
+            &app.command_db,
+            &v6,
+            Some("A court order requires this change at once."),
+            curtain_server::clock::now(),
+        )
+        .await?;
 
         b.click("#signup-submit").await?;
-        b.wait_for_text("#signup-accept-policy-error", "version 5 is now in effect").await?;
+        b.wait_for_text("#signup-accept-policy-error", "version 6 is now in effect").await?;
         ensure!(b.find("#signup-accept-policy").await?.prop("checked").await?.as_deref() == Some("false"), "unticked until read");
         ensure!(b.value("#signup-username").await? == "kai" && b.value("#signup-password").await? == PW, "input kept");
-        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 5)").await?;
+        b.wait_for_text("label[for=\"signup-accept-policy\"]", "(version 6)").await?;
         b.click("#signup-accept-policy").await?;
         b.click("#signup-submit").await?;
         b.wait_for_text("#account-name", "kai").await?;
         let recorded: Vec<i64> = sqlx::query_scalar("SELECT version FROM policy_acceptances").fetch_all(&app.db).await?;
-        ensure!(recorded == [5], "{recorded:?}");
+        ensure!(recorded == [6], "{recorded:?}");
         Ok(())
     })
     .await;

@@ -77,6 +77,7 @@ async fn exists(b: &Browser, css: &str) -> Result<bool> {
     Ok(!b.driver.find_all(By::Css(css)).await?.is_empty())
 }
 
+// promise: audience-per-field
 #[tokio::test]
 async fn a_hidden_location_never_reaches_another_members_browser() {
     let app = TestApp::spawn_with_spa().await;
@@ -132,6 +133,7 @@ async fn a_hidden_location_never_reaches_another_members_browser() {
     b.finish(outcome).await;
 }
 
+// promise: private-account, no-indexing
 #[tokio::test]
 async fn private_account_request_approval_preview_and_noindex() {
     let app = TestApp::spawn_with_spa().await;

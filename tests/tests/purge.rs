@@ -53,6 +53,7 @@ async fn purged(pool: &SqlitePool) -> bool {
         && count(pool, "SELECT COUNT(*) FROM child_reports WHERE username = 'kid_recent' AND ip = ''").await == 1
 }
 
+// promise: retention-periods
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_purges_when_it_starts_and_still_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
