@@ -98,13 +98,13 @@ struct AccountSection {
     created_at: String,
 }
 
-/// A failed sign-in under the member's username or address.
+/// A failed sign-in counted against the member's account (whatever spelling
+/// of the username or address was typed), or typed with the member's address
+/// before it named an account.
 #[derive(Debug, Serialize)]
 struct FailedSignin {
     at: String,
     ip: String,
-    /// What was typed: `username` or `email`.
-    typed: &'static str,
 }
 
 /// A parent's report the member sent.
@@ -152,7 +152,7 @@ pub struct Export {
     /// Sessions that have ended but are not yet purged (within the hour).
     ended_sessions: Vec<SessionInfo>,
     signin_log: Vec<SigninRecord>,
-    /// Failed sign-ins typed with the member's username or address.
+    /// Failed sign-ins against the member's account.
     failed_signins: Vec<FailedSignin>,
     /// Parents' reports sent from the member's address (reports *about* the
     /// member are withheld, to protect whoever sent them).
@@ -320,18 +320,17 @@ async fn ended_sessions(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Vec
     Ok(rows.into_iter().map(|row| session_info(row, None)).collect())
 }
 
-/// Failed sign-ins typed with the member's username, address or the address
-/// waiting for confirmation, newest first.
+/// Failed sign-ins against the member's account, or typed with its address
+/// or the address waiting for confirmation, newest first.
 async fn failed_signins(
     conn: &mut SqliteConnection,
     username: &str,
     email: &str,
     pending_email: Option<&str>,
 ) -> Result<Vec<FailedSignin>> {
-    let username_key = accounts::key(username);
-    let keys = [Some(username_key.clone()), Some(accounts::key(email)), pending_email.map(accounts::key)];
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT account_key, ip, at FROM signin_failures WHERE account_key IN (?, ?, ?) ORDER BY at DESC, id DESC",
+    let keys = [Some(accounts::key(username)), Some(accounts::key(email)), pending_email.map(accounts::key)];
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT ip, at FROM signin_failures WHERE account_key IN (?, ?, ?) ORDER BY at DESC, id DESC",
     )
     .bind(&keys[0])
     .bind(&keys[1])
@@ -340,11 +339,7 @@ async fn failed_signins(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(key, ip, at)| FailedSignin {
-            at: clock::rfc3339(at),
-            ip,
-            typed: if key == username_key { "username" } else { "email" },
-        })
+        .map(|(ip, at)| FailedSignin { at: clock::rfc3339(at), ip })
         .collect())
 }
 

@@ -145,7 +145,8 @@ pub const RULES: &[Rule] = &[
         kind: Kind::SigninFailures,
         key: "signin_failures",
         name: "Failed sign-ins",
-        detail: "the username or e-mail address typed, the IP address and the time, to slow down password guessing",
+        detail: "the account it was for (or what was typed, if it names no account), the IP address and the time, \
+                 to slow down password guessing",
         kept: Kept::For { days: 1, after: "the attempt" },
         tables: &["signin_failures"],
         export_sections: &["failed_signins"],
