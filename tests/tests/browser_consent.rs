@@ -175,7 +175,7 @@ async fn first_visit_shows_the_banner_and_stores_nothing_optional() {
     b.finish(outcome).await;
 }
 
-// promise: refusing-is-easy, analytics-only-with-consent
+// promise: refusing-is-easy, analytics-only-with-consent, consent-cookie-lifetime
 #[tokio::test]
 async fn reject_all_sends_no_page_views_and_the_banner_stays_gone() {
     let app = TestApp::spawn_with_spa().await;
@@ -503,7 +503,10 @@ async fn the_theme_cookie_lives_only_with_preferences_consent() {
 
         b.click("#consent-accept-all").await?;
         SelectElement::new(&b.find("#theme-select").await?).await?.select_by_value("light").await?;
-        ensure!(b.cookie("curtain_theme").await?.map(|c| c.value).as_deref() == Some("light"));
+        let cookie = b.cookie("curtain_theme").await?.expect("the theme is remembered");
+        ensure!(cookie.value == "light");
+        let days = (cookie.expiry.unwrap_or(0) - curtain_server::clock::now()) as f64 / 86_400.0;
+        ensure!((181.9..=182.1).contains(&days), "the theme lasts 182 days, not {days}");
         b.driver.refresh().await?;
         b.wait_for_text("#theme-hint", "Remembered").await?;
         let theme = b.driver.execute("return document.documentElement.dataset.theme", vec![]).await?;
