@@ -23,6 +23,7 @@ pub mod password;
 pub mod profile_cache;
 pub mod privacy_requests;
 pub mod profiles;
+pub mod proxy;
 pub mod promises;
 pub mod policy;
 pub mod rate_limit;
@@ -57,6 +58,9 @@ pub struct Config {
     /// messages. Configured, never taken from a request's `Host`, so a
     /// forged header cannot send a member a link to another site.
     pub site_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+    /// believed (see [`proxy`]); empty: the headers are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// What every handler can reach.
@@ -118,7 +122,10 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_str(&value).expect("header values are ASCII"),
         ));
     }
-    router.layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
+        // Outermost: who the client is, before anything uses it.
+        .layer(axum::middleware::from_fn_with_state(state, proxy::resolve))
 }
 
 /// JSON answers shorter than this go out uncompressed: starting a brotli

@@ -36,6 +36,11 @@ enum Command {
         /// The site's public address, for links in e-mail (default: http:// and --addr).
         #[arg(long, env = "CURTAIN_SITE_URL")]
         site_url: Option<String>,
+        /// A reverse proxy (address or CIDR block) whose X-Forwarded-For and
+        /// X-Forwarded-Proto are believed; repeat for several. Without it
+        /// those headers are ignored.
+        #[arg(long = "trusted-proxy", env = "CURTAIN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = curtain_server::proxy::parse_trusted)]
+        trusted_proxies: Vec<ipnet::IpNet>,
     },
     /// Parents' reports about children's accounts.
     Reports {
@@ -223,7 +228,7 @@ async fn run() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies, site_url } => {
+        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies, site_url, trusted_proxies } => {
             let db = db::connect(&database).await?;
             if with_demo {
                 demo::load(&db).await.context("loading demonstration data")?;
@@ -231,7 +236,7 @@ async fn run() -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
             let site_url = site_url.unwrap_or_else(|| format!("http://{}", listener.local_addr().unwrap_or(addr)));
-            let state = AppState::new(db, Config { dist, secure_cookies, site_url });
+            let state = AppState::new(db, Config { dist, secure_cookies, site_url, trusted_proxies });
             println!("Curtain is listening on http://{}/", listener.local_addr()?);
             if with_demo {
                 print!("{}", demo::sign_in_help());

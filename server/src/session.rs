@@ -100,10 +100,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // The client as `proxy::resolve` found it, else the peer.
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<crate::proxy::Client>()
+            .map(|c| c.ip.to_string())
+            .or_else(|| {
+                parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_canonical().to_string())
+            })
             .unwrap_or_else(|| "unknown".into());
         let user_agent = parts
             .headers

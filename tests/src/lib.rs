@@ -45,6 +45,8 @@ pub struct Options {
     /// How long the server trusts a cached profile without having seen a
     /// write; `None` keeps the server's own limit.
     pub profile_cache_max_age: Option<std::time::Duration>,
+    /// `--trusted-proxy` blocks.
+    pub trusted_proxies: Vec<&'static str>,
 }
 
 impl TestApp {
@@ -66,7 +68,12 @@ impl TestApp {
             None => placeholder_spa(dir.path()),
         };
         let url = format!("sqlite://{}", dir.path().join("curtain.db").display());
-        let mut config = Config { dist, secure_cookies: options.secure_cookies, site_url: String::new() };
+        let trusted_proxies = options
+            .trusted_proxies
+            .iter()
+            .map(|p| curtain_server::proxy::parse_trusted(p).expect("a trusted proxy block"))
+            .collect();
+        let mut config = Config { dist, secure_cookies: options.secure_cookies, site_url: String::new(), trusted_proxies };
         let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let server_url = url.clone();

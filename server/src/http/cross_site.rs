@@ -20,7 +20,8 @@ use crate::AppState;
 pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !req.method().is_safe() {
         let own_authority = req.uri().authority().map(Authority::as_str);
-        if !from_this_site(req.headers(), own_authority, state.config.secure_cookies) {
+        let https = req.extensions().get::<crate::proxy::Client>().map_or(state.config.secure_cookies, |c| c.https);
+        if !from_this_site(req.headers(), own_authority, https) {
             return Error::request(
                 StatusCode::FORBIDDEN,
                 "cross_site",
@@ -34,7 +35,8 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
 
 /// Whether the site a request names in `Origin` (or, without it, `Referer`)
 /// is the one it was sent to: the same scheme (https when the server is
-/// served over https, `--secure-cookies`; http otherwise), host and port as
+/// served over https: `--secure-cookies`, or a trusted proxy's
+/// `X-Forwarded-Proto`; http otherwise), host and port as
 /// its `Host` header (or, without one, `authority`, as HTTP/2 sends it).
 /// `true` when the request has neither header; `false` when what it names
 /// cannot be read, including `Origin: null` (a sandboxed or privacy-sensitive

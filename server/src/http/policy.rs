@@ -241,7 +241,11 @@ pub fn feed_router() -> Router<AppState> {
 }
 
 /// `GET /policies/privacy.atom`.
-async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+async fn atom(
+    State(state): State<AppState>,
+    client: Option<axum::Extension<crate::proxy::Client>>,
+    headers: HeaderMap,
+) -> Result<Response> {
     let now = clock::now();
     let versions = versions(&state).await?;
     let published = store::published_at(state.db.read()).await?;
@@ -250,7 +254,8 @@ async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
         .and_then(|h| h.to_str().ok())
         .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
         .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let https = client.map_or(state.config.secure_cookies, |c| c.https);
+    let scheme = if https { "https" } else { "http" };
     let xml = feed::atom(&versions, &published, &format!("{scheme}://{host}"), now);
     Ok((
         [
