@@ -1,6 +1,8 @@
 //! The privacy policy: versions, diffs, and the member's acknowledgement.
 
-use curtain_api::policy::{PolicyAcceptanceRequest, PolicyDiff, PolicyDocument, PolicyStatusReply, PolicyVersionList};
+use curtain_api::policy::{
+    PolicyAcceptanceRequest, PolicyDiff, PolicyDocument, PolicyStatusReply, PolicyVersionList, PromiseList,
+};
 use gloo_net::http::Request;
 
 use super::{decode, send, unsafe_request, ApiError, Fetched};
@@ -37,6 +39,16 @@ pub async fn diff(from: String, to: String) -> Result<PolicyDiff, ApiError> {
     get(&format!("/api/policies/privacy/diff?from={}&to={}", encode(&from), encode(&to))).await
 }
 
+/// `GET /api/policies/privacy/promises[?version=N]`: how each promise of a
+/// version is kept; the version in effect when `version` is `None`. The
+/// number goes as typed in the URL; the server says what is wrong with it.
+pub async fn promises(version: Option<String>) -> Result<PromiseList, ApiError> {
+    match version {
+        Some(n) => get(&format!("/api/policies/privacy/promises?version={}", encode(&n))).await,
+        None => get("/api/policies/privacy/promises").await,
+    }
+}
+
 /// `GET /api/me/policy-status`; `None` when nobody is signed in.
 pub async fn status() -> Result<Option<PolicyStatusReply>, ApiError> {
     let (status, body) =
@@ -47,7 +59,8 @@ pub async fn status() -> Result<Option<PolicyStatusReply>, ApiError> {
     decode(status, &body).map(Some)
 }
 
-/// `POST /api/me/policy-acceptances`: "I have read it".
+/// `POST /api/me/policy-acceptances`: "I have read it" for the version in
+/// effect, or "Got it" for an announced one (no banner when it takes effect).
 pub async fn acknowledge(version: u32) -> Result<PolicyStatusReply, ApiError> {
     let request = PolicyAcceptanceRequest { version };
     let (status, body) = send(unsafe_request(Request::post("/api/me/policy-acceptances")).json(&request)).await?;

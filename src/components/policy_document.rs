@@ -2,7 +2,7 @@
 //! current version, an upcoming version), a table of contents and the
 //! sections. The section HTML comes sanitised from the server.
 
-use curtain_api::policy::{PolicyDocument, PolicyStatus, PolicySection};
+use curtain_api::policy::{PolicyDocument, PolicySection, PolicyStatus, PolicyVersionSummary, MATERIAL_NOTICE_DAYS};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -23,6 +23,11 @@ pub fn long_date(iso: &str) -> String {
 /// The compare page's address for two versions.
 pub fn compare_href(from: u32, to: u32) -> String {
     format!("/privacy/compare?from={from}&to={to}")
+}
+
+/// What a version published at short notice says about why.
+pub fn urgent_sentence(reason: &str) -> String {
+    format!("Announced with less than {MATERIAL_NOTICE_DAYS} days' notice because: {reason}")
 }
 
 #[component]
@@ -70,22 +75,17 @@ pub fn PolicyDocumentView(doc: PolicyDocument) -> impl IntoView {
             </div>
         }
     });
-    let upcoming = doc.upcoming.clone().filter(|_| meta.status == PolicyStatus::Current).map(|u| {
-        view! {
-            <div id="policy-upcoming" class="notice" role="note">
-                <p class="notice__title">
-                    <strong>{format!("Version {} takes effect on {}", u.version, long_date(&u.effective_date))}</strong>
-                </p>
-                <p>{u.summary.clone()}</p>
-                <p class="notice__links">
-                    <A href=compare_href(meta.version, u.version)>"Preview the changes"</A>
-                    " · "
-                    <A href=format!("/privacy/v/{}", u.version)>{format!("Read version {}", u.version)}</A>
-                </p>
-            </div>
-        }
-    });
+    // Every version announced but not in effect yet, told on the version in effect.
+    let announced = (meta.status == PolicyStatus::Current && !doc.announced.is_empty())
+        .then(|| view! { <AnnouncedVersions current=meta.version announced=doc.announced.clone() /> });
     let material = meta.material.then(|| view! { <span class="badge badge--material">"Material change"</span> });
+    let urgent = meta.urgent_reason.clone().map(|reason| {
+        view! { <p id="policy-urgent" class="policy__urgent">{urgent_sentence(&reason)}</p> }
+    });
+    let promises_href = match meta.status {
+        PolicyStatus::Current => "/privacy/promises".to_string(),
+        _ => format!("/privacy/promises?version={}", meta.version),
+    };
     let sections = doc.sections.clone();
     let toc = sections.clone();
 
@@ -93,9 +93,12 @@ pub fn PolicyDocumentView(doc: PolicyDocument) -> impl IntoView {
         <header class="policy__header">
             <p id="policy-version" class="policy__version">{version_line} " " {material}</p>
             <p class="policy__summary">{meta.summary.clone()}</p>
+            {urgent}
             <ul class="policy__links">
                 <li><A href="/privacy/versions">"All versions"</A></li>
                 {changes_link}
+                <li><A href=promises_href attr:id="policy-promises-link">"How we keep each promise"</A></li>
+                <li><A href="/privacy/request">"Make a privacy request"</A></li>
                 <li>
                     // A file, not a page of the app: the router must let it through.
                     <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">"Atom feed of changes"</a>
@@ -103,13 +106,61 @@ pub fn PolicyDocumentView(doc: PolicyDocument) -> impl IntoView {
             </ul>
         </header>
         {not_current}
-        {upcoming}
+        {announced}
         <div class="policy__layout">
             <PolicyToc sections=toc />
             <div class="policy__body">
                 {sections.into_iter().map(|s| view! { <PolicySectionView section=s /> }).collect_view()}
             </div>
         </div>
+    }
+}
+
+/// `#policy-upcoming`: each version announced but not in effect yet, soonest
+/// first, with what it changes and a preview of the differences.
+#[component]
+fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl IntoView {
+    let heading = match announced.len() {
+        1 => "A new version is on its way".to_string(),
+        n => format!("{n} new versions are on their way"),
+    };
+    view! {
+        <section id="policy-upcoming" class="notice policy__announced" aria-labelledby="policy-upcoming-heading">
+            <h2 id="policy-upcoming-heading" class="notice__heading">{heading}</h2>
+            <ul class="policy__announced-list">
+                {announced
+                    .into_iter()
+                    .map(|v| {
+                        let urgent = v.urgent_reason.as_deref().map(|reason| {
+                            view! { <p class="policy__urgent">{urgent_sentence(reason)}</p> }
+                        });
+                        let kind = if v.material {
+                            view! { <span class="badge badge--material">"Material change"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge">"Wording only"</span> }.into_any()
+                        };
+                        view! {
+                            <li id=format!("policy-announced-{}", v.version) class="policy__announced-item">
+                                <p class="notice__title">
+                                    <strong>{format!("Version {} takes effect on {}", v.version, long_date(&v.effective_date))}</strong>
+                                    " "
+                                    {kind}
+                                </p>
+                                <p>{v.summary.clone()}</p>
+                                {urgent}
+                                <p class="notice__links">
+                                    <A href=compare_href(current, v.version)>
+                                        {format!("Preview the changes from version {current}")}
+                                    </A>
+                                    " · "
+                                    <A href=format!("/privacy/v/{}", v.version)>{format!("Read version {}", v.version)}</A>
+                                </p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::LoadError;
 use crate::api;
 use crate::components::policy_compare::PolicyCompareForm;
-use crate::components::policy_document::{compare_href, long_date};
+use crate::components::policy_document::{compare_href, long_date, urgent_sentence};
 use crate::dom::set_page_title;
 
 #[component]
@@ -84,6 +84,9 @@ fn versions_view(list: PolicyVersionList) -> impl IntoView {
                                                     </A>
                                                 }
                                             })}
+                                        {v.urgent_reason.as_deref().map(|reason| {
+                                            view! { <p class="policy__urgent">{urgent_sentence(reason)}</p> }
+                                        })}
                                     </td>
                                 </tr>
                             }
