@@ -54,7 +54,8 @@ fn focus(element: &web_sys::Element) {
 }
 
 /// Scrolls to the element with `id` and focuses its heading (or itself),
-/// as following a `#id` link on a static page would. With `push`, the
+/// as following a `#id` link on a static page would; for a promise's anchor
+/// (`span.promise` in the policy), the statement around it. With `push`, the
 /// address gets `#id` so it can be shared. Returns whether it exists.
 pub fn scroll_to_id(id: &str, push: bool) -> bool {
     let Some(element) = document().get_element_by_id(id) else { return false };
@@ -63,6 +64,13 @@ pub fn scroll_to_id(id: &str, push: bool) -> bool {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{id}")));
         }
     }
+    // A promise's anchor is an empty span inside its statement: the
+    // paragraph or list item it sits in is what to show and focus.
+    let is_promise = element.get_attribute("class").is_some_and(|c| c.split_whitespace().any(|c| c == "promise"));
+    let element = match is_promise {
+        true => element.closest("p, li").ok().flatten().unwrap_or(element),
+        false => element,
+    };
     element.scroll_into_view();
     let target = element.query_selector("h2, h3").ok().flatten().unwrap_or(element);
     if !target.has_attribute("tabindex") {
@@ -72,8 +80,9 @@ pub fn scroll_to_id(id: &str, push: bool) -> bool {
     true
 }
 
-/// After content arrives, scrolls to the section the address names
-/// (`/privacy/v/1#children`): the browser tried before it existed.
+/// After content arrives, scrolls to the section (or promise) the address
+/// names (`/privacy/v/1#children`, `/privacy#promise-export-everything`):
+/// the browser tried before it existed.
 pub fn scroll_to_location_hash() {
     request_animation_frame(|| {
         let hash = leptos::prelude::window().location().hash().unwrap_or_default();

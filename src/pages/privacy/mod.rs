@@ -1,7 +1,9 @@
 //! The privacy policy pages: `/privacy` (the version in effect), the list of
-//! versions, a permalink per version, and the comparison of any two.
+//! versions, a permalink per version, the comparison of any two, and how
+//! each promise is kept.
 
 pub mod compare;
+pub mod promises;
 pub mod version;
 pub mod versions;
 
@@ -27,7 +29,8 @@ pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl In
 }
 
 /// A version once it has arrived, or why it did not. When it arrives, a
-/// `#section` in the address scrolls to that section, as on a static page.
+/// `#section` (or `#promise-<id>`) in the address scrolls there, as on a
+/// static page.
 #[component]
 pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> impl IntoView {
     Effect::new(move |_| {
