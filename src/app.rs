@@ -30,6 +30,7 @@ lazy_page!(PolicyVersionsRoute, policy_versions, crate::pages::privacy::versions
 lazy_page!(PolicyVersionRoute, policy_version, crate::pages::privacy::version::PolicyVersionPage);
 lazy_page!(PolicyCompareRoute, policy_compare, crate::pages::privacy::compare::PolicyComparePage);
 lazy_page!(PolicyPromisesRoute, policy_promises, crate::pages::privacy::promises::PolicyPromisesPage);
+lazy_page!(PrivacyRequestRoute, privacy_request, crate::pages::privacy::request::PrivacyRequestPage);
 lazy_page!(UnsubscribeRoute, unsubscribe, crate::pages::unsubscribe::UnsubscribePage);
 lazy_page!(VerifyEmailRoute, verify_email, crate::pages::verify_email::VerifyEmailPage);
 lazy_page!(ReportChildRoute, report_child, crate::pages::report_child::ReportChildPage);
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
                     <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
                     <Route path=path!("/privacy/promises") view={Lazy::<PolicyPromisesRoute>::new()} />
+                    <Route path=path!("/privacy/request") view={Lazy::<PrivacyRequestRoute>::new()} />
                     <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
                     <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} />
                     <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />

@@ -1,11 +1,12 @@
 //! The member's own account: e-mail preferences and unsubscribe links,
 //! sessions and the sign-in log, e-mail and password changes, the export,
-//! how long each kind of record is kept, deletion, and a parent's report
-//! about a child's account.
+//! how long each kind of record is kept, deletion, a parent's report
+//! about a child's account, and privacy requests.
 
 use curtain_api::account::{
     ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest, DeleteAccountRequest,
-    EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
+    EmailPreferences, EmailPreferencesPatch, PasswordChanged, PrivacyRequest, PrivacyRequestReceived,
+    RevokedSessions, SessionInfo,
     UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
 };
 use curtain_api::retention::Retention;
@@ -124,6 +125,13 @@ pub async fn delete_account(request: &DeleteAccountRequest) -> Result<(), ApiErr
 /// `POST /api/reports/child-account`.
 pub async fn report_child_account(request: &ChildReportRequest) -> Result<ChildReportReceived, ApiError> {
     let (status, body) = send(unsafe_request(Request::post("/api/reports/child-account")).json(request)).await?;
+    decode(status, &body)
+}
+
+/// `POST /api/privacy-requests`: anyone's request to act on their
+/// information; tied to the account when signed in (the session cookie goes along).
+pub async fn privacy_request(request: &PrivacyRequest) -> Result<PrivacyRequestReceived, ApiError> {
+    let (status, body) = send(unsafe_request(Request::post("/api/privacy-requests")).json(request)).await?;
     decode(status, &body)
 }
 

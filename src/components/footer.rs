@@ -36,6 +36,9 @@ pub fn SiteFooter() -> impl IntoView {
                             </a>
                         </li>
                         <li>
+                            <A href="/privacy/request" attr:id="privacy-request-link">"Privacy requests"</A>
+                        </li>
+                        <li>
                             <A href="/report-child-account" attr:id="report-child-link">"Report a child's account"</A>
                         </li>
                     </ul>

@@ -14,6 +14,8 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/privacy/versions",
     "/privacy/v/1",
     "/privacy/compare?from=1&to=3",
+    "/privacy/promises",
+    "/privacy/request",
     "/u/ana",
     "/u/bruno",
     "/search?q=a",

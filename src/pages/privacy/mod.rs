@@ -1,9 +1,10 @@
 //! The privacy policy pages: `/privacy` (the version in effect), the list of
-//! versions, a permalink per version, the comparison of any two, and how
-//! each promise is kept.
+//! versions, a permalink per version, the comparison of any two, how each
+//! promise is kept, and the form for privacy requests.
 
 pub mod compare;
 pub mod promises;
+pub mod request;
 pub mod version;
 pub mod versions;
 

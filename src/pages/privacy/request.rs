@@ -1,0 +1,309 @@
+//! `/privacy/request`: anyone, signed in or not, asks the people who run
+//! Curtain to act on their information (a copy, a correction, deletion, an
+//! objection, anything else). The answer gives a reference and the date the
+//! request must be answered by; signed in, the request is tied to the account.
+
+use curtain_api::account::{
+    self as rules, PrivacyRequest, PrivacyRequestKind, PrivacyRequestReceived, PRIVACY_REQUEST_DAYS,
+    REPORT_MESSAGE_MAX,
+};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::field::{described_by, FieldError, TextField};
+use crate::components::form_alert::{show_feedback, FormAlert, SubmitButton};
+use crate::components::policy_document::long_date;
+use crate::dom::{focus_soon, set_page_title};
+use crate::forms::{error_id, Feedback, FieldSpec};
+use crate::session::{use_session, SessionView};
+
+const REQUEST_FIELDS: &[FieldSpec] = &[
+    FieldSpec { wire: "kind", id: "request-kind", focus: "request-kind-access" },
+    FieldSpec { wire: "email", id: "request-email", focus: "request-email" },
+    FieldSpec { wire: "message", id: "request-message", focus: "request-message" },
+];
+
+/// The radio button's label for each kind.
+fn kind_label(kind: PrivacyRequestKind) -> &'static str {
+    match kind {
+        PrivacyRequestKind::Access => "Get a copy of what Curtain holds about me",
+        PrivacyRequestKind::Correction => "Correct something that is wrong",
+        PrivacyRequestKind::Deletion => "Delete what Curtain holds about me",
+        PrivacyRequestKind::Objection => "Object to how Curtain uses my information",
+        PrivacyRequestKind::Other => "Something else",
+    }
+}
+
+/// One line under each kind; for what a member can do at once themself, where.
+fn kind_hint(kind: PrivacyRequestKind) -> AnyView {
+    match kind {
+        PrivacyRequestKind::Access => view! {
+            "With an account, you can download everything at once yourself in "
+            <A href="/settings/data">"Settings → Your data"</A>
+            "."
+        }
+        .into_any(),
+        PrivacyRequestKind::Correction => view! {
+            "Say what is wrong and what it should be. Your profile you can edit yourself in "
+            <A href="/settings/profile">"Settings → Profile"</A>
+            "."
+        }
+        .into_any(),
+        PrivacyRequestKind::Deletion => view! {
+            "With an account, you can delete it and everything in it yourself, at once, in "
+            <A href="/settings/data">"Settings → Your data"</A>
+            "."
+        }
+        .into_any(),
+        PrivacyRequestKind::Objection => "Say which use of your information you object to, and why.".into_any(),
+        PrivacyRequestKind::Other => "Any other question or request about your information.".into_any(),
+    }
+}
+
+/// The request to send, or the messages that stop it: the server's own rules,
+/// plus a kind that must be chosen (the form starts with none).
+fn request_of(
+    kind: Option<PrivacyRequestKind>,
+    email: &str,
+    message: &str,
+) -> Result<PrivacyRequest, curtain_api::FieldErrors> {
+    let request = PrivacyRequest {
+        // Checked below when missing; the other rules still run meanwhile.
+        kind: kind.unwrap_or(PrivacyRequestKind::Access),
+        email: email.trim().to_string(),
+        message: message.to_string(),
+    };
+    let mut errors = rules::privacy_request(&request);
+    if kind.is_none() {
+        errors.insert("kind".into(), vec!["Choose what you would like us to do.".into()]);
+    }
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err(errors)
+    }
+}
+
+#[component]
+pub fn PrivacyRequestPage() -> impl IntoView {
+    set_page_title(Some("Make a privacy request"));
+    let session = use_session();
+    let kind = RwSignal::new(None::<PrivacyRequestKind>);
+    let email = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let feedback = RwSignal::new(Feedback::default());
+    let busy = RwSignal::new(false);
+    let received = RwSignal::new(None::<(PrivacyRequestReceived, String)>);
+    let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
+
+    // Signed in: the member's address, unless something else was typed.
+    let prefilled = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        if let SessionView::SignedIn(user) = session.view() {
+            let typed = email.get_untracked();
+            if typed.is_empty() || typed == prefilled.get_value() {
+                prefilled.set_value(user.email.clone());
+                email.set(user.email);
+            }
+        }
+    });
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let request = match request_of(kind.get_untracked(), &email.get_untracked(), &message.get_untracked()) {
+            Ok(request) => request,
+            Err(errors) => {
+                show_feedback(feedback, Feedback::invalid_input(errors), REQUEST_FIELDS, "request-error");
+                return;
+            }
+        };
+        feedback.set(Feedback::default());
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::account::privacy_request(&request).await;
+            busy.set(false);
+            match result {
+                Ok(answer) => {
+                    received.set(Some((answer, request.email)));
+                    focus_soon("request-received");
+                }
+                Err(e) => {
+                    session.note_error(&e);
+                    show_feedback(feedback, Feedback::from_api_error(&e, REQUEST_FIELDS), REQUEST_FIELDS, "request-error")
+                }
+            }
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+
+    let kind_errors = errors_for("kind");
+    let kind_invalid = move || kind_errors.with(|e| !e.is_empty());
+    let message_errors = errors_for("message");
+    let message_invalid = move || message_errors.with(|e| !e.is_empty());
+    let message_needed = move || kind.get().is_some_and(PrivacyRequestKind::needs_message);
+    let message_optional = move || kind.get().is_some_and(|k| !k.needs_message());
+
+    let signed_in_note = move || match session.view() {
+        SessionView::SignedIn(user) => Some(view! {
+            <p id="request-account" class="hint">
+                {format!("You are signed in as {}, so this request will be tied to your account.", user.username)}
+            </p>
+        }),
+        _ => None,
+    };
+
+
+    let kinds = move || {
+        PrivacyRequestKind::ALL
+        .into_iter()
+        .map(|k| {
+            let id = format!("request-kind-{}", k.as_str());
+            let hint = format!("{id}-hint");
+            view! {
+                <div class="choice">
+                    <input
+                        class="choice__input"
+                        type="radio"
+                        name="kind"
+                        id=id.clone()
+                        value=k.as_str()
+                        aria-describedby=hint.clone()
+                        prop:checked=move || kind.get() == Some(k)
+                        on:change=move |_| kind.set(Some(k))
+                    />
+                    <label class="choice__label" for=id>{kind_label(k)}</label>
+                    <p class="hint choice__hint" id=hint>{kind_hint(k)}</p>
+                </div>
+            }
+        })
+        .collect_view()
+    };
+
+    view! {
+        <div class="page page--narrow">
+            <h1>"Make a privacy request"</h1>
+            <p class="lede">
+                "Ask the people who run Curtain to act on your information: to get a copy of it, correct it, "
+                "delete it, or stop a use of it you object to. Anyone can ask, with or without an account."
+            </p>
+            <p>
+                {format!("Every request gets a reference, and an answer within {PRIVACY_REQUEST_DAYS} days. ")}
+                <A href="/privacy/promises">"How we keep each promise of our privacy policy"</A>
+                "."
+            </p>
+            {move || match received.get() {
+                Some((answer, address)) => view! {
+                    <div id="request-received" class="card card--form" role="status" tabindex="-1">
+                        <h2>"We have your request"</h2>
+                        <p>
+                            "Your reference is "
+                            <strong id="request-reference">{answer.reference.clone()}</strong>
+                            ". Quote it if you write to us about this request."
+                        </p>
+                        <p id="request-due">
+                            "We will answer by "
+                            <strong>{long_date(&answer.due_date)}</strong>
+                            ", at "
+                            <strong>{address}</strong>
+                            "."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+                None => view! {
+                    <form id="request-form" class="form card card--form" novalidate=true on:submit=on_submit>
+                        <FormAlert
+                            id="request-error"
+                            alert=Signal::derive(move || feedback.with(|f| f.alert.clone()))
+                            busy=Signal::derive(move || busy.get())
+                            on_retry=Callback::new(move |()| submit())
+                        />
+                        {signed_in_note}
+                        <fieldset
+                            id="request-kind"
+                            class="field choices"
+                            class:field--invalid=kind_invalid
+                            aria-describedby=move || kind_invalid().then(|| error_id("request-kind"))
+                        >
+                            <legend class="field__label">"What would you like us to do?"</legend>
+                            {kinds()}
+                            <FieldError id=error_id("request-kind") errors=kind_errors />
+                        </fieldset>
+                        <TextField
+                            id="request-email"
+                            name="email"
+                            label="Your e-mail address"
+                            input_type="email"
+                            autocomplete="email"
+                            value=email
+                            errors=errors_for("email")
+                            hint="Where we send our answer."
+                        />
+                        <div class="field" class:field--invalid=message_invalid>
+                            <label class="field__label" for="request-message">
+                                "Your message"
+                                {move || message_optional().then_some(view! { <span class="field__optional">" (optional)"</span> })}
+                            </label>
+                            <p class="hint" id="request-message-hint">
+                                {move || {
+                                    let what = if message_needed() {
+                                        "What your request is about."
+                                    } else {
+                                        "Anything that helps us answer."
+                                    };
+                                    format!("{what} Up to {REPORT_MESSAGE_MAX} characters.")
+                                }}
+                            </p>
+                            <textarea
+                                class="input textarea"
+                                id="request-message"
+                                name="message"
+                                rows="6"
+                                required=message_needed
+                                aria-invalid=move || message_invalid().then_some("true")
+                                aria-describedby=move || described_by(&[Some("request-message-hint"), message_invalid().then_some("request-message-error")])
+                                prop:value=move || message.get()
+                                on:input=move |ev| message.set(event_target_value(&ev))
+                            ></textarea>
+                            <FieldError id=error_id("request-message") errors=message_errors />
+                        </div>
+                        <div class="form__actions">
+                            <SubmitButton id="request-submit" label="Send the request" busy_label="Sending…" busy=Signal::derive(move || busy.get()) />
+                        </div>
+                    </form>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_must_be_chosen_and_the_other_rules_still_apply() {
+        let errors = request_of(None, "nope", "").unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["email", "kind"]);
+        let errors = request_of(Some(PrivacyRequestKind::Objection), "me@example.org", "  ").unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["message"]);
+    }
+
+    #[test]
+    fn a_good_request_is_trimmed_and_keeps_the_message_as_typed() {
+        let request = request_of(Some(PrivacyRequestKind::Access), " me@example.org ", "").unwrap();
+        assert_eq!(request.email, "me@example.org");
+        assert_eq!(request.kind, PrivacyRequestKind::Access);
+        let request = request_of(Some(PrivacyRequestKind::Other), "me@example.org", " Hello\n").unwrap();
+        assert_eq!(request.message, " Hello\n");
+    }
+}
