@@ -119,7 +119,7 @@ async fn the_promises_page_shows_every_promise_of_the_version_in_effect() {
                 ensure!(tests.contains(&line), "{line:?} missing from {tests:?}");
             }
             if let Some(control) = &promise.control {
-                let link = article.find(By::Css(&format!("dd a[href=\"{}\"]", control.href))).await?;
+                let link = article.find(By::Css(format!("dd a[href=\"{}\"]", control.href))).await?;
                 ensure!(link.text().await? == control.label, "the control of {}", promise.id);
             }
             if let Some(retention) = &promise.retention {
