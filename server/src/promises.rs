@@ -135,8 +135,8 @@ pub const KEEPING: &[Keeping] = &[
         "deletion-is-complete",
         "Deletion walks the database schema and removes every row that names the member, in one transaction; \
          a test then reads every table.",
-        "/settings/account",
-        "Account settings",
+        "/settings/data",
+        "Your data",
     ),
     with_control(
         "private-account",
@@ -181,8 +181,8 @@ pub const KEEPING: &[Keeping] = &[
     with_control(
         "delete-account",
         "Deleting needs the password, signs every device out and removes the account at once.",
-        "/settings/account",
-        "Account settings",
+        "/settings/data",
+        "Your data",
     ),
     Keeping {
         id: "privacy-requests",

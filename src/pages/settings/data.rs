@@ -112,6 +112,10 @@ pub fn section_title(key: &str) -> String {
         "email_preferences" => "E-mail settings".into(),
         "sessions" => "Sessions (where you're signed in)".into(),
         "signin_log" => "Sign-in log".into(),
+        "ended_sessions" => "Sessions that have ended (deleted within the hour)".into(),
+        "failed_signins" => "Failed sign-ins to your account".into(),
+        "privacy_requests" => "Your privacy requests".into(),
+        "reports_sent" => "Reports you sent about children's accounts".into(),
         "profiles" => "Profile and privacy settings".into(),
         "consent_receipts" => "Cookie consent receipts".into(),
         "policy_acceptances" => "Privacy policy acknowledgements".into(),
@@ -303,7 +307,16 @@ fn section(key: &str, v: &Value, retention: Option<&Retention>) -> AnyView {
 
 fn sections(d: &Value, retention: Option<&Retention>) -> impl IntoView {
     let mut parts = Vec::new();
-    for key in ["account", "email_preferences", "sessions", "signin_log"] {
+    for key in [
+        "account",
+        "email_preferences",
+        "sessions",
+        "ended_sessions",
+        "signin_log",
+        "failed_signins",
+        "privacy_requests",
+        "reports_sent",
+    ] {
         if let Some(v) = d.get(key) {
             parts.push(section(key, v, retention));
         }
