@@ -78,6 +78,18 @@ const CASES: &[Case] = &[
         gone_by: "SELECT MAX(window_ends_at) FROM request_counts",
         count: "SELECT MIN(1, COUNT(*)) FROM request_counts",
     },
+    // Two years after the request was answered.
+    Case {
+        kind: "privacy_requests",
+        gone_by: "SELECT answered_at + 730 * 86400 FROM privacy_requests WHERE user_id = ?1",
+        count: "SELECT COUNT(*) FROM privacy_requests WHERE user_id = ?1",
+    },
+    // Three years after the decision on a parent's report.
+    Case {
+        kind: "report_decisions",
+        gone_by: "SELECT decided_at + 1095 * 86400 FROM report_decisions",
+        count: "SELECT COUNT(*) FROM report_decisions",
+    },
     // Two years after the day the count is for has ended.
     Case {
         kind: "page_views",
@@ -117,6 +129,16 @@ async fn each_kind_of_record_goes_when_its_period_ends_and_not_a_second_before()
     assert_eq!(app.client().sign_in("ana", "not her password", false).await.status, StatusCode::UNAUTHORIZED);
     let report = json!({"username": "kid_2015", "reporter_email": "parent@example.org", "message": "My son is 11."});
     assert_eq!(app.client().post("/api/reports/child-account", &report).await.status, StatusCode::ACCEPTED);
+    // ana asks for a copy of her information, and is answered; the report is decided.
+    let r = ana.post("/api/privacy-requests", &json!({"kind": "access", "email": "ana@example.org"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let request_id: i64 = sqlx::query_scalar("SELECT id FROM privacy_requests").fetch_one(&app.db).await.unwrap();
+    let now = curtain_server::clock::now();
+    curtain_server::privacy_requests::answer(&app.command_db, request_id, "Sent her the export.", now).await.unwrap();
+    let report_id: i64 = sqlx::query_scalar("SELECT id FROM child_reports").fetch_one(&app.db).await.unwrap();
+    curtain_server::child_reports::resolve(&app.command_db, report_id, curtain_server::child_reports::Decision::Dismiss, "No such account.", now)
+        .await
+        .unwrap();
     // The consent receipt ana gave before signing up is hers now.
     let ana_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'ana'").fetch_one(&app.db).await.unwrap();
     sqlx::query("UPDATE consent_receipts SET user_id = ?1 WHERE user_id IS NULL").bind(ana_id).execute(&app.db).await.unwrap();
@@ -214,6 +236,8 @@ async fn anyone_can_read_how_long_each_kind_is_kept() {
         assert_eq!((&period(kind)["kept"], &period(kind)["days"]), (&json!(kept), &days), "{kind}");
     }
     assert_eq!(period("signin_log")["export_sections"], json!(["signin_log"]));
-    assert_eq!(period("child_reports")["export_sections"], json!([]));
+    assert_eq!(period("child_reports")["export_sections"], json!(["reports_sent"]));
+    assert_eq!(period("privacy_requests")["kept"], "two years after we answer");
+    assert_eq!(period("report_decisions")["kept"], "three years after the decision");
     assert!(period("sessions")["detail"].as_str().unwrap().contains("12 hours unused"));
 }
