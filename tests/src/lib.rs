@@ -491,3 +491,11 @@ async fn read(resp: reqwest::Response) -> Reply {
     Reply { status, headers, body }
 }
 
+/// `2026-06-01` -> `1 June 2026`, as the SPA writes dates.
+pub fn long_date(d: curtain_api::CivilDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year)
+}

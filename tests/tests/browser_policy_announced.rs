@@ -7,20 +7,11 @@ use curtain_api::CivilDate;
 use curtain_server::policy::published::{current_version, PUBLISHED};
 use curtain_server::policy::store;
 use curtain_tests::browser::Browser;
-use curtain_tests::TestApp;
+use curtain_tests::{long_date, TestApp};
 use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
 const URGENT: &str = "A new law on data brokers applies from that day, and we must say how it affects you.";
-
-/// `2026-06-01` -> `1 June 2026`, as the page writes dates.
-fn long_date(d: CivilDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ];
-    format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year)
-}
 
 fn in_days(days: i64) -> CivilDate {
     CivilDate::from_unix_days(curtain_server::clock::now().div_euclid(86_400) + days)

@@ -8,19 +8,10 @@ use anyhow::{bail, ensure, Result};
 use curtain_api::account::PRIVACY_REQUEST_DAYS;
 use curtain_api::CivilDate;
 use curtain_tests::browser::Browser;
-use curtain_tests::TestApp;
+use curtain_tests::{long_date, TestApp};
 use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
-
-/// `2026-06-01` -> `1 June 2026`, as the page writes dates.
-fn long_date(d: CivilDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ];
-    format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year)
-}
 
 /// The day a request sent today (UTC, as the server counts) must be answered by.
 fn due_for_today() -> CivilDate {
