@@ -15,38 +15,75 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, Sqlite, SqlitePool, Transaction};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
 use crate::error::Result;
 
+/// A connection of either engine. Storage functions that write take one (the
+/// caller's transaction); queries are written once, with `$1`-style
+/// parameters, which both engines accept.
+pub type Conn = sqlx::AnyConnection;
+
+/// A pool of either engine.
+pub type Pool = AnyPool;
+
 /// A write transaction: holds the write lock until it commits or is dropped
 /// (which rolls it back).
-pub type WriteTx = Transaction<'static, Sqlite>;
+pub type WriteTx = Transaction<'static, Any>;
 
 /// How long a request waits for the writer, or for a reader, before it is
 /// answered `503`. Also SQLite's busy timeout, for locks held by another
-/// process (a command-line subcommand, a backup).
+/// process (a command-line subcommand, a backup), and PostgreSQL's lock
+/// timeout for the write lock.
 pub const WAIT: Duration = Duration::from_secs(5);
 
 /// Read connections per process.
 const READERS: u32 = 8;
 
+/// The key of the PostgreSQL advisory lock every write transaction takes, so
+/// that writes from every replica happen one at a time, as on SQLite.
+const WRITE_LOCK: i64 = 0x4375_7274_6169_6e; // "Curtain"
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
 /// Readers in parallel, one writer at a time. Cloning is cheap (pools are
 /// shared handles).
 #[derive(Clone, Debug)]
 pub struct Db {
-    read: SqlitePool,
-    write: SqlitePool,
-    /// The database file; `None` in memory.
+    read: AnyPool,
+    write: AnyPool,
+    engine: Engine,
+    url: String,
+    /// The database file; `None` in memory or on PostgreSQL.
     path: Option<PathBuf>,
 }
 
-/// Opens (creating if needed) the SQLite database at `url` and brings its
-/// schema up to date with the migrations embedded in the binary.
+/// The engine a database URL names.
+pub fn engine_of(url: &str) -> Engine {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Engine::Postgres
+    } else {
+        Engine::Sqlite
+    }
+}
+
+/// Opens (creating if needed) the database at `url` and brings its schema up
+/// to date with the migrations embedded in the binary. On PostgreSQL the
+/// migrator holds an advisory lock, so replicas starting together migrate once.
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
     let db = open(url).await?;
-    sqlx::migrate!("./migrations").run(&db.write).await.context("running migrations")?;
+    match db.engine {
+        Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&db.write).await,
+        Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&db.write).await,
+    }
+    .context("running migrations")?;
     // The policy versions this release ships; refuses to start if a
     // published one was edited.
     crate::policy::store::sync_published(&db, crate::clock::now()).await?;
@@ -55,30 +92,78 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 
 /// Opens the database without migrating it.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
-    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        anyhow::bail!("PostgreSQL is not supported yet; use a sqlite:// URL");
+    sqlx::any::install_default_drivers();
+    match engine_of(url) {
+        Engine::Sqlite => open_sqlite(url).await,
+        Engine::Postgres => open_postgres(url).await,
     }
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("bad database URL {url:?}"))?
-        .create_if_missing(true)
-        .foreign_keys(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(WAIT);
-    let path = options.get_filename().to_path_buf();
+}
+
+async fn open_postgres(url: &str) -> anyhow::Result<Db> {
+    let options = AnyConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
+    let write = AnyPoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(WAIT)
+        .connect_with(options.clone())
+        .await
+        .with_context(|| format!("opening database {url}"))?;
+    // Readers refuse to write, as on SQLite.
+    let read = AnyPoolOptions::new()
+        .max_connections(READERS)
+        .min_connections(0)
+        .idle_timeout(Some(Duration::from_secs(600)))
+        .acquire_timeout(WAIT)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("SET default_transaction_read_only = on").await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening database {url}"))?;
+    Ok(Db { read, write, engine: Engine::Postgres, url: url.to_string(), path: None })
+}
+
+/// The settings every SQLite connection runs with; readers also refuse to write.
+async fn sqlite_pragmas(conn: &mut Conn, query_only: bool) -> sqlx::Result<()> {
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    conn.execute(format!("PRAGMA busy_timeout = {}", WAIT.as_millis()).as_str()).await?;
+    conn.execute("PRAGMA synchronous = NORMAL").await?;
+    if query_only {
+        conn.execute("PRAGMA query_only = ON").await?;
+    }
+    Ok(())
+}
+
+async fn open_sqlite(url: &str) -> anyhow::Result<Db> {
+    let sqlite = SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
+    let path = sqlite.get_filename().to_path_buf();
+    let in_memory = url.contains(":memory:") || path.as_os_str().is_empty() || path == Path::new(":memory:");
+    // Created when missing.
+    let url_rwc = if in_memory || url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    let options = AnyConnectOptions::from_str(&url_rwc).with_context(|| format!("bad database URL {url:?}"))?;
     // An in-memory database lives as long as its one connection, which must
     // then both read and write.
-    if url.contains(":memory:") || path.as_os_str().is_empty() || path == Path::new(":memory:") {
-        let pool = SqlitePoolOptions::new()
+    if in_memory {
+        let pool = AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
             .acquire_timeout(WAIT)
+            .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, false).await }))
             .connect_with(options)
             .await
             .with_context(|| format!("opening database {url}"))?;
-        return Ok(Db { read: pool.clone(), write: pool, path: None });
+        return Ok(Db { read: pool.clone(), write: pool, engine: Engine::Sqlite, url: url.to_string(), path: None });
     }
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
@@ -86,41 +171,60 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         }
     }
     // The writer first: it creates the file and switches it to WAL.
-    let write = SqlitePoolOptions::new()
+    let write = AnyPoolOptions::new()
         .max_connections(1)
         .min_connections(1)
         .idle_timeout(None)
         .max_lifetime(None)
         .acquire_timeout(WAIT)
+        .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, false).await }))
         .connect_with(options.clone())
         .await
         .with_context(|| format!("opening database {url}"))?;
+    write.execute("PRAGMA journal_mode = WAL").await.context("switching to write-ahead logging")?;
     // Readers refuse to write, so a write that forgot to go through
     // `begin_write` fails loudly in the tests instead of racing the writer.
-    let read = SqlitePoolOptions::new()
+    let read = AnyPoolOptions::new()
         .max_connections(READERS)
         .min_connections(0)
         .idle_timeout(Some(Duration::from_secs(600)))
         .max_lifetime(Some(Duration::from_secs(1800)))
         .acquire_timeout(WAIT)
-        .connect_with(options.pragma("query_only", "ON"))
+        .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, true).await }))
+        .connect_with(options)
         .await
         .with_context(|| format!("opening database {url}"))?;
-    Ok(Db { read, write, path: Some(path) })
+    Ok(Db { read, write, engine: Engine::Sqlite, url: url.to_string(), path: Some(path) })
 }
 
 impl Db {
     /// The read-only connections, for any query that writes nothing.
-    pub fn read(&self) -> &SqlitePool {
+    pub fn read(&self) -> &AnyPool {
         &self.read
     }
 
-    /// Starts a write transaction on the writer connection, holding the write
-    /// lock from the start. Waits its turn at most [`WAIT`]; then `Busy`.
+    /// Which engine this is, for the few statements that differ.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Starts a write transaction, holding the write lock from the start:
+    /// on SQLite the one writer connection in `BEGIN IMMEDIATE`; on
+    /// PostgreSQL a transaction that takes the advisory write lock every
+    /// replica shares. Waits its turn at most [`WAIT`]; then `Busy`.
     /// Read what the write depends on through the transaction, not through
     /// [`Db::read`]: only then is it what the write sees.
     pub async fn begin_write(&self) -> Result<WriteTx> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+        match self.engine {
+            Engine::Sqlite => Ok(self.write.begin_with("BEGIN IMMEDIATE").await?),
+            Engine::Postgres => {
+                let mut tx = self.write.begin().await?;
+                (&mut *tx).execute(format!("SET LOCAL lock_timeout = '{}ms'", WAIT.as_millis()).as_str()).await?;
+                // `SELECT 1 FROM`: the function returns `void`, which no driver decodes.
+                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Copies the whole database, consistent as of one moment, to a new file
@@ -128,6 +232,10 @@ impl Db {
     /// beside `to` and linked into place only when complete, so `to` is
     /// either absent or a whole backup.
     pub async fn backup_to(&self, to: &Path) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.engine == Engine::Sqlite,
+            "back up PostgreSQL with its own tools (pg_dump; see docs/deploy.md)"
+        );
         anyhow::ensure!(self.path.is_some(), "an in-memory database cannot be backed up");
         anyhow::ensure!(!to.exists(), "{} already exists; a backup never overwrites a file", to.display());
         let partial = sibling(to, ".partial");
@@ -136,7 +244,7 @@ impl Db {
         // A connection of its own: readers are `query_only`, which VACUUM
         // INTO refuses, and the copy must not hold up the writer. VACUUM
         // INTO reads one snapshot, so the copy is consistent.
-        let options = self.write.connect_options().as_ref().clone();
+        let options = SqliteConnectOptions::from_str(&self.url)?.busy_timeout(WAIT);
         let mut conn = options.connect().await.context("opening a connection for the backup")?;
         sqlx::query("VACUUM INTO ?").bind(&target).execute(&mut conn).await.context("copying the database")?;
         conn.close().await.ok();
@@ -152,7 +260,7 @@ impl Db {
     /// server does before it exits.
     pub async fn close(&self) -> anyhow::Result<()> {
         self.read.close().await;
-        if self.path.is_some() {
+        if self.engine == Engine::Sqlite && self.path.is_some() {
             // Waits for the writer like any write, so a write in flight finishes first.
             let mut conn = self.write.acquire().await.context("taking the writer to checkpoint")?;
             let (busy, _, _): (i64, i64, i64) =
@@ -195,6 +303,7 @@ pub struct Restored {
 /// over it, with the old write-ahead log removed so nothing of the old
 /// database is replayed into the restored one.
 pub async fn restore(from: &Path, url: &str) -> anyhow::Result<Restored> {
+    anyhow::ensure!(engine_of(url) == Engine::Sqlite, "restore PostgreSQL with its own tools (pg_restore; see docs/deploy.md)");
     anyhow::ensure!(from.is_file(), "{} is not a file", from.display());
     let options = SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
     let target = options.get_filename().to_path_buf();
@@ -251,7 +360,7 @@ async fn check_backup(path: &Path) -> anyhow::Result<Restored> {
             .fetch_all(&mut conn)
             .await
             .context("it has no migration history")?;
-    let known = sqlx::migrate!("./migrations");
+    let known = sqlx::migrate!("./migrations/sqlite");
     for (version, checksum) in &applied {
         let ours = known.iter().find(|m| m.version == *version);
         anyhow::ensure!(
@@ -267,6 +376,9 @@ async fn check_backup(path: &Path) -> anyhow::Result<Restored> {
 /// Opens a database that must already exist (for commands that only read
 /// it, like `backup`), without migrating it.
 pub async fn open_existing(url: &str) -> anyhow::Result<Db> {
+    if engine_of(url) == Engine::Postgres {
+        return open(url).await;
+    }
     let options = SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url:?}"))?;
     let path = options.get_filename();
     anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
