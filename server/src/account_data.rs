@@ -5,12 +5,13 @@
 //! holds a member when it references `users(id)` or is named `user_id` or
 //! `*_user_id`.
 
+use crate::db::Flag;
 use std::collections::BTreeMap;
 
 use curtain_api::account::{EmailPreferences, SessionInfo, SigninRecord};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::db::Db;
 use crate::error::Result;
@@ -50,7 +51,7 @@ fn quote(identifier: &str) -> String {
 }
 
 /// Every application table that can hold rows about a member.
-pub async fn member_tables(conn: &mut SqliteConnection) -> Result<Vec<MemberTable>> {
+pub async fn member_tables(conn: &mut AnyConnection) -> Result<Vec<MemberTable>> {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
          ORDER BY name",
@@ -63,9 +64,9 @@ pub async fn member_tables(conn: &mut SqliteConnection) -> Result<Vec<MemberTabl
             continue;
         }
         let columns: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, type FROM pragma_table_info(?) ORDER BY cid").bind(&name).fetch_all(&mut *conn).await?;
+            sqlx::query_as("SELECT name, type FROM pragma_table_info($1) ORDER BY cid").bind(&name).fetch_all(&mut *conn).await?;
         let references: Vec<(String, String)> =
-            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)").bind(&name).fetch_all(&mut *conn).await?;
+            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list($1)").bind(&name).fetch_all(&mut *conn).await?;
         let member_columns: Vec<String> = columns
             .iter()
             .map(|(c, _)| c)
@@ -167,22 +168,22 @@ pub struct Export {
 /// themself, or someone they follow) appear as usernames; nothing but the
 /// rows that involve the member is read. All of it is read in one read
 /// transaction, so the export is one moment's state even while writes go on.
-pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>) -> Result<Export> {
+pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) -> Result<Export> {
     let mut snapshot = db.begin().await?;
-    let conn: &mut SqliteConnection = &mut snapshot;
+    let conn: &mut AnyConnection = &mut snapshot;
     #[allow(clippy::type_complexity)]
-    let (username, email, birth_date, minor, accepted_policy_version, created_at, confirmed_at, pending_email): (
+    let (username, email, birth_date, Flag(minor), accepted_policy_version, created_at, confirmed_at, pending_email): (
         String,
         String,
         String,
-        bool,
+        Flag,
         i64,
         i64,
         Option<i64>,
         Option<String>,
     ) = sqlx::query_as(
             "SELECT username, email, birth_date, minor, accepted_policy_version, created_at, email_verified_at, pending_email
-             FROM users WHERE id = ?",
+             FROM users WHERE id = $1",
         )
         .bind(user_id)
         .fetch_one(&mut *conn)
@@ -194,7 +195,7 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
     let failed_signins = failed_signins(&mut *conn, &username, &email, pending_email.as_deref()).await?;
     let email_key = accounts::key(&email);
     let mut reports_sent: Vec<ReportSent> = sqlx::query_as(
-        "SELECT created_at, username, message FROM child_reports WHERE lower(trim(reporter_email)) = ? ORDER BY id",
+        "SELECT created_at, username, message FROM child_reports WHERE lower(trim(reporter_email)) = $1 ORDER BY id",
     )
     .bind(&email_key)
     .fetch_all(&mut *conn)
@@ -204,7 +205,7 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
     }
     let mut privacy_requests: Vec<PrivacyRequestRow> = sqlx::query_as(
         "SELECT id, kind, email, message, created_at, due_at, answered_at FROM privacy_requests
-         WHERE user_id = ? OR lower(trim(email)) = ? ORDER BY id",
+         WHERE user_id = $1 OR lower(trim(email)) = $2 ORDER BY id",
     )
     .bind(user_id)
     .bind(&email_key)
@@ -250,7 +251,7 @@ pub async fn export(db: &SqlitePool, user_id: i64, current_session: Option<i64>)
 
 /// The rows of `table` that involve `user_id`, as JSON objects built by
 /// SQLite itself (so any column type comes out faithfully).
-async fn table_rows(conn: &mut SqliteConnection, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
+async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
     let mut fields = Vec::new();
     for (column, declared) in &table.columns {
         if is_secret_column(column) || declared.to_ascii_uppercase().contains("BLOB") {
@@ -271,7 +272,7 @@ async fn table_rows(conn: &mut SqliteConnection, table: &MemberTable, user_id: i
     let condition = table
         .member_columns
         .iter()
-        .map(|c| format!("t.{} = ?1", quote(c)))
+        .map(|c| format!("t.{} = $1", quote(c)))
         .collect::<Vec<_>>()
         .join(" OR ");
     let sql = format!("SELECT json_object({}) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
@@ -282,10 +283,10 @@ async fn table_rows(conn: &mut SqliteConnection, table: &MemberTable, user_id: i
 }
 
 /// The member's live sessions, most recently used first.
-pub async fn sessions(db: impl SqliteExecutor<'_>, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
-    let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
+pub async fn sessions(db: impl AnyExecutor<'_>, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
+    let rows: Vec<(i64, String, String, i64, i64, Flag)> = sqlx::query_as(
         "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
-         WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC",
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
     )
     .bind(user_id)
     .bind(clock::now())
@@ -294,7 +295,8 @@ pub async fn sessions(db: impl SqliteExecutor<'_>, user_id: i64, current: Option
     Ok(rows.into_iter().map(|row| session_info(row, current)).collect())
 }
 
-fn session_info((id, ip, ua, created, seen, persistent): (i64, String, String, i64, i64, bool), current: Option<i64>) -> SessionInfo {
+fn session_info((id, ip, ua, created, seen, persistent): (i64, String, String, i64, i64, Flag), current: Option<i64>) -> SessionInfo {
+    let persistent = persistent.0;
     SessionInfo {
         id,
         device: useragent::describe(&ua),
@@ -308,10 +310,10 @@ fn session_info((id, ip, ua, created, seen, persistent): (i64, String, String, i
 
 /// The member's sessions that have ended but are still kept (the purge
 /// removes them within the hour), most recently used first.
-async fn ended_sessions(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Vec<SessionInfo>> {
-    let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
+async fn ended_sessions(db: impl AnyExecutor<'_>, user_id: i64) -> Result<Vec<SessionInfo>> {
+    let rows: Vec<(i64, String, String, i64, i64, Flag)> = sqlx::query_as(
         "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
-         WHERE user_id = ? AND expires_at <= ? ORDER BY last_seen_at DESC, id DESC",
+         WHERE user_id = $1 AND expires_at <= $2 ORDER BY last_seen_at DESC, id DESC",
     )
     .bind(user_id)
     .bind(clock::now())
@@ -323,14 +325,14 @@ async fn ended_sessions(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Vec
 /// Failed sign-ins against the member's account, or typed with its address
 /// or the address waiting for confirmation, newest first.
 async fn failed_signins(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     username: &str,
     email: &str,
     pending_email: Option<&str>,
 ) -> Result<Vec<FailedSignin>> {
     let keys = [Some(accounts::key(username)), Some(accounts::key(email)), pending_email.map(accounts::key)];
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT ip, at FROM signin_failures WHERE account_key IN (?, ?, ?) ORDER BY at DESC, id DESC",
+        "SELECT ip, at FROM signin_failures WHERE account_key IN ($1, $2, $3) ORDER BY at DESC, id DESC",
     )
     .bind(&keys[0])
     .bind(&keys[1])
@@ -344,11 +346,11 @@ async fn failed_signins(
 }
 
 /// The member's sign-in log, newest first, at most `limit` entries.
-pub async fn signin_log(db: impl SqliteExecutor<'_>, user_id: i64, limit: Option<i64>) -> Result<Vec<SigninRecord>> {
+pub async fn signin_log(db: impl AnyExecutor<'_>, user_id: i64, limit: Option<i64>) -> Result<Vec<SigninRecord>> {
     let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT at, ip, user_agent FROM signin_log WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?")
+        sqlx::query_as("SELECT at, ip, user_agent FROM signin_log WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2")
             .bind(user_id)
-            .bind(limit.unwrap_or(-1))
+            .bind(limit.unwrap_or(i64::MAX))
             .fetch_all(db)
             .await?;
     Ok(rows
@@ -371,26 +373,26 @@ pub async fn delete_member(db: &Db, user_id: i64) -> Result<bool> {
 
 /// [`delete_member`] in the caller's write transaction, for a deletion that
 /// must commit together with something else (a decision on a report).
-pub async fn delete_member_in(tx: &mut SqliteConnection, user_id: i64) -> Result<bool> {
+pub async fn delete_member_in(tx: &mut AnyConnection, user_id: i64) -> Result<bool> {
     let found: Option<(String, String)> =
-        sqlx::query_as("SELECT username, email FROM users WHERE id = ?").bind(user_id).fetch_optional(&mut *tx).await?;
+        sqlx::query_as("SELECT username, email FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
     let Some((username, email)) = found else {
         return Ok(false);
     };
     let tables = member_tables(tx).await?;
     for table in &tables {
         for column in &table.member_columns {
-            let sql = format!("DELETE FROM {} WHERE {} = ?", quote(&table.name), quote(column));
+            let sql = format!("DELETE FROM {} WHERE {} = $1", quote(&table.name), quote(column));
             sqlx::query(&sql).bind(user_id).execute(&mut *tx).await?;
         }
     }
     // Failed sign-ins are kept by name, not id.
-    sqlx::query("DELETE FROM signin_failures WHERE account_key IN (?, ?)")
+    sqlx::query("DELETE FROM signin_failures WHERE account_key IN ($1, $2)")
         .bind(accounts::key(&username))
         .bind(accounts::key(&email))
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
     Ok(true)
 }
 

@@ -1,7 +1,8 @@
 //! Member accounts in the database.
 
+use crate::db::Flag;
 use curtain_api::FieldErrors;
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::error::{Error, Result};
 
@@ -31,14 +32,14 @@ pub struct Holder {
 }
 
 /// The account whose address `address` is, if any.
-pub async fn holder_of(db: impl SqliteExecutor<'_>, address: &str) -> Result<Option<Holder>> {
-    let row: Option<(i64, String, bool)> = sqlx::query_as(
-        "SELECT id, username, email_verified_at IS NOT NULL FROM users WHERE email_key = ?",
+pub async fn holder_of(db: impl AnyExecutor<'_>, address: &str) -> Result<Option<Holder>> {
+    let row: Option<(i64, String, Flag)> = sqlx::query_as(
+        "SELECT id, username, email_verified_at IS NOT NULL FROM users WHERE email_key = $1",
     )
     .bind(key(address))
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(user_id, username, verified)| Holder { user_id, username, verified }))
+    Ok(row.map(|(user_id, username, Flag(verified))| Holder { user_id, username, verified }))
 }
 
 /// The `email_key` of an account with no address of its own: unique, and
@@ -54,7 +55,7 @@ pub fn no_address_key() -> String {
 /// not refuse the sign-up (that would tell anyone whether an address has an
 /// account): the new account then has no address of its own yet, and the
 /// typed one waits as pending (see [`address_view`]).
-pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<i64> {
+pub async fn create(tx: &mut AnyConnection, new: NewAccount<'_>) -> Result<i64> {
     let taken = taken_fields(&mut *tx, new.username).await?;
     if !taken.is_empty() {
         return Err(Error::Taken(taken));
@@ -64,10 +65,10 @@ pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<i6
         None => (address, key(address), None),
         Some(_) => ("", no_address_key(), Some(address)),
     };
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, username_key, email, email_key, pending_email, password_hash, birth_date, minor,
                             accepted_policy_version, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.username)
     .bind(key(new.username))
@@ -77,11 +78,10 @@ pub async fn create(tx: &mut SqliteConnection, new: NewAccount<'_>) -> Result<i6
     .bind(new.password_hash)
     .bind(new.birth_date)
     .bind(new.minor)
-    .bind(new.accepted_policy_version)
+    .bind(i64::from(new.accepted_policy_version))
     .bind(new.created_at)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     // No account ever exists without the privacy defaults for its age.
     crate::profiles::create_default(tx, id, new.minor).await?;
     Ok(id)
@@ -99,8 +99,8 @@ pub fn address_view(email: &str, verified: bool, pending: Option<&str>) -> (Stri
     (email.to_string(), verified, pending)
 }
 
-async fn taken_fields(db: impl SqliteExecutor<'_>, username: &str) -> Result<FieldErrors> {
-    let user_taken: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = ?)")
+async fn taken_fields(db: impl AnyExecutor<'_>, username: &str) -> Result<FieldErrors> {
+    let Flag(user_taken): Flag = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = $1)")
         .bind(key(username))
         .fetch_one(db)
         .await?;
@@ -112,10 +112,10 @@ async fn taken_fields(db: impl SqliteExecutor<'_>, username: &str) -> Result<Fie
 }
 
 /// `(id, password_hash)` of the account whose username or e-mail is `login`.
-pub async fn find_for_signin(db: &SqlitePool, login: &str) -> Result<Option<(i64, String)>> {
+pub async fn find_for_signin(db: &AnyPool, login: &str) -> Result<Option<(i64, String)>> {
     let k = key(login);
     let column = if k.contains('@') { "email_key" } else { "username_key" };
-    let sql = format!("SELECT id, password_hash FROM users WHERE {column} = ?");
+    let sql = format!("SELECT id, password_hash FROM users WHERE {column} = $1");
     Ok(sqlx::query_as(&sql).bind(k).fetch_optional(db).await?)
 }
 

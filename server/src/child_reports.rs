@@ -3,23 +3,22 @@
 //! How many one address may file is `rate_limit::CHILD_REPORTS`.
 
 use curtain_api::account::ChildReportRequest;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::Result;
 
 /// Stores an already validated report.
-pub async fn file(tx: &mut SqliteConnection, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO child_reports (username, reporter_email, message, ip, created_at) VALUES (?, ?, ?, ?, ?)",
+pub async fn file(tx: &mut AnyConnection, req: &ChildReportRequest, ip: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "INSERT INTO child_reports (username, reporter_email, message, ip, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(req.username.trim())
     .bind(req.reporter_email.trim())
     .bind(req.message.trim())
     .bind(ip)
     .bind(now)
-    .execute(tx)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(tx)
+    .await?)
 }
 
 /// One stored report, with whether the username names an account today.
@@ -31,13 +30,14 @@ pub struct StoredReport {
     pub message: String,
     pub ip: String,
     pub created_at: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub account_exists: bool,
     /// `account_deleted` or `dismissed` once decided.
     pub outcome: Option<String>,
 }
 
 /// Every report, oldest first, for the people who review them.
-pub async fn list(db: &SqlitePool) -> Result<Vec<StoredReport>> {
+pub async fn list(db: &AnyPool) -> Result<Vec<StoredReport>> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.username, r.reporter_email, r.message, r.ip, r.created_at,
                 EXISTS(SELECT 1 FROM users u WHERE u.username_key = lower(trim(r.username))) AS account_exists,
@@ -97,14 +97,14 @@ pub async fn resolve(db: &crate::db::Db, id: i64, decision: Decision, note: &str
         return Err(ResolveError::NoNote);
     }
     let mut tx = db.begin_write().await?;
-    let report: Option<(String, String)> = sqlx::query_as("SELECT username, reporter_email FROM child_reports WHERE id = ?")
+    let report: Option<(String, String)> = sqlx::query_as("SELECT username, reporter_email FROM child_reports WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some((username, reporter_email)) = report else {
         return Err(ResolveError::NoSuchReport(id));
     };
-    let earlier: Option<(String, i64)> = sqlx::query_as("SELECT outcome, decided_at FROM report_decisions WHERE report_id = ?")
+    let earlier: Option<(String, i64)> = sqlx::query_as("SELECT outcome, decided_at FROM report_decisions WHERE report_id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -114,7 +114,7 @@ pub async fn resolve(db: &crate::db::Db, id: i64, decision: Decision, note: &str
     let deleted = match decision {
         Decision::Dismiss => false,
         Decision::DeleteAccount => {
-            let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
+            let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1")
                 .bind(crate::accounts::key(&username))
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -124,7 +124,7 @@ pub async fn resolve(db: &crate::db::Db, id: i64, decision: Decision, note: &str
             crate::account_data::delete_member_in(&mut tx, user_id).await?
         }
     };
-    sqlx::query("INSERT INTO report_decisions (report_id, outcome, note, decided_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO report_decisions (report_id, outcome, note, decided_at) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(decision.outcome())
         .bind(note)

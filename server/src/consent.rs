@@ -7,13 +7,14 @@
 //! receipt stored for its consent id says exactly the same thing. A hand-edited
 //! cookie that grants more than was recorded counts as no consent.
 
+use crate::db::Flag;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use curtain_api::consent::{self, Choices, ConsentMethod, ConsentReceipt, ConsentRecord};
 use curtain_api::CONSENT_COOKIE;
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::clock;
 use crate::db::Db;
@@ -29,7 +30,7 @@ pub struct Revision {
 }
 
 /// The latest revision. The migration seeds revision 1, so there always is one.
-pub async fn current_revision(db: impl SqliteExecutor<'_>) -> Result<Revision> {
+pub async fn current_revision(db: impl AnyExecutor<'_>) -> Result<Revision> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT revision, effective_on, summary FROM consent_revisions ORDER BY revision DESC LIMIT 1",
     )
@@ -50,7 +51,7 @@ pub async fn revise(db: &Db, summary: &str) -> Result<Revision> {
     let mut tx = db.begin_write().await?;
     let next = current_revision(&mut *tx).await?.revision + 1;
     let effective_on = clock::today().to_string();
-    sqlx::query("INSERT INTO consent_revisions (revision, effective_on, summary) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO consent_revisions (revision, effective_on, summary) VALUES ($1, $2, $3)")
         .bind(next as i64)
         .bind(&effective_on)
         .bind(summary)
@@ -91,15 +92,15 @@ impl FromRequestParts<AppState> for RequestConsent {
 /// Whether the latest receipt for the record's consent id has the same
 /// revision and choices and is itself younger than the consent lifetime (the
 /// cookie's own timestamp could have been edited to look fresh).
-async fn matches_latest_receipt(db: &SqlitePool, record: &ConsentRecord) -> Result<bool> {
-    let row: Option<(i64, bool, bool, i64)> = sqlx::query_as(
+async fn matches_latest_receipt(db: &AnyPool, record: &ConsentRecord) -> Result<bool> {
+    let row: Option<(i64, Flag, Flag, i64)> = sqlx::query_as(
         "SELECT revision, preferences, analytics, recorded_at FROM consent_receipts
-         WHERE consent_id = ? ORDER BY id DESC LIMIT 1",
+         WHERE consent_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(&record.id)
     .fetch_optional(db)
     .await?;
-    Ok(row.is_some_and(|(revision, preferences, analytics, recorded_at)| {
+    Ok(row.is_some_and(|(revision, Flag(preferences), Flag(analytics), recorded_at)| {
         revision == record.revision as i64
             && Choices { preferences, analytics } == record.choices
             && clock::now() - recorded_at < consent::CONSENT_LIFETIME_SECONDS
@@ -117,11 +118,11 @@ pub struct NewReceipt<'a> {
 }
 
 /// Stores a receipt and returns it as the wire shows it.
-pub async fn record_receipt(tx: &mut SqliteConnection, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
+pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
     let now = clock::now();
     sqlx::query(
         "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(receipt.consent_id)
     .bind(receipt.revision as i64)
@@ -144,17 +145,17 @@ pub async fn record_receipt(tx: &mut SqliteConnection, receipt: NewReceipt<'_>) 
 }
 
 /// A member's receipts, newest first.
-pub async fn receipts_of(db: &SqlitePool, user_id: i64) -> Result<Vec<ConsentReceipt>> {
-    let rows: Vec<(String, i64, bool, bool, bool, String, i64)> = sqlx::query_as(
+pub async fn receipts_of(db: &AnyPool, user_id: i64) -> Result<Vec<ConsentReceipt>> {
+    let rows: Vec<(String, i64, Flag, Flag, Flag, String, i64)> = sqlx::query_as(
         "SELECT consent_id, revision, preferences, analytics, gpc, method, recorded_at
-         FROM consent_receipts WHERE user_id = ? ORDER BY id DESC LIMIT 500",
+         FROM consent_receipts WHERE user_id = $1 ORDER BY id DESC LIMIT 500",
     )
     .bind(user_id)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(consent_id, revision, preferences, analytics, gpc, method, recorded_at)| ConsentReceipt {
+        .map(|(consent_id, revision, Flag(preferences), Flag(analytics), Flag(gpc), method, recorded_at)| ConsentReceipt {
             consent_id,
             revision: revision as u32,
             categories: Choices { preferences, analytics }.categories(),
@@ -169,9 +170,9 @@ pub async fn receipts_of(db: &SqlitePool, user_id: i64) -> Result<Vec<ConsentRec
 /// Ties the receipts of this browser's consent id that nobody owns yet to the
 /// member who just signed in, so their settings show the answer they gave
 /// before signing in. Called only with a consent the server trusts.
-pub async fn claim_receipts(tx: &mut SqliteConnection, user_id: i64, consent: Option<&ConsentRecord>) -> Result<()> {
+pub async fn claim_receipts(tx: &mut AnyConnection, user_id: i64, consent: Option<&ConsentRecord>) -> Result<()> {
     if let Some(record) = consent {
-        sqlx::query("UPDATE consent_receipts SET user_id = ? WHERE consent_id = ? AND user_id IS NULL")
+        sqlx::query("UPDATE consent_receipts SET user_id = $1 WHERE consent_id = $2 AND user_id IS NULL")
             .bind(user_id)
             .bind(&record.id)
             .execute(tx)
@@ -181,9 +182,9 @@ pub async fn claim_receipts(tx: &mut SqliteConnection, user_id: i64, consent: Op
 }
 
 /// Adds one view of `path` to today's count.
-pub async fn count_page_view(tx: &mut SqliteConnection, path: &str) -> Result<()> {
+pub async fn count_page_view(tx: &mut AnyConnection, path: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO page_views (path, day, count) VALUES (?, ?, 1)
+        "INSERT INTO page_views (path, day, count) VALUES ($1, $2, 1)
          ON CONFLICT (path, day) DO UPDATE SET count = count + 1",
     )
     .bind(path)

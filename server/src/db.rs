@@ -384,3 +384,38 @@ pub async fn open_existing(url: &str) -> anyhow::Result<Db> {
     anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
     open(url).await
 }
+
+/// A yes/no column as either engine stores it: PostgreSQL `BOOLEAN`, SQLite
+/// `INTEGER` 0/1 (and SQLite's `EXISTS`, comparisons and the like, which are
+/// integers too). Decode a flag as `Flag` and use `.0`; bind a `bool`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <bool as sqlx::Type<Any>>::compatible(ty) || <i64 as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> std::result::Result<Self, sqlx::error::BoxDynError> {
+        // SQL's unknown (a NULL from a comparison with NULL) is not true.
+        if sqlx::ValueRef::is_null(&value) {
+            return Ok(Flag(false));
+        }
+        match <bool as sqlx::Decode<Any>>::decode(value.clone()) {
+            Ok(b) => Ok(Flag(b)),
+            Err(_) => Ok(Flag(<i64 as sqlx::Decode<Any>>::decode(value)? != 0)),
+        }
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}

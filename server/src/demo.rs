@@ -2,6 +2,7 @@
 //! sign in as. Loading is idempotent: existing members are left alone.
 
 
+use crate::db::Flag;
 use crate::accounts::{self, NewAccount};
 use crate::error::Error;
 use crate::clock;
@@ -22,7 +23,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     let today = clock::today();
     let passwords = Passwords::default();
     for (username, email, birth, _) in MEMBERS {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = ?)")
+        let Flag(exists): Flag = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM users WHERE username_key = $1)")
             .bind(accounts::key(username))
             .fetch_one(db.read())
             .await?;
@@ -52,7 +53,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         crate::policy::store::record_acceptance(&mut tx, user_id, 1, crate::policy::store::AcceptedBy::Signup, clock::now())
             .await?;
         // Demonstration addresses count as confirmed, so ana's newsletter goes out.
-        sqlx::query("UPDATE users SET email_verified_at = ? WHERE id = ?").bind(clock::now()).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2").bind(clock::now()).bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
     }
     // An announced version a month ahead, for the "upcoming" notice.

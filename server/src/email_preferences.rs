@@ -3,33 +3,34 @@
 //! A member without a row has every list off; the row (and with it the
 //! token) is created the first time it is needed.
 
+use crate::db::Flag;
 use curtain_api::account::EmailPreferences;
-use sqlx::{SqliteConnection, SqliteExecutor};
+use sqlx::{AnyConnection, AnyExecutor};
 
 use crate::clock;
 use crate::error::Result;
 use crate::session::new_token;
 
 /// The member's preferences; every list is off for a member who never chose.
-pub async fn get(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<EmailPreferences> {
-    let row: Option<(bool, bool, bool)> = sqlx::query_as(
-        "SELECT newsletter, product_updates, partner_offers FROM email_preferences WHERE user_id = ?",
+pub async fn get(db: impl AnyExecutor<'_>, user_id: i64) -> Result<EmailPreferences> {
+    let row: Option<(Flag, Flag, Flag)> = sqlx::query_as(
+        "SELECT newsletter, product_updates, partner_offers FROM email_preferences WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
     .await?;
     Ok(row.map_or_else(EmailPreferences::default, |(newsletter, product_updates, partner_offers)| EmailPreferences {
-        newsletter,
-        product_updates,
-        partner_offers,
+        newsletter: newsletter.0,
+        product_updates: product_updates.0,
+        partner_offers: partner_offers.0,
     }))
 }
 
 /// The member's preferences and unsubscribe token, in the caller's write
 /// transaction, creating them (every list off) the first time.
-pub async fn get_or_create(tx: &mut SqliteConnection, user_id: i64) -> Result<(EmailPreferences, String)> {
+pub async fn get_or_create(tx: &mut AnyConnection, user_id: i64) -> Result<(EmailPreferences, String)> {
     sqlx::query(
-        "INSERT INTO email_preferences (user_id, unsubscribe_token, updated_at) VALUES (?, ?, ?)
+        "INSERT INTO email_preferences (user_id, unsubscribe_token, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(user_id)
@@ -37,21 +38,21 @@ pub async fn get_or_create(tx: &mut SqliteConnection, user_id: i64) -> Result<(E
     .bind(clock::now())
     .execute(&mut *tx)
     .await?;
-    let (newsletter, product_updates, partner_offers, token): (bool, bool, bool, String) = sqlx::query_as(
-        "SELECT newsletter, product_updates, partner_offers, unsubscribe_token FROM email_preferences WHERE user_id = ?",
+    let (newsletter, product_updates, partner_offers, token): (Flag, Flag, Flag, String) = sqlx::query_as(
+        "SELECT newsletter, product_updates, partner_offers, unsubscribe_token FROM email_preferences WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_one(&mut *tx)
     .await?;
-    Ok((EmailPreferences { newsletter, product_updates, partner_offers }, token))
+    Ok((EmailPreferences { newsletter: newsletter.0, product_updates: product_updates.0, partner_offers: partner_offers.0 }, token))
 }
 
 /// Stores the member's choice, in the caller's write transaction.
-pub async fn set(tx: &mut SqliteConnection, user_id: i64, prefs: EmailPreferences) -> Result<()> {
+pub async fn set(tx: &mut AnyConnection, user_id: i64, prefs: EmailPreferences) -> Result<()> {
     get_or_create(&mut *tx, user_id).await?;
     sqlx::query(
-        "UPDATE email_preferences SET newsletter = ?, product_updates = ?, partner_offers = ?, updated_at = ?
-         WHERE user_id = ?",
+        "UPDATE email_preferences SET newsletter = $1, product_updates = $2, partner_offers = $3, updated_at = $4
+         WHERE user_id = $5",
     )
     .bind(prefs.newsletter)
     .bind(prefs.product_updates)
@@ -65,20 +66,20 @@ pub async fn set(tx: &mut SqliteConnection, user_id: i64, prefs: EmailPreference
 
 /// `(user_id, e-mail address, preferences)` of the member an unsubscribe
 /// token belongs to. Anything that is not one of our tokens finds nobody.
-pub async fn by_token(db: impl SqliteExecutor<'_>, token: &str) -> Result<Option<(i64, String, EmailPreferences)>> {
+pub async fn by_token(db: impl AnyExecutor<'_>, token: &str) -> Result<Option<(i64, String, EmailPreferences)>> {
     if token.len() != 43 || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Ok(None);
     }
-    let row: Option<(i64, String, bool, bool, bool)> = sqlx::query_as(
+    let row: Option<(i64, String, Flag, Flag, Flag)> = sqlx::query_as(
         "SELECT p.user_id, u.email, p.newsletter, p.product_updates, p.partner_offers
          FROM email_preferences p JOIN users u ON u.id = p.user_id
-         WHERE p.unsubscribe_token = ?",
+         WHERE p.unsubscribe_token = $1",
     )
     .bind(token)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|(id, email, newsletter, product_updates, partner_offers)| {
-        (id, email, EmailPreferences { newsletter, product_updates, partner_offers })
+        (id, email, EmailPreferences { newsletter: newsletter.0, product_updates: product_updates.0, partner_offers: partner_offers.0 })
     }))
 }
 
@@ -126,15 +127,14 @@ mod tests {
     async fn preferences_start_off_and_keep_one_token() {
         let db = crate::db::connect("sqlite::memory:").await.unwrap();
         let mut db = db.begin_write().await.unwrap();
-        let id = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
                                 accepted_policy_version, created_at)
-             VALUES ('ana', 'ana', 'ana@example.org', 'ana@example.org', 'x', '1990-01-01', 0, 1, 0)",
+             VALUES ('ana', 'ana', 'ana@example.org', 'ana@example.org', 'x', '1990-01-01', FALSE, 1, 0) RETURNING id",
         )
-        .execute(&mut *db)
+        .fetch_one(&mut *db)
         .await
-        .unwrap()
-        .last_insert_rowid();
+        .unwrap();
         assert_eq!(get(&mut *db, id).await.unwrap(), EmailPreferences::default(), "no row: every list off");
         let (prefs, token) = get_or_create(&mut db, id).await.unwrap();
         assert_eq!(prefs, EmailPreferences::default());

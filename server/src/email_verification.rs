@@ -7,9 +7,10 @@
 //! over an unconfirmed one, so typing someone else's address can never keep
 //! its owner out.
 
+use crate::db::Flag;
 use axum::http::StatusCode;
 use curtain_api::account::EmailVerified;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::accounts::{self, Holder};
 use crate::error::{Error, Result};
@@ -31,9 +32,9 @@ pub fn link(site: &str, token: &str) -> String {
 
 /// Refuses with 429 once the account asked for [`SENDS_PER_WINDOW`]
 /// confirmation messages within the window.
-pub async fn check_send_limit(tx: &mut SqliteConnection, user_id: i64, now: i64) -> Result<()> {
+pub async fn check_send_limit(tx: &mut AnyConnection, user_id: i64, now: i64) -> Result<()> {
     let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM email_sends WHERE user_id = ? AND at > ? ORDER BY at LIMIT ?",
+        "SELECT at FROM email_sends WHERE user_id = $1 AND at > $2 ORDER BY at LIMIT $3",
     )
     .bind(user_id)
     .bind(now - SENDS_WINDOW_SECONDS)
@@ -54,25 +55,25 @@ pub async fn check_send_limit(tx: &mut SqliteConnection, user_id: i64, now: i64)
 /// transaction: a link to the address, unless another account holds it
 /// confirmed, in which case that account gets a notice instead (and nothing
 /// changes until it gives the address up). Counts as one send.
-pub async fn request(tx: &mut SqliteConnection, site: &str, user_id: i64, address: &str, now: i64) -> Result<()> {
+pub async fn request(tx: &mut AnyConnection, site: &str, user_id: i64, address: &str, now: i64) -> Result<()> {
     let holder = accounts::holder_of(&mut *tx, address).await?.filter(|h| h.user_id != user_id);
     match holder {
         Some(holder) if holder.verified => notice_in_use(tx, site, &holder, address).await?,
         _ => send_link(tx, site, user_id, address, now).await?,
     }
-    sqlx::query("INSERT INTO email_sends (user_id, at) VALUES (?, ?)").bind(user_id).bind(now).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO email_sends (user_id, at) VALUES ($1, $2)").bind(user_id).bind(now).execute(&mut *tx).await?;
     Ok(())
 }
 
-async fn send_link(tx: &mut SqliteConnection, site: &str, user_id: i64, address: &str, now: i64) -> Result<()> {
+async fn send_link(tx: &mut AnyConnection, site: &str, user_id: i64, address: &str, now: i64) -> Result<()> {
     let token = new_token();
     // Only the newest link for an address counts.
-    sqlx::query("DELETE FROM email_tokens WHERE user_id = ? AND address = ?")
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND address = $2")
         .bind(user_id)
         .bind(address)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO email_tokens (user_id, token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO email_tokens (user_id, token_hash, address, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(user_id)
         .bind(token_hash(&token))
         .bind(address)
@@ -91,7 +92,7 @@ async fn send_link(tx: &mut SqliteConnection, site: &str, user_id: i64, address:
     Ok(())
 }
 
-async fn notice_in_use(tx: &mut SqliteConnection, site: &str, holder: &Holder, address: &str) -> Result<()> {
+async fn notice_in_use(tx: &mut AnyConnection, site: &str, holder: &Holder, address: &str) -> Result<()> {
     let site = site.trim_end_matches('/');
     let body = format!(
         "Someone just tried to use this address for a Curtain account. It already belongs to your account \"{}\", \
@@ -112,7 +113,7 @@ async fn notice_in_use(tx: &mut SqliteConnection, site: &str, holder: &Holder, a
 /// address becomes the member's, confirmed. An account holding it without
 /// having confirmed it gives it up; one that confirmed it keeps it, and the
 /// link is refused. The member's previous confirmed address is told.
-pub async fn follow_link(tx: &mut SqliteConnection, token: &str, now: i64) -> Result<EmailVerified> {
+pub async fn follow_link(tx: &mut AnyConnection, token: &str, now: i64) -> Result<EmailVerified> {
     let unknown = || {
         Error::request(
             StatusCode::NOT_FOUND,
@@ -124,7 +125,7 @@ pub async fn follow_link(tx: &mut SqliteConnection, token: &str, now: i64) -> Re
         return Err(unknown());
     }
     let found: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT id, user_id, address FROM email_tokens WHERE token_hash = ? AND expires_at > ?")
+        sqlx::query_as("SELECT id, user_id, address FROM email_tokens WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash(token))
             .bind(now)
             .fetch_optional(&mut *tx)
@@ -132,7 +133,7 @@ pub async fn follow_link(tx: &mut SqliteConnection, token: &str, now: i64) -> Re
     let Some((token_id, user_id, address)) = found else {
         return Err(unknown());
     };
-    sqlx::query("DELETE FROM email_tokens WHERE id = ?").bind(token_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM email_tokens WHERE id = $1").bind(token_id).execute(&mut *tx).await?;
     if let Some(holder) = accounts::holder_of(&mut *tx, &address).await?.filter(|h| h.user_id != user_id) {
         if holder.verified {
             return Err(Error::request(
@@ -142,21 +143,21 @@ pub async fn follow_link(tx: &mut SqliteConnection, token: &str, now: i64) -> Re
             ));
         }
         // An unconfirmed claim gives way to a confirmed one.
-        sqlx::query("UPDATE users SET email = '', email_key = ?, email_verified_at = NULL WHERE id = ?")
+        sqlx::query("UPDATE users SET email = '', email_key = $1, email_verified_at = NULL WHERE id = $2")
             .bind(accounts::no_address_key())
             .bind(holder.user_id)
             .execute(&mut *tx)
             .await?;
     }
-    let (username, old, old_verified): (String, String, bool) =
-        sqlx::query_as("SELECT username, email, email_verified_at IS NOT NULL FROM users WHERE id = ?")
+    let (username, old, Flag(old_verified)): (String, String, Flag) =
+        sqlx::query_as("SELECT username, email, email_verified_at IS NOT NULL FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
     sqlx::query(
-        "UPDATE users SET email = ?1, email_key = ?2, email_verified_at = ?3,
-                pending_email = CASE WHEN lower(pending_email) = ?2 THEN NULL ELSE pending_email END
-         WHERE id = ?4",
+        "UPDATE users SET email = $1, email_key = $2, email_verified_at = $3,
+                pending_email = CASE WHEN lower(pending_email) = $2 THEN NULL ELSE pending_email END
+         WHERE id = $4",
     )
     .bind(address.trim())
     .bind(accounts::key(&address))
@@ -172,9 +173,9 @@ pub async fn follow_link(tx: &mut SqliteConnection, token: &str, now: i64) -> Re
 
 /// The address an account is waiting to confirm: the pending one, else its
 /// own unconfirmed one; `None` when there is nothing to confirm.
-pub async fn awaiting(db: &mut SqliteConnection, user_id: i64) -> Result<Option<String>> {
-    let (email, verified, pending): (String, bool, Option<String>) =
-        sqlx::query_as("SELECT email, email_verified_at IS NOT NULL, pending_email FROM users WHERE id = ?")
+pub async fn awaiting(db: &mut AnyConnection, user_id: i64) -> Result<Option<String>> {
+    let (email, Flag(verified), pending): (String, Flag, Option<String>) =
+        sqlx::query_as("SELECT email, email_verified_at IS NOT NULL, pending_email FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(db)
             .await?;

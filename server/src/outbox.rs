@@ -3,7 +3,8 @@
 //! one was written, never its address or text), so a link in
 //! it (an unsubscribe link, say) can be followed end to end.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::db::Flag;
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::clock;
 use crate::db::Db;
@@ -24,9 +25,9 @@ pub struct Message<'a> {
 
 /// "Sends" a message: stores it and logs it. Returns its outbox id.
 /// In the caller's write transaction.
-pub async fn send(tx: &mut SqliteConnection, message: Message<'_>) -> Result<i64> {
-    let id = sqlx::query(
-        "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+pub async fn send(tx: &mut AnyConnection, message: Message<'_>) -> Result<i64> {
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(message.user_id)
     .bind(message.kind)
@@ -34,9 +35,8 @@ pub async fn send(tx: &mut SqliteConnection, message: Message<'_>) -> Result<i64
     .bind(message.subject)
     .bind(message.body)
     .bind(clock::now())
-    .execute(tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(tx)
+    .await?;
     // Addresses and bodies stay out of the log: bodies carry secrets
     // (unsubscribe and confirmation links), and the log is kept by other
     // rules than the outbox. `curtain-server outbox list` shows the messages.
@@ -83,7 +83,7 @@ pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> 
 
 /// Tells the old address that the account's address was changed, so a
 /// member whose account was taken over hears of it.
-pub async fn email_changed_notice(tx: &mut SqliteConnection, user_id: i64, old: &str, new: &str) -> Result<()> {
+pub async fn email_changed_notice(tx: &mut AnyConnection, user_id: i64, old: &str, new: &str) -> Result<()> {
     let body = format!(
         "The e-mail address of your Curtain account was changed to {}.\n\
          If you did not do this, reply to this message and we will help you get your account back.\n",
@@ -96,7 +96,7 @@ pub async fn email_changed_notice(tx: &mut SqliteConnection, user_id: i64, old: 
 
 /// Tells the member their password was changed, so a change they did not
 /// make does not go unnoticed.
-pub async fn password_changed_notice(tx: &mut SqliteConnection, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
+pub async fn password_changed_notice(tx: &mut AnyConnection, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
     let body = format!(
         "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.\n\
          If you did not do this, reset your password at once and reply to this message.\n"
@@ -114,7 +114,7 @@ pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
     else {
         return Ok(());
     };
-    let already: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM outbox WHERE user_id = ? AND kind = 'newsletter')")
+    let Flag(already): Flag = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM outbox WHERE user_id = $1 AND kind = 'newsletter')")
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -125,7 +125,7 @@ pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
     prefs.newsletter = true;
     email_preferences::set(&mut tx, user_id, prefs).await?;
     let email: String =
-        sqlx::query_scalar("SELECT email FROM users WHERE id = ?").bind(user_id).fetch_one(&mut *tx).await?;
+        sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?;
     let body = newsletter_body("This week on Curtain: what the community watched, and three films worth a second look.", site, &token);
     send(&mut tx, Message { user_id: Some(user_id), kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
     tx.commit().await?;
@@ -144,7 +144,7 @@ pub struct StoredMessage {
 }
 
 /// Every message in the outbox, oldest first.
-pub async fn list(db: &SqlitePool) -> Result<Vec<StoredMessage>> {
+pub async fn list(db: &AnyPool) -> Result<Vec<StoredMessage>> {
     Ok(sqlx::query_as("SELECT id, kind, to_address, subject, body, created_at FROM outbox ORDER BY id")
         .fetch_all(db)
         .await?)

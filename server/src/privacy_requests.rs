@@ -7,7 +7,7 @@
 
 use curtain_api::account::{PrivacyRequest, PRIVACY_REQUEST_DAYS};
 use curtain_api::CivilDate;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::Result;
 use crate::outbox::{self, Message};
@@ -24,13 +24,13 @@ pub fn due_date(now: i64) -> CivilDate {
 
 /// Stores an already validated request and sends its receipt; returns its id
 /// and due date. In the caller's write transaction.
-pub async fn file(tx: &mut SqliteConnection, req: &PrivacyRequest, user_id: Option<i64>, now: i64) -> Result<(i64, CivilDate)> {
+pub async fn file(tx: &mut AnyConnection, req: &PrivacyRequest, user_id: Option<i64>, now: i64) -> Result<(i64, CivilDate)> {
     let due = due_date(now);
     // Due by the end of the due day.
     let due_at = crate::policy::document::effective_at(due) + 86_399;
     let email = req.email.trim();
-    let id = sqlx::query(
-        "INSERT INTO privacy_requests (user_id, kind, email, message, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?)",
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO privacy_requests (user_id, kind, email, message, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user_id)
     .bind(req.kind.as_str())
@@ -38,9 +38,8 @@ pub async fn file(tx: &mut SqliteConnection, req: &PrivacyRequest, user_id: Opti
     .bind(req.message.trim())
     .bind(now)
     .bind(due_at)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     let body = format!(
         "We received your privacy request {} ({}) and will answer by {due}.\n\
          If you did not send it, you can ignore this message.\n\nThe Curtain team\n",
@@ -77,7 +76,7 @@ impl StoredRequest {
 
 /// Open requests, soonest due first (with `overdue_only`, only those past
 /// their due day); with `include_answered`, answered ones after them.
-pub async fn list(db: &SqlitePool, overdue_only: bool, include_answered: bool, now: i64) -> Result<Vec<StoredRequest>> {
+pub async fn list(db: &AnyPool, overdue_only: bool, include_answered: bool, now: i64) -> Result<Vec<StoredRequest>> {
     let rows: Vec<StoredRequest> = sqlx::query_as(
         "SELECT r.id, r.kind, r.email, r.message, u.username AS signed_in_as, r.created_at, r.due_at, r.answered_at,
                 r.answer_note
@@ -111,7 +110,7 @@ pub async fn answer(db: &crate::db::Db, id: i64, note: &str, now: i64) -> std::r
     }
     let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
-        "UPDATE privacy_requests SET answered_at = ?, answer_note = ? WHERE id = ? AND answered_at IS NULL",
+        "UPDATE privacy_requests SET answered_at = $1, answer_note = $2 WHERE id = $3 AND answered_at IS NULL",
     )
     .bind(now)
     .bind(note)

@@ -1,12 +1,13 @@
 //! Profiles, follows and watch history in the database. What a viewer may
 //! see of them is decided in [`crate::visibility`], not here.
 
+use crate::db::Flag;
 use curtain_api::profile::{
     Audience, EditableProfile, FieldAudiences, FollowRequest, HistoryEntry, MemberCard, NewHistoryEntry, PrivacySettings,
     PrivacyUpdate, ProfileField, ProfileUpdate, Relation, TitleKind,
 };
 use curtain_api::CivilDate;
-use sqlx::{Row, SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{Row, AnyConnection, AnyExecutor, AnyPool};
 
 use crate::clock;
 use crate::error::Result;
@@ -25,7 +26,7 @@ fn audience_columns() -> String {
 }
 
 /// An unreadable stored audience counts as the narrowest: fail closed.
-fn read_audiences(row: &sqlx::sqlite::SqliteRow) -> Result<FieldAudiences> {
+fn read_audiences(row: &sqlx::any::AnyRow) -> Result<FieldAudiences> {
     let mut audiences = FieldAudiences::default();
     for field in ProfileField::ALL {
         let stored: String = row.try_get(audience_column(field).as_str())?;
@@ -45,10 +46,10 @@ fn joined_on(created_at: i64) -> CivilDate {
 /// Creates the profile row of a new account with the defaults for its age:
 /// minors start private, undiscoverable and not indexed (their birth date is
 /// only-me like everyone's).
-pub async fn create_default(conn: &mut SqliteConnection, user_id: i64, minor: bool) -> Result<()> {
+pub async fn create_default(conn: &mut AnyConnection, user_id: i64, minor: bool) -> Result<()> {
     let p = PrivacySettings::defaults(minor);
     sqlx::query(
-        "INSERT INTO profiles (user_id, private, discoverable, indexable, updated_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO profiles (user_id, private, discoverable, indexable, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(user_id)
@@ -62,8 +63,8 @@ pub async fn create_default(conn: &mut SqliteConnection, user_id: i64, minor: bo
 }
 
 /// The id of the member called `username` (any letter case).
-pub async fn user_id(db: impl SqliteExecutor<'_>, username: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
+pub async fn user_id(db: impl AnyExecutor<'_>, username: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1")
         .bind(crate::accounts::key(username))
         .fetch_optional(db)
         .await?)
@@ -74,7 +75,7 @@ pub async fn user_id(db: impl SqliteExecutor<'_>, username: &str) -> Result<Opti
 /// `list_viewer` may see it (see [`follow_page`]; hidden lists are cut later
 /// by `visible_profile`).
 pub async fn load_owner(
-    db: &SqlitePool,
+    db: &AnyPool,
     user_id: i64,
     with_history: bool,
     list_viewer: Option<i64>,
@@ -82,7 +83,7 @@ pub async fn load_owner(
     let sql = format!(
         "SELECT u.username, u.birth_date, u.created_at, p.display_name, p.location, p.about, p.gender,
                 p.favourite_genres, p.private, p.indexable, {}
-         FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",
+         FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = $1",
         audience_columns()
     );
     let Some(row) = sqlx::query(&sql).bind(user_id).fetch_optional(db).await? else {
@@ -92,8 +93,8 @@ pub async fn load_owner(
     let genres: String = row.try_get("favourite_genres")?;
     let mut owner = ProfileOwner {
         username: row.try_get("username")?,
-        private: row.try_get("private")?,
-        indexable: row.try_get("indexable")?,
+        private: row.try_get::<Flag, _>("private")?.0,
+        indexable: row.try_get::<Flag, _>("indexable")?.0,
         display_name: row.try_get("display_name")?,
         location: row.try_get("location")?,
         about: row.try_get("about")?,
@@ -134,7 +135,7 @@ pub enum FollowList {
 ///
 /// [`may_see_follow`]: crate::visibility::may_see_follow
 pub async fn follow_page(
-    db: &SqlitePool,
+    db: &AnyPool,
     member_id: i64,
     list: FollowList,
     viewer: Option<i64>,
@@ -146,12 +147,12 @@ pub async fn follow_page(
         FollowList::Followers => ("f.followee_id", "f.follower_id", "p.following_audience"),
         FollowList::Following => ("f.follower_id", "f.followee_id", "p.followers_audience"),
     };
-    let may_see = crate::visibility::sql_viewer_may_see(other_list, "p.private", other_side, "?2");
+    let may_see = crate::visibility::sql_viewer_may_see(other_list, "p.private", other_side, "$2");
     let sql = format!(
         "SELECT f.id, u.username FROM follows f
          JOIN users u ON u.id = {other_side} JOIN profiles p ON p.user_id = {other_side}
-         WHERE {this_side} = ?1 AND f.status = 'accepted' AND f.id < ?3 AND (?1 = ?2 OR {may_see})
-         ORDER BY f.id DESC LIMIT ?4"
+         WHERE {this_side} = $1 AND f.status = 'accepted' AND f.id < $3 AND ($1 = $2 OR {may_see})
+         ORDER BY f.id DESC LIMIT $4"
     );
     let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
         .bind(member_id)
@@ -178,12 +179,12 @@ fn page_of(rows: Vec<(i64, String)>, limit: i64) -> MemberPage {
 }
 
 /// How `viewer` (signed in or not) stands towards `owner_id`.
-pub async fn relation(db: impl SqliteExecutor<'_>, viewer: Option<i64>, owner_id: i64) -> Result<Relation> {
+pub async fn relation(db: impl AnyExecutor<'_>, viewer: Option<i64>, owner_id: i64) -> Result<Relation> {
     let Some(viewer) = viewer else { return Ok(Relation::Anonymous) };
     if viewer == owner_id {
         return Ok(Relation::Owner);
     }
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM follows WHERE follower_id = ? AND followee_id = ?")
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM follows WHERE follower_id = $1 AND followee_id = $2")
         .bind(viewer)
         .bind(owner_id)
         .fetch_optional(db)
@@ -195,10 +196,10 @@ pub async fn relation(db: impl SqliteExecutor<'_>, viewer: Option<i64>, owner_id
     })
 }
 
-async fn history(db: &SqlitePool, user_id: i64) -> Result<Vec<HistoryEntry>> {
+async fn history(db: &AnyPool, user_id: i64) -> Result<Vec<HistoryEntry>> {
     let rows: Vec<(i64, String, Option<i32>, String, String)> = sqlx::query_as(
-        "SELECT id, title, year, kind, watched_on FROM watch_history WHERE user_id = ?
-         ORDER BY watched_on DESC, id DESC LIMIT ?",
+        "SELECT id, title, year, kind, watched_on FROM watch_history WHERE user_id = $1
+         ORDER BY watched_on DESC, id DESC LIMIT $2",
     )
     .bind(user_id)
     .bind(LIST_LIMIT)
@@ -217,11 +218,11 @@ async fn history(db: &SqlitePool, user_id: i64) -> Result<Vec<HistoryEntry>> {
 }
 
 /// The owner's editable profile and its version (the ETag's number).
-pub async fn editable(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<(EditableProfile, i64)> {
+pub async fn editable(db: impl AnyExecutor<'_>, user_id: i64) -> Result<(EditableProfile, i64)> {
     let sql = format!(
         "SELECT u.username, u.birth_date, u.created_at, p.display_name, p.location, p.about, p.gender,
                 p.favourite_genres, p.version, {}
-         FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",
+         FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = $1",
         audience_columns()
     );
     let row = sqlx::query(&sql).bind(user_id).fetch_one(db).await?;
@@ -251,7 +252,7 @@ pub enum Updated {
 /// Applies an already validated and normalised update, only if the profile is
 /// still at `expected_version`; the check and the write are one statement, so
 /// two tabs cannot both win.
-pub async fn update(tx: &mut SqliteConnection, user_id: i64, expected_version: i64, update: ProfileUpdate) -> Result<Updated> {
+pub async fn update(tx: &mut AnyConnection, user_id: i64, expected_version: i64, update: ProfileUpdate) -> Result<Updated> {
     let (mut p, version) = editable(&mut *tx, user_id).await?;
     if version != expected_version {
         return Ok(Updated::Stale);
@@ -274,12 +275,18 @@ pub async fn update(tx: &mut SqliteConnection, user_id: i64, expected_version: i
     for (field, audience) in update.audiences {
         p.audiences.set(field, audience);
     }
-    let sets: Vec<String> = ProfileField::ALL.iter().map(|f| format!("{} = ?", audience_column(*f))).collect();
+    // Parameters $1-$5 are the texts, then one per audience, then the rest.
+    let sets: Vec<String> =
+        ProfileField::ALL.iter().enumerate().map(|(i, f)| format!("{} = ${}", audience_column(*f), 6 + i)).collect();
+    let next = 6 + ProfileField::ALL.len();
     let sql = format!(
-        "UPDATE profiles SET display_name = ?, location = ?, about = ?, gender = ?, favourite_genres = ?, {},
-                version = version + 1, updated_at = ?
-         WHERE user_id = ? AND version = ?",
-        sets.join(", ")
+        "UPDATE profiles SET display_name = $1, location = $2, about = $3, gender = $4, favourite_genres = $5, {},
+                version = version + 1, updated_at = ${}
+         WHERE user_id = ${} AND version = ${}",
+        sets.join(", "),
+        next,
+        next + 1,
+        next + 2
     );
     let mut query = sqlx::query(&sql)
         .bind(&p.display_name)
@@ -297,9 +304,9 @@ pub async fn update(tx: &mut SqliteConnection, user_id: i64, expected_version: i
     Ok(Updated::Saved(Box::new(p), expected_version + 1))
 }
 
-pub async fn privacy(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<PrivacySettings> {
-    let (private, discoverable, indexable): (bool, bool, bool) =
-        sqlx::query_as("SELECT private, discoverable, indexable FROM profiles WHERE user_id = ?")
+pub async fn privacy(db: impl AnyExecutor<'_>, user_id: i64) -> Result<PrivacySettings> {
+    let (Flag(private), Flag(discoverable), Flag(indexable)): (Flag, Flag, Flag) =
+        sqlx::query_as("SELECT private, discoverable, indexable FROM profiles WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(db)
             .await?;
@@ -308,11 +315,11 @@ pub async fn privacy(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Privac
 
 /// Changes what is present in `update`. Making an account public does not
 /// approve the requests waiting on it: each stays the owner's decision.
-pub async fn update_privacy(tx: &mut SqliteConnection, user_id: i64, update: PrivacyUpdate) -> Result<PrivacySettings> {
+pub async fn update_privacy(tx: &mut AnyConnection, user_id: i64, update: PrivacyUpdate) -> Result<PrivacySettings> {
     sqlx::query(
-        "UPDATE profiles SET private = COALESCE(?, private), discoverable = COALESCE(?, discoverable),
-                indexable = COALESCE(?, indexable), updated_at = ?
-         WHERE user_id = ?",
+        "UPDATE profiles SET private = COALESCE($1, private), discoverable = COALESCE($2, discoverable),
+                indexable = COALESCE($3, indexable), updated_at = $4
+         WHERE user_id = $5",
     )
     .bind(update.private)
     .bind(update.discoverable)
@@ -326,14 +333,14 @@ pub async fn update_privacy(tx: &mut SqliteConnection, user_id: i64, update: Pri
 
 /// `follower` follows `followee`: at once for a public account, as a request
 /// for a private one. Following again changes nothing.
-pub async fn follow(tx: &mut SqliteConnection, follower: i64, followee: i64) -> Result<Relation> {
-    let private: bool = sqlx::query_scalar("SELECT private FROM profiles WHERE user_id = ?")
+pub async fn follow(tx: &mut AnyConnection, follower: i64, followee: i64) -> Result<Relation> {
+    let Flag(private): Flag = sqlx::query_scalar("SELECT private FROM profiles WHERE user_id = $1")
         .bind(followee)
         .fetch_one(&mut *tx)
         .await?;
     let now = clock::now();
     sqlx::query(
-        "INSERT INTO follows (follower_id, followee_id, status, created_at, accepted_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO follows (follower_id, followee_id, status, created_at, accepted_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (follower_id, followee_id) DO NOTHING",
     )
     .bind(follower)
@@ -347,8 +354,8 @@ pub async fn follow(tx: &mut SqliteConnection, follower: i64, followee: i64) -> 
 }
 
 /// Ends a follow, or withdraws a request.
-pub async fn unfollow(tx: &mut SqliteConnection, follower: i64, followee: i64) -> Result<()> {
-    sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
+pub async fn unfollow(tx: &mut AnyConnection, follower: i64, followee: i64) -> Result<()> {
+    sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
         .bind(follower)
         .bind(followee)
         .execute(&mut *tx)
@@ -357,10 +364,10 @@ pub async fn unfollow(tx: &mut SqliteConnection, follower: i64, followee: i64) -
 }
 
 /// Requests waiting for `user_id`'s answer, oldest first.
-pub async fn follow_requests(db: &SqlitePool, user_id: i64) -> Result<Vec<FollowRequest>> {
+pub async fn follow_requests(db: &AnyPool, user_id: i64) -> Result<Vec<FollowRequest>> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT f.id, u.username, f.created_at FROM follows f JOIN users u ON u.id = f.follower_id
-         WHERE f.followee_id = ? AND f.status = 'pending' ORDER BY f.created_at, f.id",
+         WHERE f.followee_id = $1 AND f.status = 'pending' ORDER BY f.created_at, f.id",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -373,11 +380,11 @@ pub async fn follow_requests(db: &SqlitePool, user_id: i64) -> Result<Vec<Follow
 
 /// Approves or denies request `request_id` addressed to `user_id`. `false`
 /// when there is no such pending request.
-pub async fn answer_request(tx: &mut SqliteConnection, user_id: i64, request_id: i64, approve: bool) -> Result<bool> {
+pub async fn answer_request(tx: &mut AnyConnection, user_id: i64, request_id: i64, approve: bool) -> Result<bool> {
     let done = if approve {
         sqlx::query(
-            "UPDATE follows SET status = 'accepted', accepted_at = ?
-             WHERE id = ? AND followee_id = ? AND status = 'pending'",
+            "UPDATE follows SET status = 'accepted', accepted_at = $1
+             WHERE id = $2 AND followee_id = $3 AND status = 'pending'",
         )
         .bind(clock::now())
         .bind(request_id)
@@ -385,7 +392,7 @@ pub async fn answer_request(tx: &mut SqliteConnection, user_id: i64, request_id:
         .execute(&mut *tx)
         .await?
     } else {
-        sqlx::query("DELETE FROM follows WHERE id = ? AND followee_id = ? AND status = 'pending'")
+        sqlx::query("DELETE FROM follows WHERE id = $1 AND followee_id = $2 AND status = 'pending'")
             .bind(request_id)
             .bind(user_id)
             .execute(&mut *tx)
@@ -395,8 +402,8 @@ pub async fn answer_request(tx: &mut SqliteConnection, user_id: i64, request_id:
 }
 
 /// Removes `follower` from `user_id`'s followers. `false` if they were not one.
-pub async fn remove_follower(tx: &mut SqliteConnection, user_id: i64, follower: i64) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ? AND status = 'accepted'")
+pub async fn remove_follower(tx: &mut AnyConnection, user_id: i64, follower: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 AND status = 'accepted'")
         .bind(follower)
         .bind(user_id)
         .execute(&mut *tx)
@@ -405,11 +412,11 @@ pub async fn remove_follower(tx: &mut SqliteConnection, user_id: i64, follower: 
 }
 
 /// Logs an already validated title.
-pub async fn add_history(tx: &mut SqliteConnection, user_id: i64, entry: &NewHistoryEntry) -> Result<HistoryEntry> {
+pub async fn add_history(tx: &mut AnyConnection, user_id: i64, entry: &NewHistoryEntry) -> Result<HistoryEntry> {
     let title = entry.title.trim().to_string();
     let watched_on = entry.watched_on.trim().to_string();
-    let id = sqlx::query(
-        "INSERT INTO watch_history (user_id, title, year, kind, watched_on, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO watch_history (user_id, title, year, kind, watched_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user_id)
     .bind(&title)
@@ -417,15 +424,14 @@ pub async fn add_history(tx: &mut SqliteConnection, user_id: i64, entry: &NewHis
     .bind(entry.kind.as_str())
     .bind(&watched_on)
     .bind(clock::now())
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(HistoryEntry { id, title, year: entry.year, kind: entry.kind, watched_on })
 }
 
 /// Removes one of `user_id`'s titles; `false` if it is not theirs or not there.
-pub async fn delete_history(tx: &mut SqliteConnection, user_id: i64, id: i64) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM watch_history WHERE id = ? AND user_id = ?")
+pub async fn delete_history(tx: &mut AnyConnection, user_id: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM watch_history WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
         .execute(&mut *tx)
@@ -446,18 +452,18 @@ const SEARCH_MIN_CONTAINS: usize = 3;
 /// characters, which match the start of usernames: in username order).
 /// `after` is a page's `next`.
 pub async fn search(
-    db: &SqlitePool,
+    db: &AnyPool,
     query: &str,
     viewer: Option<i64>,
     after: Option<&str>,
     limit: i64,
 ) -> Result<(Vec<MemberCard>, Option<String>)> {
     let needle = query.to_ascii_lowercase();
-    let name = crate::visibility::sql_viewer_may_see("p.display_name_audience", "p.private", "u.id", "?2");
+    let name = crate::visibility::sql_viewer_may_see("p.display_name_audience", "p.private", "u.id", "$2");
     let card = format!("u.id, u.username, CASE WHEN p.display_name <> '' AND {name} THEN p.display_name END");
     // The exact match leads the first page and is left out of every page's rest.
     let sql = format!(
-        "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.username_key = ?1 AND p.discoverable"
+        "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.username_key = $1 AND p.discoverable"
     );
     let exact: Option<(i64, String, Option<String>)> =
         sqlx::query_as(&sql).bind(crate::accounts::key(query)).bind(viewer).fetch_optional(db).await?;
@@ -472,9 +478,9 @@ pub async fn search(
         };
         let sql = format!(
             "SELECT {card} FROM member_search s JOIN users u ON u.id = s.rowid JOIN profiles p ON p.user_id = s.rowid
-             WHERE member_search MATCH ?1 AND s.rowid > ?3 AND s.rowid IS NOT ?5 AND p.discoverable
-               AND (instr(u.username_key, ?4) > 0 OR (instr(lower(p.display_name), ?4) > 0 AND {name}))
-             ORDER BY s.rowid LIMIT ?6"
+             WHERE member_search MATCH $1 AND s.rowid > $3 AND s.rowid IS NOT $5 AND p.discoverable
+               AND (instr(u.username_key, $4) > 0 OR (instr(lower(p.display_name), $4) > 0 AND {name}))
+             ORDER BY s.rowid LIMIT $6"
         );
         let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)
             .bind(format!("\"{}\"", query.replace('"', "\"\"")))
@@ -493,9 +499,9 @@ pub async fn search(
         let after = after.map(crate::accounts::key).unwrap_or_default();
         let sql = format!(
             "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id
-             WHERE u.username_key >= ?1 AND u.username_key < ?1 || '~' AND u.username_key > ?3
-               AND u.id IS NOT ?4 AND p.discoverable
-             ORDER BY u.username_key LIMIT ?5"
+             WHERE u.username_key >= $1 AND u.username_key < $1 || '~' AND u.username_key > $3
+               AND u.id IS NOT $4 AND p.discoverable
+             ORDER BY u.username_key LIMIT $5"
         );
         let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)
             .bind(&key)
@@ -594,7 +600,7 @@ pub async fn load_demo(db: &crate::db::Db) -> Result<()> {
     ];
     for (username, title, year, kind, watched_on) in history {
         let Some(id) = user_id(&mut *tx, username).await? else { continue };
-        let logged: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM watch_history WHERE user_id = ? AND title = ?)")
+        let Flag(logged): Flag = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM watch_history WHERE user_id = $1 AND title = $2)")
             .bind(id)
             .bind(title)
             .fetch_one(&mut *tx)

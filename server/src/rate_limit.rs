@@ -11,7 +11,7 @@
 
 use std::net::IpAddr;
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use sqlx::{AnyConnection, AnyExecutor};
 
 use crate::error::{Error, Result};
 
@@ -114,10 +114,10 @@ pub const CONFIRMATION_LINKS: Limit = Limit {
 /// not counted when the caller drops the transaction, as it does on error.
 /// `address` is a client IP (see [`address_key`]); any other string is a key
 /// as it is.
-pub async fn count_request(tx: &mut SqliteConnection, limit: &Limit, address: &str, now: i64) -> Result<()> {
+pub async fn count_request(tx: &mut AnyConnection, limit: &Limit, address: &str, now: i64) -> Result<()> {
     let window_ends_at = now - now.rem_euclid(limit.window_seconds) + limit.window_seconds;
     let count: i64 = sqlx::query_scalar(
-        "INSERT INTO request_counts (kind, address, window_ends_at, count) VALUES (?, ?, ?, 1)
+        "INSERT INTO request_counts (kind, address, window_ends_at, count) VALUES ($1, $2, $3, 1)
          ON CONFLICT (kind, address, window_ends_at) DO UPDATE SET count = count + 1
          RETURNING count",
     )
@@ -130,7 +130,7 @@ pub async fn count_request(tx: &mut SqliteConnection, limit: &Limit, address: &s
         // A new window for this address: counters of windows that have ended
         // go now (once per address and window, not on every request), so an
         // address is kept no longer than its window.
-        sqlx::query("DELETE FROM request_counts WHERE window_ends_at <= ?").bind(now).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM request_counts WHERE window_ends_at <= $1").bind(now).execute(&mut *tx).await?;
     }
     if count > limit.max {
         return Err(Error::RateLimited { retry_after: (window_ends_at - now).max(1) as u64, message: limit.message });
@@ -160,10 +160,10 @@ pub fn address_key(ip: &str) -> String {
 /// so that every spelling counts against the one account; otherwise the
 /// login, trimmed and lowercased. A signed-in member's wrong current
 /// passwords count under the same key (`accounts::key` of the username).
-pub async fn signin_key(db: impl SqliteExecutor<'_>, login: &str) -> Result<String> {
+pub async fn signin_key(db: impl AnyExecutor<'_>, login: &str) -> Result<String> {
     let login = crate::accounts::key(login);
     // Usernames cannot hold `@`, so at most one row matches.
-    let account: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE username_key = ?1 OR email_key = ?1")
+    let account: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE username_key = $1 OR email_key = $1")
         .bind(&login)
         .fetch_optional(db)
         .await?;
@@ -172,7 +172,7 @@ pub async fn signin_key(db: impl SqliteExecutor<'_>, login: &str) -> Result<Stri
 
 /// Refuses with 429 when either limit is reached.
 /// `account_key` comes from [`signin_key`].
-pub async fn check(conn: &mut SqliteConnection, account_key: &str, ip: &str, now: i64) -> Result<()> {
+pub async fn check(conn: &mut AnyConnection, account_key: &str, ip: &str, now: i64) -> Result<()> {
     let by_account = limit_reached_until(&mut *conn, "account_key", account_key, PER_ACCOUNT, now).await?;
     let by_ip = limit_reached_until(&mut *conn, "ip", &address_key(ip), PER_IP, now).await?;
     match by_account.max(by_ip) {
@@ -184,7 +184,7 @@ pub async fn check(conn: &mut SqliteConnection, account_key: &str, ip: &str, now
 /// When the limit is reached: the time at which the oldest failure that keeps
 /// it reached leaves the window.
 async fn limit_reached_until(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     column: &str,
     key: &str,
     limit: i64,
@@ -192,7 +192,7 @@ async fn limit_reached_until(
 ) -> Result<Option<i64>> {
     // `column` is one of two fixed names, never user input.
     let sql = format!(
-        "SELECT at FROM signin_failures WHERE {column} = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?"
+        "SELECT at FROM signin_failures WHERE {column} = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3"
     );
     let at: Option<i64> = sqlx::query_scalar(&sql)
         .bind(key)
@@ -208,10 +208,10 @@ async fn limit_reached_until(
 /// recorded as a failure, to be cleared by [`clear_account`] if the password
 /// was right. Checking and recording in one write transaction means that
 /// guesses sent all at once cannot all pass the check before any is counted.
-pub async fn count_attempt(tx: &mut SqliteConnection, account_key: &str, ip: &str, now: i64) -> Result<()> {
+pub async fn count_attempt(tx: &mut AnyConnection, account_key: &str, ip: &str, now: i64) -> Result<()> {
     check(&mut *tx, account_key, ip, now).await?;
-    sqlx::query("DELETE FROM signin_failures WHERE at <= ?").bind(now - WINDOW_SECONDS).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES (?, ?, ?)")
+    sqlx::query("DELETE FROM signin_failures WHERE at <= $1").bind(now - WINDOW_SECONDS).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES ($1, $2, $3)")
         .bind(account_key)
         .bind(address_key(ip))
         .bind(now)
@@ -222,8 +222,8 @@ pub async fn count_attempt(tx: &mut SqliteConnection, account_key: &str, ip: &st
 
 /// A successful sign-in clears the account's failures (not the address's
 /// failures under other accounts).
-pub async fn clear_account(tx: &mut SqliteConnection, account_key: &str) -> Result<()> {
-    sqlx::query("DELETE FROM signin_failures WHERE account_key = ?").bind(account_key).execute(tx).await?;
+pub async fn clear_account(tx: &mut AnyConnection, account_key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM signin_failures WHERE account_key = $1").bind(account_key).execute(tx).await?;
     Ok(())
 }
 
@@ -231,7 +231,7 @@ pub async fn clear_account(tx: &mut SqliteConnection, account_key: &str) -> Resu
 mod tests {
     use super::*;
 
-    async fn db() -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
+    async fn db() -> sqlx::pool::PoolConnection<sqlx::Any> {
         crate::db::connect("sqlite::memory:").await.unwrap().read().acquire().await.unwrap()
     }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use curtain_api::retention::{Retention, RetentionPeriod};
 use curtain_api::CivilDate;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::db::Db;
@@ -377,46 +377,46 @@ async fn purge_unless_stopped(db: &Db, now: i64, stopped: impl Fn() -> bool) -> 
 
 /// Removes at most [`BATCH`] records of `kind` whose clock started at or
 /// before `cutoff`, in the caller's write transaction. Returns how many.
-async fn purge_batch(tx: &mut SqliteConnection, kind: Kind, cutoff: i64) -> Result<u64> {
+async fn purge_batch(tx: &mut AnyConnection, kind: Kind, cutoff: i64) -> Result<u64> {
     // Each statement picks its batch through the time column's index.
     let (sql, bound): (&str, Bound) = match kind {
         Kind::Account | Kind::PolicyAcceptances => return Ok(0),
         Kind::Sessions => (
-            "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ?1 LIMIT ?2)",
+            "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         Kind::SigninLog => (
-            "DELETE FROM signin_log WHERE id IN (SELECT id FROM signin_log WHERE at <= ?1 LIMIT ?2)",
+            "DELETE FROM signin_log WHERE id IN (SELECT id FROM signin_log WHERE at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         Kind::SigninFailures => (
-            "DELETE FROM signin_failures WHERE id IN (SELECT id FROM signin_failures WHERE at <= ?1 LIMIT ?2)",
+            "DELETE FROM signin_failures WHERE id IN (SELECT id FROM signin_failures WHERE at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         // The clock starts when the answer expires, a consent lifetime after it was given.
         Kind::ConsentReceipts => (
-            "DELETE FROM consent_receipts WHERE id IN (SELECT id FROM consent_receipts WHERE recorded_at <= ?1 LIMIT ?2)",
+            "DELETE FROM consent_receipts WHERE id IN (SELECT id FROM consent_receipts WHERE recorded_at <= $1 LIMIT $2)",
             Bound::Time(cutoff - curtain_api::consent::CONSENT_LIFETIME_SECONDS),
         ),
         Kind::Outbox => (
-            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at <= ?1 LIMIT ?2)",
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         Kind::ChildReports => (
-            "DELETE FROM child_reports WHERE id IN (SELECT id FROM child_reports WHERE created_at <= ?1 LIMIT ?2)",
+            "DELETE FROM child_reports WHERE id IN (SELECT id FROM child_reports WHERE created_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         // The column is NOT NULL: an empty address is a cleared one.
         Kind::ChildReportIps => (
             "UPDATE child_reports SET ip = '' WHERE id IN
-               (SELECT id FROM child_reports WHERE created_at <= ?1 AND ip <> '' LIMIT ?2)",
+               (SELECT id FROM child_reports WHERE created_at <= $1 AND ip <> '' LIMIT $2)",
             Bound::Time(cutoff),
         ),
         Kind::ConfirmationLinks => {
             // A link stops working after the same 7 days; the record of a send
             // is needed for an hour (the resend limit).
             let tokens = sqlx::query(
-                "DELETE FROM email_tokens WHERE id IN (SELECT id FROM email_tokens WHERE created_at <= ?1 LIMIT ?2)",
+                "DELETE FROM email_tokens WHERE id IN (SELECT id FROM email_tokens WHERE created_at <= $1 LIMIT $2)",
             )
             .bind(cutoff)
             .bind(BATCH)
@@ -424,7 +424,7 @@ async fn purge_batch(tx: &mut SqliteConnection, kind: Kind, cutoff: i64) -> Resu
             .await?
             .rows_affected();
             let sends =
-                sqlx::query("DELETE FROM email_sends WHERE id IN (SELECT id FROM email_sends WHERE at <= ?1 LIMIT ?2)")
+                sqlx::query("DELETE FROM email_sends WHERE id IN (SELECT id FROM email_sends WHERE at <= $1 LIMIT $2)")
                     .bind(cutoff)
                     .bind(BATCH - tokens as i64)
                     .execute(&mut *tx)
@@ -434,22 +434,22 @@ async fn purge_batch(tx: &mut SqliteConnection, kind: Kind, cutoff: i64) -> Resu
         }
         Kind::RequestCounts => (
             "DELETE FROM request_counts WHERE (kind, address, window_ends_at) IN
-               (SELECT kind, address, window_ends_at FROM request_counts WHERE window_ends_at <= ?1 LIMIT ?2)",
+               (SELECT kind, address, window_ends_at FROM request_counts WHERE window_ends_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         Kind::ReportDecisions => (
-            "DELETE FROM report_decisions WHERE id IN (SELECT id FROM report_decisions WHERE decided_at <= ?1 LIMIT ?2)",
+            "DELETE FROM report_decisions WHERE id IN (SELECT id FROM report_decisions WHERE decided_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         // An unanswered request is kept until it is answered.
         Kind::PrivacyRequests => (
             "DELETE FROM privacy_requests WHERE id IN
-               (SELECT id FROM privacy_requests WHERE answered_at IS NOT NULL AND answered_at <= ?1 LIMIT ?2)",
+               (SELECT id FROM privacy_requests WHERE answered_at IS NOT NULL AND answered_at <= $1 LIMIT $2)",
             Bound::Time(cutoff),
         ),
         // The clock starts when the day ends: a day is due once its end is.
         Kind::PageViews => (
-            "DELETE FROM page_views WHERE rowid IN (SELECT rowid FROM page_views WHERE day <= ?1 LIMIT ?2)",
+            "DELETE FROM page_views WHERE (path, day) IN (SELECT path, day FROM page_views WHERE day <= $1 LIMIT $2)",
             Bound::Day(last_day_ended_by(cutoff).to_string()),
         ),
     };
@@ -628,7 +628,7 @@ mod tests {
         let old = now - DAY;
         let mut tx = db.begin_write().await.unwrap();
         for i in 0..(2 * BATCH + 7) {
-            sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES (?, '10.0.0.1', ?)")
+            sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES ($1, '10.0.0.1', $2)")
                 .bind(format!("member{i}"))
                 .bind(old - i)
                 .execute(&mut *tx)
@@ -636,7 +636,7 @@ mod tests {
                 .unwrap();
         }
         // One that counts still: a second too young.
-        sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES ('young', '10.0.0.1', ?)")
+        sqlx::query("INSERT INTO signin_failures (account_key, ip, at) VALUES ('young', '10.0.0.1', $1)")
             .bind(old + 1)
             .execute(&mut *tx)
             .await

@@ -13,7 +13,7 @@ use base64::Engine;
 use curtain_api::{SessionUser, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::error::{Error, Result};
@@ -223,12 +223,15 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
     struct Row {
         session_id: i64,
         user_id: i64,
+        #[sqlx(try_from = "crate::db::Flag")]
         persistent: bool,
         last_seen_at: i64,
         username: String,
         email: String,
+        #[sqlx(try_from = "crate::db::Flag")]
         email_verified: bool,
         pending_email: Option<String>,
+        #[sqlx(try_from = "crate::db::Flag")]
         minor: bool,
         created_at: i64,
     }
@@ -236,7 +239,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         "SELECT s.id AS session_id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email,
                 u.email_verified_at IS NOT NULL AS email_verified, u.pending_email, u.minor, u.created_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?",
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash(token))
     .bind(now)
@@ -283,9 +286,9 @@ async fn touch(state: &AppState, session_id: i64, now: i64) {
         // A browser-session sign-in slides its idle deadline; a persistent one
         // keeps the fixed end its cookie was given.
         sqlx::query(
-            "UPDATE sessions SET last_seen_at = ?,
-               expires_at = CASE WHEN persistent THEN expires_at ELSE ? END
-             WHERE id = ?",
+            "UPDATE sessions SET last_seen_at = $1,
+               expires_at = CASE WHEN persistent THEN expires_at ELSE $2 END
+             WHERE id = $3",
         )
         .bind(now)
         .bind(now + IDLE_SECONDS)
@@ -321,13 +324,13 @@ impl NewSession {
 
 /// Starts a session for `user_id` in the caller's write transaction: stores
 /// the token's hash and logs the sign-in. Every sign-in gets a fresh token.
-pub async fn start(tx: &mut SqliteConnection, user_id: i64, persistent: bool, client: &ClientInfo) -> Result<NewSession> {
+pub async fn start(tx: &mut AnyConnection, user_id: i64, persistent: bool, client: &ClientInfo) -> Result<NewSession> {
     let token = new_token();
     let now = clock::now();
     let expires_at = now + if persistent { PERSISTENT_SECONDS } else { IDLE_SECONDS };
     sqlx::query(
         "INSERT INTO sessions (user_id, token_hash, persistent, created_at, last_seen_at, expires_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(user_id)
     .bind(token_hash(&token))
@@ -339,7 +342,7 @@ pub async fn start(tx: &mut SqliteConnection, user_id: i64, persistent: bool, cl
     .bind(&client.user_agent)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO signin_log (user_id, at, ip, user_agent) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO signin_log (user_id, at, ip, user_agent) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
         .bind(now)
         .bind(&client.ip)
@@ -353,8 +356,8 @@ pub async fn start(tx: &mut SqliteConnection, user_id: i64, persistent: bool, cl
 /// the caller's write transaction, when the member withdraws preferences
 /// consent: the answer takes effect at once, not at the next sign-in. The
 /// cookies follow with [`Viewer::browser_session_cookies`].
-pub async fn forget_on_close(tx: &mut SqliteConnection, session_id: i64) -> Result<()> {
-    sqlx::query("UPDATE sessions SET persistent = 0, expires_at = MIN(expires_at, ?) WHERE id = ?")
+pub async fn forget_on_close(tx: &mut AnyConnection, session_id: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET persistent = FALSE, expires_at = CASE WHEN expires_at < $1 THEN expires_at ELSE $1 END WHERE id = $2")
         .bind(clock::now() + IDLE_SECONDS)
         .bind(session_id)
         .execute(tx)
@@ -363,8 +366,8 @@ pub async fn forget_on_close(tx: &mut SqliteConnection, session_id: i64) -> Resu
 }
 
 /// Ends one session, in the caller's write transaction.
-pub async fn end(tx: &mut SqliteConnection, session_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id = ?").bind(session_id).execute(tx).await?;
+pub async fn end(tx: &mut AnyConnection, session_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_id).execute(tx).await?;
     Ok(())
 }
 

@@ -83,8 +83,8 @@ pub fn may_see_follow(follower: ListSide, followee: ListSide) -> bool {
 pub fn sql_viewer_may_see(audience: &str, private: &str, member_id: &str, viewer: &str) -> String {
     format!(
         "({member_id} = {viewer}
-          OR ({private} = 0 AND {audience} = 'everyone')
-          OR ({private} = 0 AND {audience} = 'members' AND {viewer} IS NOT NULL)
+          OR (NOT {private} AND {audience} = 'everyone')
+          OR (NOT {private} AND {audience} = 'members' AND {viewer} IS NOT NULL)
           OR ({audience} <> 'only_me' AND EXISTS (
                 SELECT 1 FROM follows vf
                 WHERE vf.follower_id = {viewer} AND vf.followee_id = {member_id} AND vf.status = 'accepted')))"
@@ -263,7 +263,7 @@ mod tests {
             sqlx::query(
                 "INSERT INTO users (id, username, username_key, email, email_key, password_hash, birth_date, minor,
                                     accepted_policy_version, created_at)
-                 VALUES (?1, ?2, ?2, ?2 || '@example.org', ?2 || '@example.org', 'x', '1990-01-01', 0, 1, 0)",
+                 VALUES ($1, $2, $2, $2 || '@example.org', $2 || '@example.org', 'x', '1990-01-01', FALSE, 1, 0)",
             )
             .bind(id)
             .bind(name)
@@ -283,10 +283,10 @@ mod tests {
             (Relation::Follower, Some(4)),
             (Relation::Owner, Some(1)),
         ];
-        let condition = sql_viewer_may_see("p.followers_audience", "p.private", "p.user_id", "?1");
+        let condition = sql_viewer_may_see("p.followers_audience", "p.private", "p.user_id", "$1");
         for audience in Audience::ALL {
             for private in [false, true] {
-                sqlx::query("UPDATE profiles SET followers_audience = ?, private = ? WHERE user_id = 1")
+                sqlx::query("UPDATE profiles SET followers_audience = $1, private = $2 WHERE user_id = 1")
                     .bind(audience.as_str())
                     .bind(private)
                     .execute(&mut *tx)
@@ -294,7 +294,7 @@ mod tests {
                     .unwrap();
                 for (relation, viewer) in viewers {
                     let sql = format!("SELECT {condition} FROM profiles p WHERE p.user_id = 1");
-                    let seen: bool = sqlx::query_scalar(&sql).bind(viewer).fetch_one(&mut *tx).await.unwrap();
+                    let crate::db::Flag(seen) = sqlx::query_scalar(&sql).bind(viewer).fetch_one(&mut *tx).await.unwrap();
                     let rule = relation.may_see(audience.effective(private));
                     assert_eq!(seen, rule, "audience {audience:?}, private {private}, viewer {relation:?}");
                 }

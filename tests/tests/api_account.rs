@@ -569,7 +569,7 @@ async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
     assert_eq!((exists.status, &exists.body), (missing.status, &missing.body), "the same answer either way");
     assert_eq!(exists.body, json!({"received": true}));
 
-    let reports = curtain_server::child_reports::list(&app.db).await.unwrap();
+    let reports = curtain_server::child_reports::list(app.command_db.read()).await.unwrap();
     assert_eq!(reports.len(), 2);
     assert_eq!((reports[0].username.as_str(), reports[0].account_exists), ("tess", true));
     assert_eq!((reports[1].username.as_str(), reports[1].account_exists), ("nobody_here", false));
@@ -589,7 +589,7 @@ async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
     }
     let r = parent.post("/api/reports/child-account", &body("tess")).await;
     assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
-    assert_eq!(curtain_server::child_reports::list(&app.db).await.unwrap().len(), 5);
+    assert_eq!(curtain_server::child_reports::list(app.command_db.read()).await.unwrap().len(), 5);
 }
 
 #[tokio::test]
@@ -597,7 +597,7 @@ async fn the_demo_has_a_newsletter_whose_link_works() {
     let app = TestApp::spawn().await;
     curtain_server::demo::load(&app.command_db).await.unwrap();
     curtain_server::demo::load(&app.command_db).await.unwrap(); // loading twice adds nothing
-    let messages = curtain_server::outbox::list(&app.db).await.unwrap();
+    let messages = curtain_server::outbox::list(app.command_db.read()).await.unwrap();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!((messages[0].kind.as_str(), messages[0].to_address.as_str()), ("newsletter", "ana@example.org"));
     let ana = user_id(&app, "ana").await;

@@ -162,7 +162,7 @@ async fn child_reports_are_limited_per_address_with_retry_after() {
     }
     assert_limited("a visitor", &from(&app, 7, 1).post("/api/reports/child-account", &body).await, limit.window_seconds);
     assert_limited("a member", &member.post("/api/reports/child-account", &body).await, limit.window_seconds);
-    assert_eq!(curtain_server::child_reports::list(&app.db).await.unwrap().len() as i64, limit.max);
+    assert_eq!(curtain_server::child_reports::list(app.command_db.read()).await.unwrap().len() as i64, limit.max);
     assert_eq!(from(&app, 7, 2).post("/api/reports/child-account", &body).await.status, StatusCode::ACCEPTED);
 }
 

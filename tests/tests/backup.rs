@@ -68,8 +68,12 @@ async fn a_backup_taken_under_load_restores_to_a_working_database() {
 
     let pool = open_database(&restored).await;
     assert_eq!(integrity(&pool).await, "ok");
-    let fresh = curtain_server::db::connect("sqlite::memory:").await.expect("a freshly migrated database");
-    assert_eq!(schema(&pool).await, schema(fresh.read()).await, "the restored database's schema differs from a fresh one");
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh_path = fresh_dir.path().join("fresh.db");
+    let fresh = curtain_server::db::connect(&database_url(&fresh_path)).await.expect("a freshly migrated database");
+    fresh.close().await.unwrap();
+    let fresh = open_database(&fresh_path).await;
+    assert_eq!(schema(&pool).await, schema(&fresh).await, "the restored database's schema differs from a fresh one");
     // Everything acknowledged before the backup began is in it.
     let signed_up_before = backup_started - report.started;
     let names: Vec<String> = sqlx::query_scalar("SELECT username_key FROM users").fetch_all(&pool).await.unwrap();

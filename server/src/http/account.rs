@@ -22,7 +22,7 @@ use crate::{
     account_data, accounts, child_reports, clock, email_preferences, email_verification, outbox, privacy_requests, rate_limit,
     AppState,
 };
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// `GET /api/me/email-preferences`.
 pub async fn get_email_preferences(State(state): State<AppState>, viewer: Viewer) -> Result<Json<EmailPreferences>> {
@@ -97,7 +97,7 @@ pub async fn revoke_session(
     // An id that is not a number names no session: the same 404, in our error shape.
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    let deleted = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
+    let deleted = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(viewer.user_id)
         .execute(&mut *tx)
@@ -120,8 +120,8 @@ pub async fn revoke_other_sessions(State(state): State<AppState>, viewer: Viewer
     Ok(Json(RevokedSessions { revoked }))
 }
 
-async fn end_other_sessions(tx: &mut SqliteConnection, viewer: &Viewer) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ?")
+async fn end_other_sessions(tx: &mut AnyConnection, viewer: &Viewer) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(viewer.user_id)
         .bind(viewer.session_id)
         .execute(tx)
@@ -141,7 +141,7 @@ async fn check_password(state: &AppState, viewer: &Viewer, client: &ClientInfo, 
     let account_key = accounts::key(&viewer.username);
     let now = clock::now();
     rate_limit::check(&mut *state.db.read().acquire().await?, &account_key, &client.ip, now).await?;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(viewer.user_id)
         .fetch_one(state.db.read())
         .await?;
@@ -176,7 +176,7 @@ pub async fn change_password(
     check_password(&state, &viewer, &client, &req.current_password, "current_password").await?;
     let hash = state.passwords.hash(req.new_password.clone()).await?;
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(viewer.user_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(viewer.user_id).execute(&mut *tx).await?;
     let other_sessions_ended = end_other_sessions(&mut tx, &viewer).await?;
     if !viewer.email.is_empty() {
         outbox::password_changed_notice(&mut tx, viewer.user_id, &viewer.email, other_sessions_ended).await?;
@@ -207,11 +207,11 @@ pub async fn change_email(
     let mut user = viewer.clone();
     if confirmed_already {
         // Asking for the address one has: nothing to confirm; drop any other pending change.
-        sqlx::query("UPDATE users SET pending_email = NULL WHERE id = ?").bind(viewer.user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET pending_email = NULL WHERE id = $1").bind(viewer.user_id).execute(&mut *tx).await?;
         user.pending_email = None;
     } else {
         email_verification::check_send_limit(&mut tx, viewer.user_id, now).await?;
-        sqlx::query("UPDATE users SET pending_email = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET pending_email = $1 WHERE id = $2")
             .bind(new_email)
             .bind(viewer.user_id)
             .execute(&mut *tx)

@@ -1,5 +1,6 @@
 //! Sign-up, sign-in, sign-out and the current session.
 
+use crate::db::Flag;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -129,13 +130,13 @@ pub async fn signin(
     let persistent = session::is_persistent(req.remember, consent.as_ref());
     let mut tx = state.db.begin_write().await?;
     // Read in the transaction: the account may have been deleted meanwhile.
-    let account: Option<(String, String, bool, Option<String>, bool, i64)> = sqlx::query_as(
-        "SELECT username, email, email_verified_at IS NOT NULL, pending_email, minor, created_at FROM users WHERE id = ?",
+    let account: Option<(String, String, Flag, Option<String>, Flag, i64)> = sqlx::query_as(
+        "SELECT username, email, email_verified_at IS NOT NULL, pending_email, minor, created_at FROM users WHERE id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((username, email, verified, pending, minor, created_at)) = account else {
+    let Some((username, email, Flag(verified), pending, Flag(minor), created_at)) = account else {
         return Err(Error::BadCredentials);
     };
     let (email, email_verified, pending_email) = accounts::address_view(&email, verified, pending.as_deref());

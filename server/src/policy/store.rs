@@ -3,7 +3,7 @@
 use anyhow::Context;
 use curtain_api::policy::MATERIAL_NOTICE_DAYS;
 use curtain_api::CivilDate;
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::db::Db;
 
@@ -60,7 +60,7 @@ pub struct RenderedVersion {
 
 impl VersionCache {
     /// Every version in the database, oldest first.
-    pub async fn versions(&self, db: &SqlitePool) -> anyhow::Result<Vec<std::sync::Arc<RenderedVersion>>> {
+    pub async fn versions(&self, db: &AnyPool) -> anyhow::Result<Vec<std::sync::Arc<RenderedVersion>>> {
         let numbers: Vec<i64> = sqlx::query_scalar("SELECT version FROM policy_versions ORDER BY version")
             .fetch_all(db)
             .await?;
@@ -83,7 +83,7 @@ impl VersionCache {
 }
 
 /// Every version in the database, oldest first.
-pub async fn load(db: impl SqliteExecutor<'_>) -> anyhow::Result<Vec<PolicySource>> {
+pub async fn load(db: impl AnyExecutor<'_>) -> anyhow::Result<Vec<PolicySource>> {
     let rows: Vec<(i64, String, Option<String>)> =
         sqlx::query_as("SELECT version, source, urgent_reason FROM policy_versions ORDER BY version")
             .fetch_all(db)
@@ -98,25 +98,25 @@ pub async fn load(db: impl SqliteExecutor<'_>) -> anyhow::Result<Vec<PolicySourc
         .collect()
 }
 
-async fn stored_source(db: impl SqliteExecutor<'_>, version: u32) -> sqlx::Result<Option<String>> {
+async fn stored_source(db: impl AnyExecutor<'_>, version: u32) -> sqlx::Result<Option<String>> {
     Ok(stored_version(db, version).await?.map(|(source, _)| source))
 }
 
 /// A version's text and its urgent reason, if any.
-async fn stored_version(db: impl SqliteExecutor<'_>, version: u32) -> sqlx::Result<Option<(String, Option<String>)>> {
-    sqlx::query_as("SELECT source, urgent_reason FROM policy_versions WHERE version = ?")
-        .bind(version)
+async fn stored_version(db: impl AnyExecutor<'_>, version: u32) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as("SELECT source, urgent_reason FROM policy_versions WHERE version = $1")
+        .bind(i64::from(version))
         .fetch_optional(db)
         .await
 }
 
-async fn insert(db: &mut SqliteConnection, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
+async fn insert(db: &mut AnyConnection, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO policy_versions (version, effective_at, material, source, published_at, urgent_reason)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (version) DO NOTHING",
     )
-    .bind(parsed.version)
+    .bind(i64::from(parsed.version))
     .bind(parsed.effective_at())
     .bind(parsed.material)
     .bind(source)
@@ -151,13 +151,13 @@ pub async fn sync_published(db: &Db, now: i64) -> anyhow::Result<()> {
 }
 
 /// When each version was published (Unix seconds), oldest first.
-pub async fn published_at(db: &SqlitePool) -> sqlx::Result<Vec<(u32, i64)>> {
+pub async fn published_at(db: &AnyPool) -> sqlx::Result<Vec<(u32, i64)>> {
     let rows: Vec<(i64, i64)> =
         sqlx::query_as("SELECT version, published_at FROM policy_versions ORDER BY version").fetch_all(db).await?;
     Ok(rows.into_iter().map(|(v, at)| (v as u32, at)).collect())
 }
 
-async fn max_version(db: impl SqliteExecutor<'_>) -> sqlx::Result<u32> {
+async fn max_version(db: impl AnyExecutor<'_>) -> sqlx::Result<u32> {
     let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM policy_versions").fetch_one(db).await?;
     Ok(max.unwrap_or(0) as u32)
 }
@@ -248,15 +248,15 @@ impl AcceptedBy {
 
 /// Records that `user_id` accepted `version` at `now`.
 pub async fn record_acceptance(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     user_id: i64,
     version: u32,
     how: AcceptedBy,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO policy_acceptances (user_id, version, accepted_at, context) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO policy_acceptances (user_id, version, accepted_at, context) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
-        .bind(version)
+        .bind(i64::from(version))
         .bind(now)
         .bind(how.as_str())
         .execute(tx)
@@ -266,10 +266,10 @@ pub async fn record_acceptance(
 
 /// The newest version the member accepted or acknowledged; for an account
 /// without acceptance rows, the version it agreed to at sign-up.
-pub async fn acknowledged_version(db: &SqlitePool, user_id: i64) -> sqlx::Result<u32> {
+pub async fn acknowledged_version(db: &AnyPool, user_id: i64) -> sqlx::Result<u32> {
     let v: Option<i64> = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT MAX(version) FROM policy_acceptances WHERE user_id = ?1),
-                         (SELECT accepted_policy_version FROM users WHERE id = ?1))",
+        "SELECT COALESCE((SELECT MAX(version) FROM policy_acceptances WHERE user_id = $1),
+                         (SELECT accepted_policy_version FROM users WHERE id = $1))",
     )
     .bind(user_id)
     .fetch_one(db)
