@@ -52,21 +52,38 @@ fn quote(identifier: &str) -> String {
 
 /// Every application table that can hold rows about a member.
 pub async fn member_tables(conn: &mut AnyConnection) -> Result<Vec<MemberTable>> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
-         ORDER BY name",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    // How each engine describes its schema: tables, columns with their
+    // declared types, and foreign keys as (column, referenced table).
+    let (tables_sql, columns_sql, references_sql) = match crate::db::engine_of_conn(conn) {
+        crate::db::Engine::Sqlite => (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
+             ORDER BY name",
+            "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+            "SELECT \"from\", \"table\" FROM pragma_foreign_key_list($1)",
+        ),
+        crate::db::Engine::Postgres => (
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_sqlx%'
+             ORDER BY table_name",
+            "SELECT column_name::text, data_type::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            "SELECT kcu.column_name::text, ccu.table_name::text
+             FROM information_schema.table_constraints tc
+             JOIN information_schema.key_column_usage kcu
+               ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
+             JOIN information_schema.constraint_column_usage ccu
+               ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
+             WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1",
+        ),
+    };
+    let tables: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&mut *conn).await?;
     let mut found = Vec::new();
     for name in tables {
         if name == "users" {
             continue;
         }
-        let columns: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, type FROM pragma_table_info($1) ORDER BY cid").bind(&name).fetch_all(&mut *conn).await?;
-        let references: Vec<(String, String)> =
-            sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list($1)").bind(&name).fetch_all(&mut *conn).await?;
+        let columns: Vec<(String, String)> = sqlx::query_as(columns_sql).bind(&name).fetch_all(&mut *conn).await?;
+        let references: Vec<(String, String)> = sqlx::query_as(references_sql).bind(&name).fetch_all(&mut *conn).await?;
         let member_columns: Vec<String> = columns
             .iter()
             .map(|(c, _)| c)
@@ -252,17 +269,23 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
 /// The rows of `table` that involve `user_id`, as JSON objects built by
 /// SQLite itself (so any column type comes out faithfully).
 async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64) -> Result<Vec<Value>> {
+    let postgres = crate::db::engine_of_conn(conn) == crate::db::Engine::Postgres;
     let mut fields = Vec::new();
     for (column, declared) in &table.columns {
-        if is_secret_column(column) || declared.to_ascii_uppercase().contains("BLOB") {
+        let declared = declared.to_ascii_uppercase();
+        if is_secret_column(column) || declared.contains("BLOB") || declared.contains("BYTEA") {
             continue;
         }
         let q = format!("t.{}", quote(column));
         let expr = if table.member_columns.contains(column) {
             format!("(SELECT username FROM users WHERE id = {q})")
+        } else if (column == "at" || column.ends_with("_at")) && postgres {
+            format!("to_char(to_timestamp({q}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
         } else if column == "at" || column.ends_with("_at") {
             format!("CASE WHEN typeof({q}) = 'integer' THEN strftime('%Y-%m-%dT%H:%M:%SZ', {q}, 'unixepoch') ELSE {q} END")
-        } else if declared.to_ascii_uppercase().contains("BOOL") {
+        } else if postgres {
+            q
+        } else if declared.contains("BOOL") {
             format!("CASE WHEN {q} IS NULL THEN NULL WHEN {q} THEN json('true') ELSE json('false') END")
         } else {
             format!("CASE WHEN typeof({q}) = 'blob' THEN NULL ELSE {q} END")
@@ -275,7 +298,8 @@ async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64)
         .map(|c| format!("t.{} = $1", quote(c)))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let sql = format!("SELECT json_object({}) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
+    let object = if postgres { "json_build_object" } else { "json_object" };
+    let sql = format!("SELECT CAST({object}({}) AS TEXT) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
     let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(conn).await?;
     rows.iter()
         .map(|r| serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into())))

@@ -185,7 +185,7 @@ pub async fn claim_receipts(tx: &mut AnyConnection, user_id: i64, consent: Optio
 pub async fn count_page_view(tx: &mut AnyConnection, path: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO page_views (path, day, count) VALUES ($1, $2, 1)
-         ON CONFLICT (path, day) DO UPDATE SET count = count + 1",
+         ON CONFLICT (path, day) DO UPDATE SET count = page_views.count + 1",
     )
     .bind(path)
     .bind(clock::today().to_string())

@@ -419,3 +419,17 @@ impl From<Flag> for bool {
         f.0
     }
 }
+
+/// The engine behind a pool of either kind.
+pub fn engine_of_pool(pool: &AnyPool) -> Engine {
+    engine_of(pool.connect_options().database_url.as_str())
+}
+
+/// The engine behind a connection of either kind.
+pub fn engine_of_conn(conn: &Conn) -> Engine {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        Engine::Postgres
+    } else {
+        Engine::Sqlite
+    }
+}

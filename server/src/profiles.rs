@@ -476,14 +476,31 @@ pub async fn search(
             Some(a) => a.parse().map_err(|_| bad_cursor())?,
             None => 0,
         };
+        // The words typed, as the engine's index looks them up: SQLite's
+        // trigram full-text index takes a quoted phrase; PostgreSQL's trigram
+        // indexes serve `LIKE '%…%'` (with the wildcards in it escaped).
+        let (candidates, pattern, contains) = match crate::db::engine_of_pool(db) {
+            crate::db::Engine::Sqlite => (
+                "member_search s JOIN users u ON u.id = s.rowid JOIN profiles p ON p.user_id = u.id
+                 WHERE member_search MATCH $1",
+                format!("\"{}\"", query.replace('"', "\"\"")),
+                "instr",
+            ),
+            crate::db::Engine::Postgres => (
+                "users u JOIN profiles p ON p.user_id = u.id
+                 WHERE (u.username_key LIKE $1 ESCAPE '\\' OR lower(p.display_name) LIKE $1 ESCAPE '\\')",
+                format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+                "strpos",
+            ),
+        };
         let sql = format!(
-            "SELECT {card} FROM member_search s JOIN users u ON u.id = s.rowid JOIN profiles p ON p.user_id = s.rowid
-             WHERE member_search MATCH $1 AND s.rowid > $3 AND s.rowid IS NOT $5 AND p.discoverable
-               AND (instr(u.username_key, $4) > 0 OR (instr(lower(p.display_name), $4) > 0 AND {name}))
-             ORDER BY s.rowid LIMIT $6"
+            "SELECT {card} FROM {candidates}
+               AND u.id > $3 AND u.id IS DISTINCT FROM $5 AND p.discoverable
+               AND ({contains}(u.username_key, $4) > 0 OR ({contains}(lower(p.display_name), $4) > 0 AND {name}))
+             ORDER BY u.id LIMIT $6"
         );
         let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)
-            .bind(format!("\"{}\"", query.replace('"', "\"\"")))
+            .bind(pattern)
             .bind(viewer)
             .bind(after)
             .bind(&needle)
@@ -500,7 +517,7 @@ pub async fn search(
         let sql = format!(
             "SELECT {card} FROM users u JOIN profiles p ON p.user_id = u.id
              WHERE u.username_key >= $1 AND u.username_key < $1 || '~' AND u.username_key > $3
-               AND u.id IS NOT $4 AND p.discoverable
+               AND u.id IS DISTINCT FROM $4 AND p.discoverable
              ORDER BY u.username_key LIMIT $5"
         );
         let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(&sql)

@@ -118,7 +118,7 @@ pub async fn count_request(tx: &mut AnyConnection, limit: &Limit, address: &str,
     let window_ends_at = now - now.rem_euclid(limit.window_seconds) + limit.window_seconds;
     let count: i64 = sqlx::query_scalar(
         "INSERT INTO request_counts (kind, address, window_ends_at, count) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (kind, address, window_ends_at) DO UPDATE SET count = count + 1
+         ON CONFLICT (kind, address, window_ends_at) DO UPDATE SET count = request_counts.count + 1
          RETURNING count",
     )
     .bind(limit.kind)
