@@ -82,11 +82,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: db::Db, config: Config) -> Self {
+        let profiles = match db.engine() {
+            db::Engine::Sqlite => profile_cache::ProfileCache::default(),
+            // Replicas share the database, not this process's memory.
+            db::Engine::Postgres => profile_cache::ProfileCache::disabled(),
+        };
         AppState {
             db,
             config: Arc::new(config),
             policies: Arc::default(),
-            profiles: Arc::default(),
+            profiles: Arc::new(profiles),
             passwords: Arc::default(),
             draining: Arc::default(),
         }

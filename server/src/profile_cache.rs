@@ -35,10 +35,12 @@
 //! pre-write rows carry the post-write generation and be served until the
 //! next write.
 //!
-//! A write this process does not make (another replica, a command-line tool,
-//! someone at the `sqlite3` prompt) cannot bump the counter, so entries also
-//! expire [`MAX_AGE`] after they were read: such a write shows within that
-//! time.
+//! A write this process does not make (a command-line tool, someone at the
+//! `sqlite3` prompt) cannot bump the counter, so entries also expire
+//! [`MAX_AGE`] after they were read: such a write shows within that time.
+//! On PostgreSQL, where several replicas write, the cache is
+//! [`ProfileCache::disabled`]: a privacy setting changed through one replica
+//! must hold on every other at once, not within a second.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -115,6 +117,19 @@ impl ProfileCache {
         }
     }
 
+    /// A cache that keeps nothing, for several replicas on one PostgreSQL
+    /// database: another replica's write could not bump this one's
+    /// generation, and even a short window would show a field its owner has
+    /// just hidden. Every view then reads the database.
+    pub fn disabled() -> Self {
+        ProfileCache::new(0, 0, Duration::ZERO)
+    }
+
+    /// Whether this cache keeps anything.
+    pub fn enabled(&self) -> bool {
+        self.max_entries > 0
+    }
+
     /// The current generation. Take it *before* querying for an entry.
     pub fn generation(&self) -> Generation {
         Generation(self.generation.load(Ordering::Acquire))
@@ -141,7 +156,7 @@ impl ProfileCache {
     pub fn insert(&self, key: String, read_in: Generation, owner: CachedOwner) -> Arc<CachedOwner> {
         let value = Arc::new(owner);
         let bytes = weight(&key, &value.owner);
-        if bytes > self.max_bytes {
+        if !self.enabled() || bytes > self.max_bytes {
             return value;
         }
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());

@@ -5,6 +5,7 @@
 pub mod bench_data;
 pub mod browser;
 pub mod load;
+pub mod postgres;
 pub mod process;
 
 use std::net::{IpAddr, SocketAddr};
@@ -47,6 +48,11 @@ pub struct Options {
     pub profile_cache_max_age: Option<std::time::Duration>,
     /// `--trusted-proxy` blocks.
     pub trusted_proxies: Vec<&'static str>,
+    /// Use this database (a `postgres://` URL from
+    /// [`postgres::fresh_database`], or one another app uses) instead of a
+    /// new SQLite file. Then [`TestApp::db`] is an empty stand-in: read
+    /// through `command_db` instead.
+    pub database_url: Option<String>,
 }
 
 impl TestApp {
@@ -67,7 +73,7 @@ impl TestApp {
             Some(d) => d,
             None => placeholder_spa(dir.path()),
         };
-        let url = format!("sqlite://{}", dir.path().join("curtain.db").display());
+        let url = options.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", dir.path().join("curtain.db").display()));
         let trusted_proxies = options
             .trusted_proxies
             .iter()
@@ -100,11 +106,15 @@ impl TestApp {
             rt.shutdown_background();
         });
         let addr = addr_rx.await.expect("server started");
-        let db = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect(&url)
-            .await
-            .expect("test connection to the database");
+        let db = if postgres::is_postgres(&url) {
+            sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a stand-in")
+        } else {
+            sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect(&url)
+                .await
+                .expect("test connection to the database")
+        };
         let command_db = curtain_server::db::open(&url).await.expect("a second handle on the database");
         TestApp {
             addr,
@@ -184,10 +194,10 @@ impl TestApp {
     /// `address` (any letter case), as the member would find it in their mail.
     pub async fn confirmation_token(&self, address: &str) -> Option<String> {
         let body: Option<String> = sqlx::query_scalar(
-            "SELECT body FROM outbox WHERE kind = 'verify_email' AND lower(to_address) = lower(?) ORDER BY id DESC LIMIT 1",
+            "SELECT body FROM outbox WHERE kind = 'verify_email' AND lower(to_address) = lower($1) ORDER BY id DESC LIMIT 1",
         )
         .bind(address.trim())
-        .fetch_optional(&self.db)
+        .fetch_optional(self.command_db.read())
         .await
         .unwrap();
         let body = body?;
@@ -333,6 +343,12 @@ impl ApiClient {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = builder.cookie_provider(jar.clone()).user_agent("curtain-tests").build().expect("an HTTP client");
         ApiClient { http, jar, base: base.trim_end_matches('/').to_string() }
+    }
+
+    /// The same browser (cookie jar and all) talking to the server at
+    /// `base`: another replica of the same site.
+    pub fn at(&self, base: &str) -> ApiClient {
+        ApiClient { http: self.http.clone(), jar: self.jar.clone(), base: base.trim_end_matches('/').to_string() }
     }
 
     /// `http://HOST:PORT`
