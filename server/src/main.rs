@@ -21,7 +21,7 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "CURTAIN_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
         /// The built SPA folder.
@@ -77,14 +77,14 @@ enum Command {
         /// The file to write; it must not exist yet.
         #[arg(long)]
         to: PathBuf,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
     /// Remove every record kept past its retention period (the server also
     /// does this at start and every hour), and print what was removed.
     Purge {
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -93,7 +93,7 @@ enum Command {
         /// A file written by `curtain-server backup`.
         #[arg(long)]
         from: PathBuf,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -107,7 +107,7 @@ enum ConsentCommand {
         /// What changed, in plain words, as the banner will say it.
         #[arg(long)]
         summary: String,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -125,7 +125,7 @@ enum PolicyCommand {
         /// effect with less than 30 days' notice. Shown on the policy page.
         #[arg(long, value_name = "REASON")]
         urgent: Option<String>,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -135,7 +135,7 @@ enum PolicyCommand {
 enum ReportsCommand {
     /// List every report, oldest first.
     List {
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -154,7 +154,7 @@ enum ReportsCommand {
         /// Why, in a sentence: kept as the record of the decision.
         #[arg(long)]
         note: String,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -170,7 +170,7 @@ enum RequestsCommand {
         /// Answered requests too.
         #[arg(long, conflicts_with = "overdue")]
         all: bool,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -181,7 +181,7 @@ enum RequestsCommand {
         /// What was done, in a sentence.
         #[arg(long)]
         note: String,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -199,7 +199,7 @@ enum NewsletterCommand {
         /// The site's address, for the unsubscribe links.
         #[arg(long, env = "CURTAIN_SITE_URL", default_value = "http://127.0.0.1:8080")]
         site: String,
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
@@ -209,7 +209,7 @@ enum NewsletterCommand {
 enum OutboxCommand {
     /// Print every message in the outbox, oldest first.
     List {
-        /// Database URL (sqlite://PATH).
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },

@@ -17,7 +17,9 @@ Tasks:
   bench   Build for release, start the server on a temporary database with demo data,
           and measure: first-load transfer sizes, cold page loads in headless
           Chromium, API throughput and latency under load (wrk), peak memory.
-          Prints a table and writes target/bench.json.
+          Prints a table and writes target/bench.json. Options go to the driver:
+          --only first-load,pages,api,members,scale  --database sqlite|postgres
+          --replicas N (servers on one PostgreSQL database)  --samples N  --seconds N.
   setup   Install the tools below, including the browser for the tests, and stop.
   help    Show this message.
 
@@ -33,7 +35,8 @@ $XDG_CACHE_HOME/curtain-tools, else $HOME/.cache/curtain-tools; needs npm), and 
 pub enum Task {
     Help,
     Setup,
-    Bench,
+    /// Arguments for the benchmark driver (`--only`, `--database`, `--replicas`, …).
+    Bench { driver_args: Vec<String> },
     Build,
     Run(ServeOptions),
     Test { cargo_test_args: Vec<String> },
@@ -79,7 +82,7 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
     match task.as_str() {
         "help" | "-h" | "--help" => Ok(Task::Help),
         "setup" => nothing_more("setup", rest).map(|()| Task::Setup),
-        "bench" => nothing_more("bench", rest).map(|()| Task::Bench),
+        "bench" => Ok(Task::Bench { driver_args: rest.to_vec() }),
         "build" => nothing_more("build", rest).map(|()| Task::Build),
         "run" => parse_run(rest).map(Task::Run),
         "test" => parse_test(rest),
@@ -246,7 +249,11 @@ mod tests {
     fn other_tasks_take_no_arguments() {
         assert_eq!(parse_words("build"), Ok(Task::Build));
         assert_eq!(parse_words("setup"), Ok(Task::Setup));
-        assert_eq!(parse_words("bench"), Ok(Task::Bench));
+        assert_eq!(parse_words("bench"), Ok(Task::Bench { driver_args: vec![] }));
+        assert_eq!(
+            parse_words("bench --database postgres --replicas 2"),
+            Ok(Task::Bench { driver_args: ["--database", "postgres", "--replicas", "2"].map(String::from).to_vec() })
+        );
         assert!(parse_words("build --release").is_err());
         assert!(parse_words("deploy")
             .unwrap_err()

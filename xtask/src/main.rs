@@ -45,12 +45,13 @@ fn run(task: Task) -> Result<(), String> {
             Ok(())
         }
         Task::Setup => Toolchain::prepare(&root, Browser::Needed).map(drop),
-        Task::Bench => {
+        Task::Bench { driver_args } => {
             let tools = Toolchain::prepare(&root, Browser::Needed)?;
             tools.ensure_debian_tool("/usr/bin/wrk", "wrk")?;
+            let postgres = tools.ensure_postgres()?;
             build_spa(&tools)?;
             let server = build_server(&tools)?;
-            bench(&tools, &server)
+            bench(&tools, &server, &postgres, &driver_args)
         }
         Task::Build => {
             let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
@@ -65,8 +66,9 @@ fn run(task: Task) -> Result<(), String> {
         }
         Task::Test { cargo_test_args } => {
             let tools = Toolchain::prepare(&root, Browser::Needed)?;
+            let postgres = tools.ensure_postgres()?;
             build_spa(&tools)?;
-            test(&tools, &cargo_test_args)
+            test(&tools, &postgres, &cargo_test_args)
         }
     }
 }
@@ -140,7 +142,7 @@ fn foreground(mut command: Command, line: &str) -> Result<(), String> {
 /// Every test in the workspace; the end-to-end ones find the SPA, the browser
 /// and the server binary (for the tests that run it as a separate process:
 /// shutdown, backup and restore) through these variables.
-fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
+fn test(tools: &Toolchain, postgres: &Path, cargo_test_args: &[String]) -> Result<(), String> {
     // A dev build: it shares all but `main.rs` with what `cargo test` compiles.
     tools.run(
         tools
@@ -158,6 +160,7 @@ fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)
             .env("AXE_CORE_JS", tools.axe_script())
+            .env("CURTAIN_PG_BIN", postgres)
             .args(["test", "--workspace", "--no-fail-fast"])
             .args(cargo_test_args),
     )
@@ -165,11 +168,12 @@ fn test(tools: &Toolchain, cargo_test_args: &[String]) -> Result<(), String> {
 
 /// Runs the benchmark driver (in the tests crate, which has the browser
 /// harness) against the release server.
-fn bench(tools: &Toolchain, server: &Path) -> Result<(), String> {
+fn bench(tools: &Toolchain, server: &Path, postgres: &Path, driver_args: &[String]) -> Result<(), String> {
     let out = target_dir(tools.root()).join("bench.json");
     tools.run(
         tools
             .cargo()
+            .env("CURTAIN_PG_BIN", postgres)
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)
             .args(["run", "--quiet", "-p", "curtain-tests", "--bin", "bench", "--"])
@@ -178,7 +182,8 @@ fn bench(tools: &Toolchain, server: &Path) -> Result<(), String> {
             .arg("--dist")
             .arg(tools.root().join("dist"))
             .arg("--out")
-            .arg(out),
+            .arg(out)
+            .args(driver_args),
     )
 }
 

@@ -312,18 +312,51 @@ impl Toolchain {
                 "{binary} not found. Install it with\n\n    sudo apt-get install -y {package}\n\nthen run this again"
             ));
         }
+        self.install_debian_package(package)?;
+        if Path::new(binary).exists() {
+            Ok(())
+        } else {
+            Err(format!("{binary} still missing after installing {package}"))
+        }
+    }
+
+    /// PostgreSQL's programs (for the tests that run against it): the newest
+    /// `/usr/lib/postgresql/*/bin` that has `initdb`, installing Debian's
+    /// `postgresql` package when there is none. Returns that folder.
+    pub fn ensure_postgres(&self) -> Result<PathBuf, String> {
+        let find = || -> Option<PathBuf> {
+            let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+                .ok()?
+                .flatten()
+                .filter_map(|e| {
+                    let version = e.file_name().to_str()?.parse::<u32>().ok()?;
+                    let bin = e.path().join("bin");
+                    bin.join("initdb").exists().then_some((version, bin))
+                })
+                .collect();
+            found.sort();
+            found.pop().map(|(_, bin)| bin)
+        };
+        if let Some(bin) = find() {
+            println!("✓ postgresql ({})", bin.display());
+            return Ok(bin);
+        }
+        if self.running_as_root() {
+            self.install_debian_package("postgresql")?;
+        }
+        find().ok_or_else(|| {
+            "PostgreSQL was not found. Install it with\n\n    sudo apt-get install -y postgresql\n\nthen run this again".to_string()
+        })
+    }
+
+    fn install_debian_package(&self, package: &str) -> Result<(), String> {
         println!("installing {package}…");
         self.run(self.command("apt-get").arg("update"))?;
         self.run(
             self.command("apt-get")
                 .env("DEBIAN_FRONTEND", "noninteractive")
                 .args(["install", "-y", package]),
-        )?;
-        if Path::new(binary).exists() {
-            Ok(())
-        } else {
-            Err(format!("{binary} still missing after installing {package}"))
-        }
+        )
     }
 
     fn running_as_root(&self) -> bool {

@@ -105,6 +105,11 @@ struct Args {
     seconds: u32,
     only: Vec<Section>,
     keep_scale_database: Option<PathBuf>,
+    /// `sqlite` (a temporary file) or `postgres` (a throwaway cluster).
+    database: String,
+    /// Servers on the one database (PostgreSQL only); wrk spreads its
+    /// connections over them.
+    replicas: usize,
 }
 
 impl Args {
@@ -122,6 +127,8 @@ fn parse_args() -> Result<Args> {
         seconds: 5,
         only: SECTIONS.iter().map(|(s, _)| *s).collect(),
         keep_scale_database: None,
+        database: "sqlite".into(),
+        replicas: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -134,6 +141,8 @@ fn parse_args() -> Result<Args> {
             "--seconds" => args.seconds = value.parse()?,
             "--only" => args.only = parse_sections(&value)?,
             "--keep-scale-database" => args.keep_scale_database = Some(value.into()),
+            "--database" => args.database = value,
+            "--replicas" => args.replicas = value.parse()?,
             other => bail!("unknown option {other}"),
         }
     }
@@ -175,6 +184,11 @@ impl Server {
 /// Starts the release server on the SQLite file `database` (created and
 /// migrated if new), with the demonstration members when `demo`.
 async fn start_server(args: &Args, database: &std::path::Path, demo: bool) -> Result<Server> {
+    start_server_on(args, &format!("sqlite://{}", database.display()), demo).await
+}
+
+/// Starts the release server on the database at `url`.
+async fn start_server_on(args: &Args, url: &str, demo: bool) -> Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut command = Command::new(&args.server);
     command.args(["serve", "--addr", &format!("127.0.0.1:{port}")]);
@@ -183,7 +197,7 @@ async fn start_server(args: &Args, database: &std::path::Path, demo: bool) -> Re
     }
     let child = command
         .arg("--database")
-        .arg(format!("sqlite://{}", database.display()))
+        .arg(url)
         .arg("--dist")
         .arg(&args.dist)
         .stdout(Stdio::null())
@@ -279,10 +293,44 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some((values[values.len() / 2] * 10.0).round() / 10.0)
 }
 
+/// `wrk` against one path on every replica at once (its 32 connections
+/// shared between them): requests/s summed, latency percentiles the worst.
+fn load_on(name: &str, bases: &[String], path: &str, headers: &[String], seconds: u32) -> Result<Value> {
+    if bases.len() == 1 {
+        return load(name, &format!("{}{path}", bases[0]), headers, seconds);
+    }
+    let connections = (32 / bases.len()).max(1);
+    let results: Vec<Result<Value>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = bases
+            .iter()
+            .map(|base| {
+                let url = format!("{base}{path}");
+                scope.spawn(move || load_with(name, &url, headers, seconds, connections))
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().expect("a wrk run")).collect()
+    });
+    let results: Vec<Value> = results.into_iter().collect::<Result<_>>()?;
+    let sum: f64 = results.iter().filter_map(|r| r["requests_per_second"].as_f64()).sum();
+    let worst = |key: &str| results.iter().filter_map(|r| r[key].as_f64()).fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    Ok(json!({
+        "name": name,
+        "requests_per_second": sum.round(),
+        "p50_ms": worst("p50_ms"),
+        "p99_ms": worst("p99_ms"),
+        "non_2xx": results.iter().filter_map(|r| r["non_2xx"].as_str()).collect::<Vec<_>>().join(" + "),
+        "replicas": bases.len(),
+    }))
+}
+
 /// `wrk` against one URL: requests/s and latency percentiles.
 fn load(name: &str, url: &str, headers: &[String], seconds: u32) -> Result<Value> {
+    load_with(name, url, headers, seconds, 32)
+}
+
+fn load_with(name: &str, url: &str, headers: &[String], seconds: u32, connections: usize) -> Result<Value> {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency"]);
+    cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"]);
     for h in headers {
         cmd.args(["-H", h]);
     }
@@ -474,10 +522,27 @@ const DEMO_FOLLOWERS: &str = "GET /api/users/ana/followers (signed in)";
 async fn main() -> Result<()> {
     let args = parse_args()?;
     let demo_dir = tempfile::tempdir()?;
-    let server = start_server(&args, &demo_dir.path().join("bench.db"), true).await?;
+    let (server, others) = match args.database.as_str() {
+        "sqlite" => {
+            anyhow::ensure!(args.replicas == 1, "replicas share a PostgreSQL database: add --database postgres");
+            (start_server(&args, &demo_dir.path().join("bench.db"), true).await?, Vec::new())
+        }
+        "postgres" => {
+            let url = curtain_tests::postgres::fresh_database().await;
+            // The first loads the demo members; the others join it.
+            let first = start_server_on(&args, &url, true).await?;
+            let mut others = Vec::new();
+            for _ in 1..args.replicas.max(1) {
+                others.push(start_server_on(&args, &url, false).await?);
+            }
+            (first, others)
+        }
+        other => bail!("--database {other:?}: choose sqlite or postgres"),
+    };
     let base = server.base.clone();
-    eprintln!("benchmarking {base} …");
-    let mut report = json!({ "machine": machine() });
+    let bases: Vec<String> = std::iter::once(base.clone()).chain(others.iter().map(|s| s.base.clone())).collect();
+    eprintln!("benchmarking {} …", bases.join(" and "));
+    let mut report = json!({ "machine": machine(), "database": args.database, "replicas": bases.len() });
 
     if args.wants(Section::FirstLoad) {
         report["first_load"] = transfer_sizes(&base).await?;
@@ -512,13 +577,12 @@ async fn main() -> Result<()> {
             (true, None) => eprintln!("no static asset to compare with: measure first-load too"),
             (false, _) => {}
         }
-        loads.push(load(DEMO_PROFILE, &format!("{base}/api/users/ana"), std::slice::from_ref(&br), args.seconds)?);
+        loads.push(load_on(DEMO_PROFILE, &bases, "/api/users/ana", std::slice::from_ref(&br), args.seconds)?);
         let signed_in = [br.clone(), cookie.clone()];
-        loads.push(load(DEMO_FOLLOWERS, &format!("{base}/api/users/ana/followers"), &signed_in, args.seconds)?);
+        loads.push(load_on(DEMO_FOLLOWERS, &bases, "/api/users/ana/followers", &signed_in, args.seconds)?);
         if args.wants(Section::Api) {
-            let url = format!("{base}/api/policies/privacy");
-            loads.push(load("GET /api/policies/privacy", &url, std::slice::from_ref(&br), args.seconds)?);
-            loads.push(load("GET /api/session (signed in)", &format!("{base}/api/session"), &signed_in, args.seconds)?);
+            loads.push(load_on("GET /api/policies/privacy", &bases, "/api/policies/privacy", std::slice::from_ref(&br), args.seconds)?);
+            loads.push(load_on("GET /api/session (signed in)", &bases, "/api/session", &signed_in, args.seconds)?);
             report["server_peak_memory_kib"] = json!(peak_memory_kib(server.child.id()));
         }
         report["api_load"] = json!(loads);
@@ -527,10 +591,15 @@ async fn main() -> Result<()> {
         report["mixed_load"] = mixed_load(&base, server.child.id()).await?;
         report["signin_storm"] = signin_storm(&base, server.child.id()).await?;
     }
-    // The demo server would only compete for the cores from here on.
+    // The demo servers would only compete for the cores from here on.
     server.stop().await?;
+    for other in others {
+        other.stop().await?;
+    }
 
-    if args.wants(Section::Scale) {
+    if args.wants(Section::Scale) && args.database != "sqlite" {
+        eprintln!("the scale section fills a SQLite file; it runs with --database sqlite only");
+    } else if args.wants(Section::Scale) {
         report["scale"] = at_scale(&args, &report["api_load"]).await?;
     }
 
