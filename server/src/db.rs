@@ -44,7 +44,7 @@ const READERS: u32 = 8;
 
 /// The key of the PostgreSQL advisory lock every write transaction takes, so
 /// that writes from every replica happen one at a time, as on SQLite.
-const WRITE_LOCK: i64 = 0x4375_7274_6169_6e; // "Curtain"
+pub const WRITE_LOCK: i64 = 0x4375_7274_6169_6e; // "Curtain"
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -80,16 +80,24 @@ impl From<sqlx::Error> for Error {
 }
 
 /// Whether a database error means "try again shortly": no connection came
-/// free in time, or SQLite's lock stayed taken past the busy timeout (by
-/// another process; within this one, writes queue for the one writer).
+/// free in time, SQLite's lock stayed taken past the busy timeout (by
+/// another process; within this one, writes queue for the one writer), or
+/// PostgreSQL's write lock past its lock timeout (another replica's writes),
+/// or a conflict it resolves by refusing one side.
 pub fn is_busy(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => db
-            .code()
-            .and_then(|c| c.parse::<i32>().ok())
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with any extended code.
-            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or("");
+            if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+                // lock_not_available, serialization_failure, deadlock_detected.
+                matches!(code, "55P03" | "40001" | "40P01")
+            } else {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with any extended code.
+                code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+            }
+        }
         _ => false,
     }
 }

@@ -270,3 +270,21 @@ async fn app_profile_hidden(app: &TestApp, username: &str) -> bool {
     let r = app.client().get(&format!("/api/users/{username}")).await;
     r.status == StatusCode::OK && r.body["private"] == true && r.body.get("display_name").is_none()
 }
+
+#[tokio::test]
+async fn a_write_that_waits_too_long_for_the_lock_is_a_503_and_changes_nothing() {
+    let url = fresh_database().await;
+    let app = on(url.clone()).await;
+    let ana = app.member("ana", PW).await;
+    // Someone else (another replica, a long command) holds the write lock.
+    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query("SELECT 1 FROM pg_advisory_lock($1)").bind(curtain_server::db::WRITE_LOCK).execute(&mut holder).await.unwrap();
+    let r = patch(&ana, "/api/me/privacy", json!({"private": true})).await;
+    assert_eq!((r.status, r.code()), (StatusCode::SERVICE_UNAVAILABLE, "busy"), "{:?}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
+    assert_eq!(ana.get("/api/me/privacy").await.body["private"], false, "nothing changed");
+    // Reads never wait for it.
+    assert_eq!(ana.get("/api/users/ana").await.status, StatusCode::OK);
+    sqlx::query("SELECT 1 FROM pg_advisory_unlock($1)").bind(curtain_server::db::WRITE_LOCK).execute(&mut holder).await.unwrap();
+    assert_eq!(patch(&ana, "/api/me/privacy", json!({"private": true})).await.status, StatusCode::OK);
+}
