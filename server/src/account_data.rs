@@ -299,7 +299,13 @@ async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64)
         .collect::<Vec<_>>()
         .join(" OR ");
     let object = if postgres { "json_build_object" } else { "json_object" };
-    let sql = format!("SELECT CAST({object}({}) AS TEXT) FROM {} AS t WHERE {condition}", fields.join(", "), quote(&table.name));
+    // In the order the rows were made, where the table keeps one.
+    let order = if table.columns.iter().any(|(c, _)| c == "id") { " ORDER BY t.id" } else { "" };
+    let sql = format!(
+        "SELECT CAST({object}({}) AS TEXT) FROM {} AS t WHERE {condition}{order}",
+        fields.join(", "),
+        quote(&table.name)
+    );
     let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(conn).await?;
     rows.iter()
         .map(|r| serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into())))

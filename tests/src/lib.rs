@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use curtain_api::consent::{Choices, ConsentRecord};
+use curtain_server::db::Engine;
 use curtain_server::{AppState, Config};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A running server. Dropping it (or [`TestApp::stop`]) kills the server and
 /// every open connection at once, like a crashed or stopped process.
@@ -25,8 +26,9 @@ pub struct TestApp {
     pub addr: SocketAddr,
     /// `http://127.0.0.1:PORT`
     pub base: String,
-    /// A separate connection to the server's database, for checking what it stored.
-    pub db: SqlitePool,
+    /// A separate connection to the server's database, for checking what it
+    /// stored (either engine: write queries with `$1`-style parameters).
+    pub db: AnyPool,
     /// The server's database opened again, as a `curtain-server` subcommand
     /// (a separate process) opens it, for calling the server's own functions.
     pub command_db: curtain_server::db::Db,
@@ -73,7 +75,12 @@ impl TestApp {
             Some(d) => d,
             None => placeholder_spa(dir.path()),
         };
-        let url = options.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", dir.path().join("curtain.db").display()));
+        let url = match options.database_url.clone() {
+            Some(url) => url,
+            // `CURTAIN_TEST_DATABASE=postgres` runs the same tests on PostgreSQL.
+            None if std::env::var("CURTAIN_TEST_DATABASE").is_ok_and(|e| e == "postgres") => postgres::fresh_database().await,
+            None => format!("sqlite://{}", dir.path().join("curtain.db").display()),
+        };
         let trusted_proxies = options
             .trusted_proxies
             .iter()
@@ -106,15 +113,7 @@ impl TestApp {
             rt.shutdown_background();
         });
         let addr = addr_rx.await.expect("server started");
-        let db = if postgres::is_postgres(&url) {
-            sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a stand-in")
-        } else {
-            sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect(&url)
-                .await
-                .expect("test connection to the database")
-        };
+        let db = connect_any(&url).await;
         let command_db = curtain_server::db::open(&url).await.expect("a second handle on the database");
         TestApp {
             addr,
@@ -157,14 +156,8 @@ impl TestApp {
     }
 
     pub async fn row_counts(&self) -> Vec<(String, i64)> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
-        )
-        .fetch_all(&self.db)
-        .await
-        .unwrap();
         let mut counts = Vec::new();
-        for t in tables {
+        for t in tables(&self.db).await {
             let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{t}\"")).fetch_one(&self.db).await.unwrap();
             counts.push((t, n));
         }
@@ -176,7 +169,9 @@ impl TestApp {
     /// Rows in every table beyond what the migrations seed (reference data
     /// such as consent revisions), so "nothing was stored" can be checked.
     pub async fn rows_added(&self) -> Vec<(String, i64)> {
-        let fresh = curtain_server::db::connect("sqlite::memory:").await.expect("a fresh database");
+        let fresh_url =
+            if self.engine() == Engine::Postgres { postgres::fresh_database().await } else { "sqlite::memory:".to_string() };
+        let fresh = curtain_server::db::connect(&fresh_url).await.expect("a fresh database");
         let mut added = Vec::new();
         for (table, n) in self.row_counts().await {
             let seeded: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\""))
@@ -186,6 +181,13 @@ impl TestApp {
             added.push((table, n - seeded));
         }
         added
+    }
+}
+
+impl TestApp {
+    /// Which engine the server runs on.
+    pub fn engine(&self) -> Engine {
+        curtain_server::db::engine_of(&self.database_url)
     }
 }
 
@@ -219,43 +221,91 @@ impl Drop for TestApp {
     }
 }
 
-/// A connection to the SQLite database file at `path` (which must exist), for
-/// checking what a server process stored.
-pub async fn open_database(path: &Path) -> SqlitePool {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
-    sqlx::sqlite::SqlitePoolOptions::new()
+/// A pool of one connection to the database at `url`, either engine, for a
+/// test to read (and sometimes arrange) what the server stored.
+pub async fn connect_any(url: &str) -> AnyPool {
+    sqlx::any::install_default_drivers();
+    let sqlite = !postgres::is_postgres(url);
+    sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .connect_with(options)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA foreign_keys = ON").await?;
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA busy_timeout = 5000").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
         .await
-        .unwrap_or_else(|e| panic!("opening {}: {e}", path.display()))
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
 }
 
-/// Every application table, by name.
-pub async fn tables(db: &SqlitePool) -> Vec<String> {
-    sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
-    )
-    .fetch_all(db)
-    .await
-    .unwrap()
+/// A connection to the SQLite database file at `path` (which must exist), for
+/// checking what a server process stored.
+pub async fn open_database(path: &Path) -> AnyPool {
+    connect_any(&process::database_url(path)).await
+}
+
+/// Every application table, by name (not the migrations' own, nor SQLite's
+/// full-text index tables).
+pub async fn tables(db: &AnyPool) -> Vec<String> {
+    let sql = match curtain_server::db::engine_of_pool(db) {
+        Engine::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'
+             ORDER BY name"
+        }
+        Engine::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_sqlx%'
+             ORDER BY table_name"
+        }
+    };
+    sqlx::query_scalar(sql).fetch_all(db).await.unwrap()
+}
+
+/// `(column, type)` of `table`, in order, as the engine declares them.
+pub async fn columns(db: &AnyPool, table: &str) -> Vec<(String, String)> {
+    let sql = match curtain_server::db::engine_of_pool(db) {
+        Engine::Sqlite => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+        Engine::Postgres => {
+            "SELECT column_name::text, data_type::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+        }
+    };
+    sqlx::query_as(sql).bind(table).fetch_all(db).await.unwrap()
+}
+
+/// `(column, referenced table)` for each foreign key of `table`.
+pub async fn references(db: &AnyPool, table: &str) -> Vec<(String, String)> {
+    let sql = match curtain_server::db::engine_of_pool(db) {
+        Engine::Sqlite => "SELECT \"from\", \"table\" FROM pragma_foreign_key_list($1)",
+        Engine::Postgres => {
+            "SELECT kcu.column_name::text, ccu.table_name::text
+             FROM information_schema.table_constraints tc
+             JOIN information_schema.key_column_usage kcu
+               ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
+             JOIN information_schema.constraint_column_usage ccu
+               ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
+             WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1"
+        }
+    };
+    sqlx::query_as(sql).bind(table).fetch_all(db).await.unwrap()
 }
 
 /// `(table, column)` for every column that holds a member's id, found from
 /// the schema alone: a reference to `users`, or a name that says it holds one.
-pub async fn member_columns(db: &SqlitePool) -> Vec<(String, String)> {
+pub async fn member_columns(db: &AnyPool) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for table in tables(db).await.into_iter().filter(|t| t != "users") {
-        let refs: Vec<(String, String)> = sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)")
-            .bind(&table)
-            .fetch_all(db)
-            .await
-            .unwrap();
-        let columns: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(&table).fetch_all(db).await.unwrap();
+        let refs = references(db, &table).await;
+        let columns: Vec<String> = columns(db, &table).await.into_iter().map(|(c, _)| c).collect();
         for column in columns {
             let lower = column.to_lowercase();
             let by_name = lower.contains("user_id")
-                || ["follower", "followee", "owner", "member", "viewer", "blocker", "blocked"].iter().any(|w| lower.starts_with(w));
+                || (lower.ends_with("_id")
+                    && ["follower", "followee", "owner", "member", "viewer", "blocker", "blocked"].iter().any(|w| lower.starts_with(w)));
             if by_name || refs.iter().any(|(from, to)| *from == column && to == "users") {
                 found.push((table.clone(), column));
             }

@@ -36,12 +36,12 @@ async fn delete(app: &TestApp, c: &ApiClient, path: &str, body: Option<Value>) -
 }
 
 async fn user_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?").bind(name.to_lowercase()).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1").bind(name.to_lowercase()).fetch_one(&app.db).await.unwrap()
 }
 
 /// The unsubscribe token in the newest outbox message to `user`.
 async fn link_token_in_outbox(app: &TestApp, user: i64) -> String {
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE user_id = ? AND kind = 'newsletter' ORDER BY id DESC")
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE user_id = $1 AND kind = 'newsletter' ORDER BY id DESC")
         .bind(user)
         .fetch_one(&app.db)
         .await
@@ -91,7 +91,7 @@ async fn the_newsletter_link_unsubscribes_without_signing_in() {
     let fred = user_id(&app, "fred").await;
     let token = link_token_in_outbox(&app, fred).await;
     assert_eq!(token.len(), 43, "a long random token: {token}");
-    let to: String = sqlx::query_scalar("SELECT to_address FROM outbox WHERE user_id = ? AND kind = 'newsletter'")
+    let to: String = sqlx::query_scalar("SELECT to_address FROM outbox WHERE user_id = $1 AND kind = 'newsletter'")
         .bind(fred)
         .fetch_one(&app.db)
         .await
@@ -159,7 +159,7 @@ async fn sessions_are_listed_and_a_revoked_cookie_is_useless_at_once() {
 
     // Someone else's session cannot be ended, or even told apart from none.
     let other = app.member("ivan", PW).await;
-    let ivan_session: i64 = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = ?")
+    let ivan_session: i64 = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1")
         .bind(user_id(&app, "ivan").await)
         .fetch_one(&app.db)
         .await
@@ -323,57 +323,49 @@ async fn fill_every_table(app: &TestApp, c: &ApiClient, name: &str, friend: &str
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let now = curtain_server::clock::now();
     let statements = [
-        "UPDATE profiles SET location = 'Porto', about = 'Loves noir.' WHERE user_id = ?1",
-        "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
-         VALUES ('11111111-2222-4333-8444-555555555555', 1, 1, 0, 0, 'custom', ?1, ?3)",
+        format!("UPDATE profiles SET location = 'Porto', about = 'Loves noir.' WHERE user_id = {me}"),
+        format!(
+            "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
+             VALUES ('11111111-2222-4333-8444-555555555555', 1, TRUE, FALSE, FALSE, 'custom', {me}, {now})"
+        ),
         "INSERT INTO policy_versions (version, effective_at, material, source, published_at)
-         SELECT 1, 0, 1, 'v1', 0 WHERE NOT EXISTS (SELECT 1 FROM policy_versions WHERE version = 1)",
-        "INSERT INTO policy_acceptances (user_id, version, accepted_at, context) VALUES (?1, 1, ?3, 'acknowledged')",
-        "INSERT INTO follows (follower_id, followee_id, status, created_at, accepted_at) VALUES (?1, ?2, 'accepted', ?3, ?3)",
-        "INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES (?2, ?1, 'pending', ?3)",
-        "INSERT INTO watch_history (user_id, title, year, kind, watched_on, created_at) VALUES (?1, 'The Third Man', 1949, 'movie', '2026-11-01', ?3)",
-        // A session that has ended but is not purged yet.
-        "INSERT INTO sessions (user_id, token_hash, persistent, created_at, last_seen_at, expires_at, ip, user_agent)
-         VALUES (?1, randomblob(32), 0, ?3 - 90000, ?3 - 60000, ?3 - 20000, '198.51.100.7', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0')",
+         SELECT 1, 0, TRUE, 'v1', 0 WHERE NOT EXISTS (SELECT 1 FROM policy_versions WHERE version = 1)"
+            .to_string(),
+        format!("INSERT INTO policy_acceptances (user_id, version, accepted_at, context) VALUES ({me}, 1, {now}, 'acknowledged')"),
+        format!(
+            "INSERT INTO follows (follower_id, followee_id, status, created_at, accepted_at) VALUES ({me}, {them}, 'accepted', {now}, {now})"
+        ),
+        format!("INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES ({them}, {me}, 'pending', {now})"),
+        format!(
+            "INSERT INTO watch_history (user_id, title, year, kind, watched_on, created_at)
+             VALUES ({me}, 'The Third Man', 1949, 'movie', '2026-11-01', {now})"
+        ),
     ];
-    for sql in statements {
-        sqlx::query(sql).bind(me).bind(them).bind(now).execute(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    for sql in &statements {
+        sqlx::query(sql).execute(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
-}
-
-/// Tables whose columns name a member, found from the schema alone: a
-/// reference to `users`, or a name that says it holds one.
-async fn member_columns(app: &TestApp) -> Vec<(String, String)> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' AND name <> 'users'",
+    // A session that has ended but is not purged yet.
+    sqlx::query(
+        "INSERT INTO sessions (user_id, token_hash, persistent, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES ($1, $2, FALSE, $3, $4, $5, '198.51.100.7', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0')",
     )
-    .fetch_all(&app.db)
+    .bind(me)
+    .bind([curtain_tests::rand_bytes(), curtain_tests::rand_bytes()].concat())
+    .bind(now - 90_000)
+    .bind(now - 60_000)
+    .bind(now - 20_000)
+    .execute(&app.db)
     .await
     .unwrap();
-    let mut found = Vec::new();
-    for table in tables {
-        let refs: Vec<(String, String)> = sqlx::query_as("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)")
-            .bind(&table)
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
-        let columns: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(&table).fetch_all(&app.db).await.unwrap();
-        for column in columns {
-            let lower = column.to_lowercase();
-            let by_name = lower.contains("user_id")
-                || ["follower", "followee", "owner", "member", "viewer", "blocker", "blocked"].iter().any(|w| lower.starts_with(w));
-            let by_reference = refs.iter().any(|(from, to)| *from == column && to == "users");
-            if by_name || by_reference {
-                found.push((table.clone(), column));
-            }
-        }
-    }
-    found
+}
+
+/// Tables whose columns name a member, found from the schema alone.
+async fn member_columns(app: &TestApp) -> Vec<(String, String)> {
+    curtain_tests::member_columns(&app.db).await
 }
 
 async fn rows_naming(app: &TestApp, table: &str, column: &str, id: i64) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = ?"))
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = $1"))
         .bind(id)
         .fetch_one(&app.db)
         .await
@@ -390,7 +382,7 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     // pablo's own private things, which must not leak into olga's export.
     patch(&app, &friend, "/api/me/email-preferences", json!({"partner_offers": true})).await;
     let pablo = user_id(&app, "pablo").await;
-    sqlx::query("UPDATE profiles SET location = 'Secretville' WHERE user_id = ?").bind(pablo).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE profiles SET location = 'Secretville' WHERE user_id = $1").bind(pablo).execute(&app.db).await.unwrap();
     // A failed sign-in with olga's address, a report olga sent, and one about olga.
     app.client().sign_in("Olga@Example.org", "not the password", false).await;
     app.client().sign_in("OLGA", "not the password either", false).await;
@@ -398,7 +390,7 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
         let r = app.client().post("/api/reports/child-account", &json!({"username": username, "reporter_email": from, "message": message})).await;
         assert_eq!(r.status, StatusCode::ACCEPTED);
     }
-    sqlx::query("INSERT INTO watch_history (user_id, title, kind, watched_on, created_at) VALUES (?, 'Hidden Title', 'movie', '2026-10-01', 0)")
+    sqlx::query("INSERT INTO watch_history (user_id, title, kind, watched_on, created_at) VALUES ($1, 'Hidden Title', 'movie', '2026-10-01', 0)")
         .bind(pablo)
         .execute(&app.db)
         .await
@@ -443,7 +435,8 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     assert_eq!(tables["profiles"][0]["user_id"], "olga", "members appear by username");
     assert_eq!(tables["watch_history"][0]["title"], "The Third Man");
     assert_eq!(tables["consent_receipts"][0]["method"], "custom");
-    assert_eq!(tables["policy_acceptances"][0]["context"], "acknowledged");
+    let contexts: Vec<&str> = tables["policy_acceptances"].as_array().unwrap().iter().filter_map(|a| a["context"].as_str()).collect();
+    assert_eq!(contexts, ["signup", "acknowledged"], "in the order they were made");
     let follows = tables["follows"].as_array().unwrap();
     assert_eq!(follows.len(), 2, "follows both ways");
     assert!(follows.iter().any(|f| f["follower_id"] == "olga" && f["followee_id"] == "pablo"));
@@ -523,18 +516,13 @@ async fn deletion_removes_every_row_that_names_the_member() {
         assert_eq!(rows_naming(&app, table, column, quinn).await, 0, "{table}.{column} still names the deleted member");
     }
     // ...nor by username or address, in any text column of any table.
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    for table in &tables {
-        let text_columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) WHERE type LIKE '%TEXT%'")
-            .bind(table)
-            .fetch_all(&app.db)
+    for table in &curtain_tests::tables(&app.db).await {
+        let text_columns: Vec<String> = curtain_tests::columns(&app.db, table)
             .await
-            .unwrap();
+            .into_iter()
+            .filter(|(_, declared)| declared.to_uppercase().contains("TEXT"))
+            .map(|(name, _)| name)
+            .collect();
         for column in text_columns {
             let n: i64 = sqlx::query_scalar(&format!(
                 "SELECT COUNT(*) FROM \"{table}\" WHERE lower(\"{column}\") = 'quinn' OR lower(\"{column}\") LIKE '%quinn@example.org%'"

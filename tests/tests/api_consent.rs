@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 const PW: &str = "correct horse battery";
 
 async fn page_views(app: &TestApp, path: &str) -> i64 {
-    sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views WHERE path = ?")
+    sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views WHERE path = $1")
         .bind(path)
         .fetch_one(&app.db)
         .await
@@ -24,7 +24,7 @@ async fn view(c: &ApiClient, path: &str) {
 async fn bump_revision(app: &TestApp, summary: &str) {
     sqlx::query(
         "INSERT INTO consent_revisions (revision, effective_on, summary)
-         SELECT MAX(revision) + 1, '2026-11-29', ? FROM consent_revisions",
+         SELECT MAX(revision) + 1, '2026-11-29', $1 FROM consent_revisions",
     )
     .bind(summary)
     .execute(&app.db)
@@ -220,7 +220,7 @@ async fn page_views_count_only_with_analytics_consent_the_server_trusts() {
     bump_revision(&app, "Page views are now kept for 13 months.").await;
     view(&counted, "/privacy").await;
     assert_eq!(page_views(&app, "/privacy").await, 2);
-    let total: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await.unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await.unwrap();
     assert_eq!(total, 2);
 
     // Bad bodies are still the usual 4xx.
@@ -271,7 +271,7 @@ async fn withdrawing_preferences_ends_keep_me_signed_in_at_once() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let session = r.set_cookie("curtain_session").expect("the session cookie is re-issued");
     assert!(!session.contains("Max-Age") && !session.contains("Expires"), "{session}");
-    let persistent: bool = sqlx::query_scalar("SELECT persistent FROM sessions").fetch_one(&app.db).await.unwrap();
+    let curtain_server::db::Flag(persistent) = sqlx::query_scalar("SELECT persistent FROM sessions").fetch_one(&app.db).await.unwrap();
     assert!(!persistent);
     assert_eq!(c.get("/api/session").await.body["remembered"], false);
 }

@@ -79,7 +79,7 @@ async fn the_page_and_the_server_agree_on_what_a_hand_made_cookie_grants() {
     // ...and no page view is counted.
     let r = c.post("/api/analytics/pageview", &json!({"path": "/"})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let views: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await.unwrap();
+    let views: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await.unwrap();
     assert_eq!(views, 0);
 }
 

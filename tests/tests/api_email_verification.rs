@@ -9,7 +9,7 @@ use serde_json::json;
 const PW: &str = "correct horse battery";
 
 async fn outbox_kinds_to(app: &TestApp, address: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT kind FROM outbox WHERE lower(to_address) = lower(?) ORDER BY id")
+    sqlx::query_scalar("SELECT kind FROM outbox WHERE lower(to_address) = lower($1) ORDER BY id")
         .bind(address)
         .fetch_all(&app.db)
         .await
@@ -50,7 +50,7 @@ async fn an_expired_link_does_not_confirm() {
     let app = TestApp::spawn().await;
     let c = app.member("jon", PW).await;
     let token = app.confirmation_token("jon@example.org").await.unwrap();
-    sqlx::query("UPDATE email_tokens SET expires_at = ?").bind(curtain_server::clock::now() - 1).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE email_tokens SET expires_at = $1").bind(curtain_server::clock::now() - 1).execute(&app.db).await.unwrap();
     let r = app.client().post("/api/email/verify", &json!({"token": token})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(c.get("/api/session").await.body["email_verified"], false);

@@ -126,7 +126,7 @@ async fn bulk_members(app: &TestApp, prefix: &str, n: usize, following: &str, di
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, username_key, email, email_key, password_hash, birth_date, minor,
                                 accepted_policy_version, created_at)
-             VALUES (?1, ?1, ?1 || '@example.org', ?1 || '@example.org', 'x', '1990-01-01', 0, 1, 0) RETURNING id",
+             VALUES ($1, $1, $1 || '@example.org', $1 || '@example.org', 'x', '1990-01-01', FALSE, 1, 0) RETURNING id",
         )
         .bind(&name)
         .fetch_one(&app.db)
@@ -134,7 +134,7 @@ async fn bulk_members(app: &TestApp, prefix: &str, n: usize, following: &str, di
         .unwrap();
         sqlx::query(
             "INSERT INTO profiles (user_id, following_audience, display_name, display_name_audience, updated_at)
-             VALUES (?, ?, ?, ?, 0)",
+             VALUES ($1, $2, $3, $4, 0)",
         )
         .bind(id)
         .bind(following)
@@ -181,7 +181,7 @@ async fn follower_lists_page_through_every_visible_follower_and_no_hidden_one() 
     let hidden = bulk_members(&app, "hidden", 120, "only_me", "", "everyone").await;
     let shown = bulk_members(&app, "shown", 70, "everyone", "", "everyone").await;
     for id in hidden.iter().chain(&shown) {
-        sqlx::query("INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES (?, ?, 'accepted', 0)")
+        sqlx::query("INSERT INTO follows (follower_id, followee_id, status, created_at) VALUES ($1, $2, 'accepted', 0)")
             .bind(id)
             .bind(star_id)
             .execute(&app.db)

@@ -120,7 +120,7 @@ async fn page_views_are_limited_per_address() {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "view {i}: {:?}", r.body);
     }
     assert_limited("page view", &a.post("/api/analytics/pageview", &json!({"path": "/privacy"})).await, limit.window_seconds);
-    let counted: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await.unwrap();
+    let counted: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await.unwrap();
     assert_eq!(counted, limit.max);
     let other = from(&app, 5, 2);
     other.give_consent(false, true).await;

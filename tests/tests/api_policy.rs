@@ -290,7 +290,7 @@ async fn published_versions_cannot_change_and_publishing_checks_number_and_date(
     db.close().await.unwrap();
 
     // Someone edits a published version: the server refuses to start.
-    let editor = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let editor = sqlx::AnyPool::connect(&url).await.unwrap();
     sqlx::query("UPDATE policy_versions SET source = replace(source, 'Curtain', 'Kurtain') WHERE version = 2")
         .execute(&editor)
         .await

@@ -29,7 +29,7 @@ async fn public_view(app: &TestApp, username: &str) -> Value {
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?").bind(username).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1").bind(username).fetch_one(&app.db).await.unwrap()
 }
 
 /// The control: a change made behind the server's back (straight into the
@@ -43,7 +43,7 @@ async fn a_cached_profile_is_served_until_a_write_request() {
     ana.edit_profile(json!({"about": "Noir on Sundays."})).await;
     assert_eq!(public_view(&app, "ana").await["about"], "Noir on Sundays.");
 
-    sqlx::query("UPDATE profiles SET about = 'Changed behind the server' WHERE user_id = ?")
+    sqlx::query("UPDATE profiles SET about = 'Changed behind the server' WHERE user_id = $1")
         .bind(user_id(&app, "ana").await)
         .execute(&app.db)
         .await

@@ -410,7 +410,7 @@ async fn profile_rows_go_with_the_account() {
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     for (table, columns) in [("profiles", &["user_id"][..]), ("follows", &["follower_id", "followee_id"]), ("watch_history", &["user_id"])] {
         for column in columns {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?"))
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"))
                 .bind(gil)
                 .fetch_one(&app.db)
                 .await

@@ -28,8 +28,8 @@ const CASES: &[Case] = &[
     // A session goes as it ends (12 hours unused, here).
     Case {
         kind: "sessions",
-        gone_by: "SELECT expires_at FROM sessions WHERE user_id = ?1",
-        count: "SELECT COUNT(*) FROM sessions WHERE user_id = ?1",
+        gone_by: "SELECT expires_at FROM sessions WHERE user_id = $1",
+        count: "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
     },
     Case {
         kind: "signin_failures",
@@ -39,8 +39,8 @@ const CASES: &[Case] = &[
     Case {
         kind: "outbox",
         // The confirmation link from sign-up and the password notice.
-        gone_by: "SELECT MAX(created_at) + 30 * 86400 FROM outbox WHERE user_id = ?1",
-        count: "SELECT MIN(1, COUNT(*)) FROM outbox WHERE user_id = ?1",
+        gone_by: "SELECT MAX(created_at) + 30 * 86400 FROM outbox WHERE user_id = $1",
+        count: "SELECT CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END FROM outbox WHERE user_id = $1",
     },
     // The address on a report is cleared; the report stays (next case but one).
     Case {
@@ -50,8 +50,8 @@ const CASES: &[Case] = &[
     },
     Case {
         kind: "signin_log",
-        gone_by: "SELECT at + 365 * 86400 FROM signin_log WHERE user_id = ?1",
-        count: "SELECT COUNT(*) FROM signin_log WHERE user_id = ?1",
+        gone_by: "SELECT at + 365 * 86400 FROM signin_log WHERE user_id = $1",
+        count: "SELECT COUNT(*) FROM signin_log WHERE user_id = $1",
     },
     Case {
         kind: "child_reports",
@@ -61,28 +61,28 @@ const CASES: &[Case] = &[
     // An answer lasts 182 days; its receipt is kept a year after that.
     Case {
         kind: "consent_receipts",
-        gone_by: "SELECT recorded_at + (182 + 365) * 86400 FROM consent_receipts WHERE user_id = ?1",
-        count: "SELECT COUNT(*) FROM consent_receipts WHERE user_id = ?1",
+        gone_by: "SELECT recorded_at + (182 + 365) * 86400 FROM consent_receipts WHERE user_id = $1",
+        count: "SELECT COUNT(*) FROM consent_receipts WHERE user_id = $1",
     },
     // The link sent at sign-up, and the record of sending it.
     Case {
         kind: "confirmation_links",
-        gone_by: "SELECT created_at + 7 * 86400 FROM email_tokens WHERE user_id = ?1",
-        count: "SELECT MIN(1, (SELECT COUNT(*) FROM email_tokens WHERE user_id = ?1)
-                           + (SELECT COUNT(*) FROM email_sends WHERE user_id = ?1))",
+        gone_by: "SELECT created_at + 7 * 86400 FROM email_tokens WHERE user_id = $1",
+        count: "SELECT CASE WHEN (SELECT COUNT(*) FROM email_tokens WHERE user_id = $1)
+                           + (SELECT COUNT(*) FROM email_sends WHERE user_id = $1) > 0 THEN 1 ELSE 0 END",
     },
     // The counts behind the per-connection limits (the consent answer, the
     // page view and the report above), each gone when its window ends.
     Case {
         kind: "request_counts",
         gone_by: "SELECT MAX(window_ends_at) FROM request_counts",
-        count: "SELECT MIN(1, COUNT(*)) FROM request_counts",
+        count: "SELECT CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END FROM request_counts",
     },
     // Two years after the request was answered.
     Case {
         kind: "privacy_requests",
-        gone_by: "SELECT answered_at + 730 * 86400 FROM privacy_requests WHERE user_id = ?1",
-        count: "SELECT COUNT(*) FROM privacy_requests WHERE user_id = ?1",
+        gone_by: "SELECT answered_at + 730 * 86400 FROM privacy_requests WHERE user_id = $1",
+        count: "SELECT COUNT(*) FROM privacy_requests WHERE user_id = $1",
     },
     // Three years after the decision on a parent's report.
     Case {
@@ -93,7 +93,7 @@ const CASES: &[Case] = &[
     // Two years after the day the count is for has ended.
     Case {
         kind: "page_views",
-        gone_by: "SELECT CAST(strftime('%s', day) AS INTEGER) + 86400 + 730 * 86400 FROM page_views",
+        gone_by: "day: SELECT day FROM page_views",
         count: "SELECT COUNT(*) FROM page_views",
     },
 ];
@@ -102,8 +102,19 @@ const CASES: &[Case] = &[
 const FOR_THE_ACCOUNT: &[&str] =
     &["users", "profiles", "follows", "watch_history", "email_preferences", "policy_acceptances"];
 
+/// The number `sql` selects (`$1` is ana's user id, when the query names it).
+/// A query written `day: SELECT …` selects a `YYYY-MM-DD` day instead, and
+/// the answer is when that day's record must be gone: two years after the
+/// day ends (the engines share no date arithmetic).
 async fn scalar(app: &TestApp, sql: &str, user_id: i64) -> i64 {
-    sqlx::query_scalar(sql).bind(user_id).fetch_one(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    if let Some(sql) = sql.strip_prefix("day: ") {
+        let day: String = sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let day = curtain_api::CivilDate::parse(&day).unwrap_or_else(|| panic!("{day} is not a day"));
+        return curtain_server::policy::document::effective_at(day) + DAY + 730 * DAY;
+    }
+    let query = sqlx::query_scalar(sql);
+    let query = if sql.contains("$1") { query.bind(user_id) } else { query };
+    query.fetch_one(&app.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 // promise: retention-periods
@@ -141,7 +152,7 @@ async fn each_kind_of_record_goes_when_its_period_ends_and_not_a_second_before()
         .unwrap();
     // The consent receipt ana gave before signing up is hers now.
     let ana_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'ana'").fetch_one(&app.db).await.unwrap();
-    sqlx::query("UPDATE consent_receipts SET user_id = ?1 WHERE user_id IS NULL").bind(ana_id).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE consent_receipts SET user_id = $1 WHERE user_id IS NULL").bind(ana_id).execute(&app.db).await.unwrap();
 
     // Every kind of record the policy gives a period is here.
     let mut expected: Vec<&str> = RULES.iter().filter(|r| r.kept != Kept::WhileAccount).map(|r| r.key).collect();
@@ -182,7 +193,7 @@ async fn each_kind_of_record_goes_when_its_period_ends_and_not_a_second_before()
     retention::purge(&app.command_db, last + 10 * 365 * DAY).await.unwrap();
     for table in FOR_THE_ACCOUNT {
         let column = if *table == "users" { "id" } else if *table == "follows" { "follower_id" } else { "user_id" };
-        let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?1");
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
         assert!(scalar(&app, &sql, ana_id).await >= 1, "{table} lost ana's rows, but is kept for the account");
     }
     // And ana can still sign in.

@@ -42,7 +42,7 @@ async fn change_something(c: &ApiClient) -> StatusCode {
 
 /// How many times `username` logged a title.
 async fn changes(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM watch_history WHERE user_id = (SELECT id FROM users WHERE username = ?)")
+    sqlx::query_scalar("SELECT COUNT(*) FROM watch_history WHERE user_id = (SELECT id FROM users WHERE username = $1)")
         .bind(username)
         .fetch_one(&app.db)
         .await
@@ -146,9 +146,9 @@ async fn newest_session(app: &TestApp) -> i64 {
 async fn age_session(app: &TestApp, id: i64, age: i64, idle: i64) {
     let now = clock::now();
     sqlx::query(
-        "UPDATE sessions SET created_at = ?1, last_seen_at = ?2,
-           expires_at = CASE WHEN persistent THEN ?1 + ?3 ELSE ?2 + ?4 END
-         WHERE id = ?5",
+        "UPDATE sessions SET created_at = $1, last_seen_at = $2,
+           expires_at = CASE WHEN persistent THEN $1 + $3 ELSE $2 + $4 END
+         WHERE id = $5",
     )
     .bind(now - age)
     .bind(now - idle)
@@ -161,7 +161,7 @@ async fn age_session(app: &TestApp, id: i64, age: i64, idle: i64) {
 }
 
 async fn expires_at(app: &TestApp, id: i64) -> i64 {
-    sqlx::query_scalar("SELECT expires_at FROM sessions WHERE id = ?").bind(id).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT expires_at FROM sessions WHERE id = $1").bind(id).fetch_one(&app.db).await.unwrap()
 }
 
 // promise: session-cookie-lifetime

@@ -13,7 +13,7 @@ use curtain_tests::open_database;
 use curtain_tests::process::{database_url, describe_output, run_server_command, ServerProcess};
 use reqwest::StatusCode;
 use serde_json::json;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const PW: &str = "correct horse battery";
 
@@ -106,13 +106,13 @@ fn command(subcommand: &str, flag: &str, file: &Path, db: &Path) -> Vec<OsString
     vec![subcommand.into(), flag.into(), file.into(), "--database".into(), database_url(db).into()]
 }
 
-async fn integrity(db: &SqlitePool) -> String {
+async fn integrity(db: &AnyPool) -> String {
     sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db).await.unwrap()
 }
 
 /// Every table with its columns (name, type, not null, default, key
 /// position), and every named index.
-async fn schema(db: &SqlitePool) -> BTreeMap<String, Vec<(String, String, bool, Option<String>, i64)>> {
+async fn schema(db: &AnyPool) -> BTreeMap<String, Vec<(String, String, i64, Option<String>, i64)>> {
     let names: Vec<(String, String)> = sqlx::query_as(
         "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )
@@ -122,7 +122,7 @@ async fn schema(db: &SqlitePool) -> BTreeMap<String, Vec<(String, String, bool, 
     let mut schema = BTreeMap::new();
     for (kind, name) in names {
         let columns = if kind == "table" {
-            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid")
+            sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY cid")
                 .bind(&name)
                 .fetch_all(db)
                 .await

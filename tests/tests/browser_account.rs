@@ -2,6 +2,7 @@
 //! server: e-mail preferences, the unsubscribe link, sessions, the export
 //! download and deleting the account.
 
+use curtain_server::db::Flag;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,7 @@ async fn is_checked(b: &Browser, css: &str) -> Result<bool> {
 }
 
 async fn user_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?").bind(name).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1").bind(name).fetch_one(&app.db).await.unwrap()
 }
 
 #[tokio::test]
@@ -44,12 +45,13 @@ async fn email_preferences_are_saved_and_survive_a_reload() {
         ensure!(is_checked(&b, "#email-newsletter").await?, "newsletter stays on after a reload");
         ensure!(!is_checked(&b, "#email-product-updates").await?);
         ensure!(is_checked(&b, "#email-partner-offers").await?);
-        let stored: (bool, bool, bool) = sqlx::query_as(
-            "SELECT newsletter, product_updates, partner_offers FROM email_preferences WHERE user_id = ?",
+        let (Flag(newsletter), Flag(product_updates), Flag(partner_offers)): (Flag, Flag, Flag) = sqlx::query_as(
+            "SELECT newsletter, product_updates, partner_offers FROM email_preferences WHERE user_id = $1",
         )
         .bind(user_id(&app, "uma").await)
         .fetch_one(&app.db)
         .await?;
+        let stored = (newsletter, product_updates, partner_offers);
         ensure!(stored == (true, false, true), "{stored:?}");
         // Every settings section, in the order the issue gives.
         let nav = b.find(".settings__nav").await?.text().await?;
@@ -88,8 +90,9 @@ async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
         b.wait_for_text("#unsubscribe-lists", "Product updates").await?;
         b.click("#unsubscribe-confirm").await?;
         b.wait_for_text("#unsubscribe-done", "Done.").await?;
-        let on: (bool, bool, bool) =
+        let (Flag(newsletter), Flag(product_updates), Flag(partner_offers)): (Flag, Flag, Flag) =
             sqlx::query_as("SELECT newsletter, product_updates, partner_offers FROM email_preferences").fetch_one(&app.db).await?;
+        let on = (newsletter, product_updates, partner_offers);
         ensure!(on == (false, false, false), "every list is off: {on:?}");
         // Following the link again says there is nothing left to turn off.
         b.driver.refresh().await?;

@@ -1,5 +1,6 @@
 //! Cookie consent in the real SPA, in headless Chromium, against the real server.
 
+use curtain_server::db::Flag;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Result};
@@ -22,7 +23,7 @@ async fn granted(b: &Browser) -> Result<String> {
 }
 
 async fn total_page_views(app: &TestApp) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await?)
+    Ok(sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await?)
 }
 
 async fn wait_for_page_views(app: &TestApp, at_least: i64) -> Result<i64> {
@@ -53,9 +54,9 @@ async fn settled(b: &Browser) -> Result<()> {
 }
 
 async fn receipts(app: &TestApp) -> Result<Vec<(String, bool, bool, bool)>> {
-    Ok(sqlx::query_as("SELECT method, preferences, analytics, gpc FROM consent_receipts ORDER BY id")
-        .fetch_all(&app.db)
-        .await?)
+    let rows: Vec<(String, Flag, Flag, Flag)> =
+        sqlx::query_as("SELECT method, preferences, analytics, gpc FROM consent_receipts ORDER BY id").fetch_all(&app.db).await?;
+    Ok(rows.into_iter().map(|(method, p, a, g)| (method, p.0, a.0, g.0)).collect())
 }
 
 async fn wait_for_receipts(app: &TestApp, n: usize) -> Result<Vec<(String, bool, bool, bool)>> {
@@ -123,7 +124,7 @@ async fn navigate_around(b: &Browser) -> Result<()> {
 async fn bump_revision(app: &TestApp, summary: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO consent_revisions (revision, effective_on, summary)
-         SELECT MAX(revision) + 1, '2026-11-29', ? FROM consent_revisions",
+         SELECT MAX(revision) + 1, '2026-11-29', $1 FROM consent_revisions",
     )
     .bind(summary)
     .execute(&app.db)

@@ -105,7 +105,7 @@ async fn a_hand_made_cookie_without_a_receipt_brings_the_banner_back() {
         ensure!(!banner_shown(&b).await?, "answered and receipted: no banner after reload");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let counted: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await?;
+            let counted: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await?;
             if counted >= 1 {
                 break;
             }

@@ -13,7 +13,7 @@ use curtain_tests::load::{self, client_address, Account, LoadConfig, LoadReport,
 use curtain_tests::{member_columns, tables, ApiClient, TestApp};
 use futures::StreamExt;
 use reqwest::StatusCode;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const CLIENTS: usize = 16;
 const SECONDS: u64 = 12;
@@ -23,7 +23,7 @@ const SECONDS: u64 = 12;
 /// for any row still naming that id (later, SQLite may give the id to a new
 /// member).
 struct Watch {
-    db: SqlitePool,
+    db: AnyPool,
     member_columns: Vec<(String, String)>,
     ids: Mutex<BTreeMap<String, i64>>,
     problems: Mutex<Vec<String>>,
@@ -32,7 +32,7 @@ struct Watch {
 
 impl Watch {
     async fn signed_up(&self, name: String) {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1")
             .bind(name.to_lowercase())
             .fetch_optional(&self.db)
             .await
@@ -47,7 +47,7 @@ impl Watch {
 
     async fn deleted(&self, name: String) {
         let Some(id) = self.ids.lock().unwrap().get(&name).copied() else { return };
-        let holder: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE id = ?")
+        let holder: Option<String> = sqlx::query_scalar("SELECT username_key FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.db)
             .await
@@ -62,11 +62,11 @@ impl Watch {
             None => {}
         }
         for (table, column) in &self.member_columns {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = ?"))
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = $1"))
                 .bind(id)
                 .fetch_one(&self.db)
                 .await
-                .unwrap();
+                .unwrap_or_else(|e| panic!("{table}.{column}: {e}"));
             if n > 0 {
                 problems.push(format!(
                     "{name}: deletion answered 204, {n} rows of {table}.{column} still hold its id {id}"
@@ -185,7 +185,7 @@ async fn deletions_the_server_did_not_acknowledge(app: &TestApp, report: &LoadRe
     }
     let mut stayed = 0;
     for name in &unknown {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username_key = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username_key = $1")
             .bind(name.to_lowercase())
             .fetch_one(&app.db)
             .await
@@ -211,7 +211,7 @@ async fn deleted_members_leave_no_row(app: &TestApp, report: &LoadReport, ids: &
     let by_id: BTreeMap<i64, &String> = deleted.iter().filter_map(|n| ids.get(*n).map(|id| (*id, *n))).collect();
     for (table, column) in &member_columns(&app.db).await {
         let values: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT DISTINCT \"{column}\" FROM \"{table}\" WHERE typeof(\"{column}\") = 'integer'"
+            "SELECT DISTINCT \"{column}\" FROM \"{table}\" WHERE \"{column}\" IS NOT NULL"
         ))
         .fetch_all(&app.db)
         .await
@@ -227,11 +227,14 @@ async fn deleted_members_leave_no_row(app: &TestApp, report: &LoadReport, ids: &
         .flat_map(|n| [(n.to_lowercase(), *n), (format!("{}@example.org", n.to_lowercase()), *n)])
         .collect();
     for table in tables(&app.db).await {
-        let columns: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(&table).fetch_all(&app.db).await.unwrap();
-        for column in columns {
+        // Text columns, and SQLite's untyped ones (the search index's).
+        let text_columns = curtain_tests::columns(&app.db, &table)
+            .await
+            .into_iter()
+            .filter(|(_, declared)| declared.is_empty() || declared.to_uppercase().contains("TEXT"));
+        for (column, _) in text_columns {
             let values: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT DISTINCT lower(\"{column}\") FROM \"{table}\" WHERE typeof(\"{column}\") = 'text'"
+                "SELECT DISTINCT lower(CAST(\"{column}\" AS TEXT)) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL"
             ))
             .fetch_all(&app.db)
             .await
@@ -252,7 +255,7 @@ async fn deleted_members_leave_no_row(app: &TestApp, report: &LoadReport, ids: &
 async fn page_views_are_counted_exactly(app: &TestApp, report: &LoadReport) -> Vec<String> {
     let views = report.ledger.page_views;
     let counted: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(&app.db).await.unwrap();
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(&app.db).await.unwrap();
     let counted = counted as u64;
     if counted < views.counted || counted > views.counted + views.unknown {
         vec![format!(
@@ -273,7 +276,7 @@ async fn consent_receipts_are_kept_or_purged(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for receipt in &report.ledger.receipts {
-        let rows: Vec<Option<i64>> = sqlx::query_scalar("SELECT user_id FROM consent_receipts WHERE consent_id = ?")
+        let rows: Vec<Option<i64>> = sqlx::query_scalar("SELECT user_id FROM consent_receipts WHERE consent_id = $1")
             .bind(&receipt.consent_id)
             .fetch_all(&app.db)
             .await
@@ -307,7 +310,7 @@ async fn history_is_as_acknowledged(app: &TestApp, report: &LoadReport, ids: &BT
             continue;
         }
         let Some(id) = ids.get(name) else { continue };
-        let stored: BTreeSet<i64> = sqlx::query_scalar("SELECT id FROM watch_history WHERE user_id = ?")
+        let stored: BTreeSet<i64> = sqlx::query_scalar("SELECT id FROM watch_history WHERE user_id = $1")
             .bind(id)
             .fetch_all(&app.db)
             .await

@@ -8,29 +8,29 @@ use std::time::{Duration, Instant};
 
 use curtain_tests::open_database;
 use curtain_tests::process::{database_url, describe_output, run_server_command, ServerProcess};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const DAY: i64 = 86_400;
 
 /// A migrated database at `path` holding records long past their periods,
 /// and one failed sign-in that still counts. Returns a connection to it.
-async fn database_with_old_records(path: &Path) -> SqlitePool {
+async fn database_with_old_records(path: &Path) -> AnyPool {
     let db = curtain_server::db::connect(&database_url(path)).await.expect("a new database");
     db.close().await.unwrap();
     let pool = open_database(path).await;
     let now = curtain_server::clock::now();
     for (sql, at) in [
-        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('ana', '10.0.0.1', ?)", now - 3 * DAY),
-        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('bruno', '10.0.0.2', ?)", now - 2 * DAY),
-        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('fresh', '10.0.0.3', ?)", now),
+        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('ana', '10.0.0.1', $1)", now - 3 * DAY),
+        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('bruno', '10.0.0.2', $1)", now - 2 * DAY),
+        ("INSERT INTO signin_failures (account_key, ip, at) VALUES ('fresh', '10.0.0.3', $1)", now),
         (
             "INSERT INTO child_reports (username, reporter_email, message, ip, created_at)
-             VALUES ('kid_old', 'parent@example.org', 'Long ago.', '10.0.0.4', ?)",
+             VALUES ('kid_old', 'parent@example.org', 'Long ago.', '10.0.0.4', $1)",
             now - 400 * DAY,
         ),
         (
             "INSERT INTO child_reports (username, reporter_email, message, ip, created_at)
-             VALUES ('kid_recent', 'parent@example.org', 'A hundred days ago.', '10.0.0.5', ?)",
+             VALUES ('kid_recent', 'parent@example.org', 'A hundred days ago.', '10.0.0.5', $1)",
             now - 100 * DAY,
         ),
     ] {
@@ -40,13 +40,13 @@ async fn database_with_old_records(path: &Path) -> SqlitePool {
     pool
 }
 
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+async fn count(pool: &AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 /// What should be left once the purge has run: the fresh failure, and the
 /// recent report without its address.
-async fn purged(pool: &SqlitePool) -> bool {
+async fn purged(pool: &AnyPool) -> bool {
     count(pool, "SELECT COUNT(*) FROM signin_failures").await == 1
         && count(pool, "SELECT COUNT(*) FROM page_views").await == 0
         && count(pool, "SELECT COUNT(*) FROM child_reports WHERE username = 'kid_old'").await == 0

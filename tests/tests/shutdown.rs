@@ -10,7 +10,7 @@ use curtain_tests::load::{self, Answer, Ledger, LoadConfig, Mix};
 use curtain_tests::open_database;
 use curtain_tests::process::ServerProcess;
 use reqwest::{Method, StatusCode};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// What the server must do within this long of SIGTERM: its own bound on
@@ -111,7 +111,7 @@ async fn sigterm_under_load_answers_what_is_in_flight_keeps_every_acknowledged_w
 
 /// Every write in `ledger` that `db` does not hold: members, watched titles,
 /// consent receipts (with their owner), page views.
-async fn missing_acknowledged_writes(db: &SqlitePool, ledger: &Ledger) -> Vec<String> {
+async fn missing_acknowledged_writes(db: &AnyPool, ledger: &Ledger) -> Vec<String> {
     let ids: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT username_key, id FROM users")
         .fetch_all(db)
         .await
@@ -125,7 +125,7 @@ async fn missing_acknowledged_writes(db: &SqlitePool, ledger: &Ledger) -> Vec<St
             continue;
         };
         for entry in member.history.keys() {
-            let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM watch_history WHERE id = ?")
+            let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM watch_history WHERE id = $1")
                 .bind(entry)
                 .fetch_optional(db)
                 .await
@@ -136,7 +136,7 @@ async fn missing_acknowledged_writes(db: &SqlitePool, ledger: &Ledger) -> Vec<St
         }
     }
     for receipt in &ledger.receipts {
-        let rows: Vec<Option<i64>> = sqlx::query_scalar("SELECT user_id FROM consent_receipts WHERE consent_id = ?")
+        let rows: Vec<Option<i64>> = sqlx::query_scalar("SELECT user_id FROM consent_receipts WHERE consent_id = $1")
             .bind(&receipt.consent_id)
             .fetch_all(db)
             .await
@@ -156,7 +156,7 @@ async fn missing_acknowledged_writes(db: &SqlitePool, ledger: &Ledger) -> Vec<St
     }
     let views = ledger.page_views;
     let counted: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM page_views").fetch_one(db).await.unwrap();
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM page_views").fetch_one(db).await.unwrap();
     if (counted as u64) < views.counted || counted as u64 > views.counted + views.unknown {
         problems.push(format!(
             "page_views counts {counted}; acknowledged with analytics consent: {}, unanswered: {}",

@@ -155,13 +155,25 @@ fn test(tools: &Toolchain, postgres: &Path, cargo_test_args: &[String]) -> Resul
     tools.run(
         tools
             .cargo()
-            .env("CURTAIN_SERVER_BIN", server)
+            .env("CURTAIN_SERVER_BIN", &server)
             .env("CURTAIN_DIST", tools.root().join("dist"))
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM)
             .env("AXE_CORE_JS", tools.axe_script())
             .env("CURTAIN_PG_BIN", postgres)
             .args(["test", "--workspace", "--no-fail-fast"])
+            .args(cargo_test_args),
+    )?;
+    // The API tests and the mixed load again, each on a database of its own
+    // in a throwaway PostgreSQL cluster.
+    println!("\nthe API tests and the mixed load again, on PostgreSQL:");
+    tools.run(
+        tools
+            .cargo()
+            .env("CURTAIN_TEST_DATABASE", "postgres")
+            .env("CURTAIN_SERVER_BIN", &server)
+            .env("CURTAIN_PG_BIN", postgres)
+            .args(["test", "-p", "curtain-tests", "--no-fail-fast", "--test", "api_*", "--test", "load"])
             .args(cargo_test_args),
     )
 }
