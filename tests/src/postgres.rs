@@ -70,13 +70,24 @@ impl Cluster {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let cluster = Cluster { dir: dir.clone(), bin, port, as_postgres };
         let data = dir.join("data");
-        let out = cluster
-            .command("initdb")
-            .arg("-D")
-            .arg(&data)
-            .args(["-A", "trust", "-U", "curtain", "--no-sync", "-E", "UTF8", "--locale=C"])
-            .output()
-            .expect("running initdb");
+        // A linguistic default collation, as most servers have (ICU's
+        // English), so that no query may rely on byte order by accident;
+        // plain C where PostgreSQL was built without ICU.
+        let initdb = |locale: &[&str]| {
+            let _ = std::fs::remove_dir_all(&data);
+            cluster
+                .command("initdb")
+                .arg("-D")
+                .arg(&data)
+                .args(["-A", "trust", "-U", "curtain", "--no-sync", "-E", "UTF8"])
+                .args(locale)
+                .output()
+                .expect("running initdb")
+        };
+        let mut out = initdb(&["--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US"]);
+        if !out.status.success() {
+            out = initdb(&["--locale=C"]);
+        }
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \

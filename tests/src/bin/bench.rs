@@ -312,13 +312,15 @@ fn load_on(name: &str, bases: &[String], path: &str, headers: &[String], seconds
     });
     let results: Vec<Value> = results.into_iter().collect::<Result<_>>()?;
     let sum: f64 = results.iter().filter_map(|r| r["requests_per_second"].as_f64()).sum();
+    let non_2xx: Vec<&str> = results.iter().filter_map(|r| r["non_2xx"].as_str()).collect();
+    let non_2xx = if non_2xx.is_empty() { Value::Null } else { json!(non_2xx.join(" + ")) };
     let worst = |key: &str| results.iter().filter_map(|r| r[key].as_f64()).fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     Ok(json!({
         "name": name,
         "requests_per_second": sum.round(),
         "p50_ms": worst("p50_ms"),
         "p99_ms": worst("p99_ms"),
-        "non_2xx": results.iter().filter_map(|r| r["non_2xx"].as_str()).collect::<Vec<_>>().join(" + "),
+        "non_2xx": non_2xx,
         "replicas": bases.len(),
     }))
 }
