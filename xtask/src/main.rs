@@ -76,10 +76,7 @@ fn run(task: Task) -> Result<(), String> {
 /// The SPA, optimised and split by page, into `dist/`, with compressed twins.
 fn build_spa(tools: &Toolchain) -> Result<(), String> {
     let dist = tools.root().join("dist");
-    spa::build(tools, &target_dir(tools.root()), &dist)?;
-    let count = compress::precompress(&dist)?;
-    println!("✓ precompressed {count} files in dist/ (brotli and gzip)");
-    Ok(())
+    spa::build(tools, &target_dir(tools.root()), &dist).map(drop)
 }
 
 /// The server binary, built with the workspace's `server` profile; returns its path.

@@ -31,11 +31,86 @@ const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The head of `index.html` gets the build's tags just before this.
 const HEAD_END: &str = "</head>";
 
-/// Builds the SPA into `dist` (which it replaces).
-pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<(), String> {
+/// What [`build`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Split, bound, optimised and compressed.
+    Built,
+    /// The compiled wasm and the assets were what the last build had: its
+    /// output was copied into `dist/`.
+    Reused,
+}
+
+/// The build's own code: a change to how the SPA is built must rebuild it.
+const BUILD_CODE: [&str; 2] = [include_str!("spa.rs"), include_str!("compress.rs")];
+
+/// Builds the SPA into `dist` (which it replaces), with precompressed twins.
+/// When the compiled wasm, the page, the stylesheet, the icon, the tool
+/// versions and this build code are all what the last build had (one hash
+/// of them all is the key), the last build's output is copied instead.
+pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<Outcome, String> {
     tools.run(tools.cargo().args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN]))?;
     let compiled = target_dir.join(WASM_TARGET).join("release").join(format!("{BIN}.wasm"));
+    let key = input_key(tools.root(), &compiled)?;
+    cached(&target_dir.join("spa-cache"), &key, dist, |dist| {
+        build_from(tools, target_dir, &compiled, dist)?;
+        let count = crate::compress::precompress(dist)?;
+        println!("✓ precompressed {count} files in dist/ (brotli and gzip)");
+        Ok(())
+    })
+}
 
+/// The digest of everything the split build's output depends on once the
+/// wasm is compiled.
+pub fn input_key(root: &Path, compiled: &Path) -> Result<String, String> {
+    let mut hasher = Sha256::new();
+    for file in [compiled.to_path_buf(), root.join(PAGE), root.join(STYLESHEET), root.join(ICON)] {
+        let bytes = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    for code in BUILD_CODE {
+        hasher.update(code.as_bytes());
+    }
+    hasher.update(crate::tools::BINARYEN_VERSION.as_bytes());
+    Ok(hex(&hasher.finalize()))
+}
+
+/// `dist` as the build keyed `key` made it: from `cache` when the last build
+/// there had that key, else by running `build` on it and keeping a copy.
+pub fn cached(
+    cache: &Path,
+    key: &str,
+    dist: &Path,
+    build: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<Outcome, String> {
+    let key_file = cache.join("key");
+    let kept = cache.join("dist");
+    if fs::read_to_string(&key_file).is_ok_and(|k| k == key) && kept.is_dir() {
+        recreate(dist)?;
+        copy_dir(&kept, dist)?;
+        println!("✓ the SPA's inputs are unchanged since the last build: reused it (no split, bind, optimise or compress)");
+        return Ok(Outcome::Reused);
+    }
+    build(dist)?;
+    // The key last, so a copy cut short is never taken for a whole one.
+    let _ = fs::remove_file(&key_file);
+    recreate(&kept)?;
+    copy_dir(dist, &kept)?;
+    write(&key_file, key.as_bytes())?;
+    Ok(Outcome::Built)
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Splits, binds and optimises `compiled` and writes the site into `dist`.
+fn build_from(tools: &Toolchain, target_dir: &Path, compiled: &Path, dist: &Path) -> Result<(), String> {
+    let compiled = compiled.to_path_buf();
     let work = target_dir.join("spa");
     recreate(&work)?;
     let app = work.join("app");
@@ -295,6 +370,55 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An empty folder of the system's temporary folder, for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-spa-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_second_build_with_the_same_inputs_reuses_the_first() {
+        let dir = scratch("reuse");
+        let (cache, dist) = (dir.join("cache"), dir.join("dist"));
+        let builds = std::cell::Cell::new(0);
+        let build = |text: &'static str| {
+            let builds = &builds;
+            move |dist: &Path| {
+                builds.set(builds.get() + 1);
+                write(&dist.join("app/main.wasm"), text.as_bytes())?;
+                write(&dist.join("index.html"), b"<html></html>")
+            }
+        };
+        assert_eq!(cached(&cache, "k1", &dist, build("one")), Ok(Outcome::Built));
+        // Something else wrote over dist/ meanwhile (trunk build, say).
+        fs::remove_dir_all(&dist).unwrap();
+        write(&dist.join("stray.txt"), b"x").unwrap();
+        assert_eq!(cached(&cache, "k1", &dist, build("two")), Ok(Outcome::Reused));
+        assert_eq!(builds.get(), 1, "nothing was split or optimised the second time");
+        assert_eq!(read(&dist.join("app/main.wasm")).unwrap(), "one");
+        assert!(!dist.join("stray.txt").exists(), "dist/ is exactly the build's output");
+        // Any change to the inputs builds again.
+        assert_eq!(cached(&cache, "k2", &dist, build("three")), Ok(Outcome::Built));
+        assert_eq!((builds.get(), read(&dist.join("app/main.wasm")).unwrap().as_str()), (2, "three"));
+        fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_build_that_fails_leaves_no_reusable_copy() {
+        let dir = scratch("failed");
+        let (cache, dist) = (dir.join("cache"), dir.join("dist"));
+        assert!(cached(&cache, "k", &dist, |_| Err("wasm-opt failed".into())).is_err());
+        let built = std::cell::Cell::new(false);
+        let outcome = cached(&cache, "k", &dist, |d| {
+            built.set(true);
+            write(&d.join("index.html"), b"ok")
+        });
+        assert_eq!((outcome, built.get()), (Ok(Outcome::Built), true));
+        fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn the_loader_goes_at_the_end_of_the_head() {
