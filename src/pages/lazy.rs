@@ -1,7 +1,9 @@
 //! Pages whose code is fetched the first time they are shown. Each is split
 //! out of the main wasm at build time (`cargo xtask build` splits at these
-//! points), so a first visit downloads the shell, the consent banner and the
-//! home page, not every page of the site.
+//! points, with the `split` feature), so a first visit downloads the shell,
+//! the consent banner and the home page, not every page of the site. Without
+//! the feature (Trunk's build, for the dev loop) the same routes show pages
+//! compiled into the one module.
 //!
 //! A page that cannot be fetched (the connection dropped, say) shows a notice
 //! with a way to try again instead of taking the app down; the failure is not
@@ -38,8 +40,14 @@ macro_rules! lazy_page {
         mod $chunk {
             use super::*;
 
+            #[cfg(feature = "split")]
             #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
             pub fn page($prop: $ty) -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$page $prop=$prop /> }.into_any())
+            }
+
+            #[cfg(not(feature = "split"))]
+            pub async fn page($prop: $ty) -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
                 Ok(view! { <$page $prop=$prop /> }.into_any())
             }
         }
@@ -60,8 +68,14 @@ macro_rules! lazy_page {
         mod $chunk {
             use leptos::prelude::*;
 
+            #[cfg(feature = "split")]
             #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
             pub fn page() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$page /> }.into_any())
+            }
+
+            #[cfg(not(feature = "split"))]
+            pub async fn page() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
                 Ok(view! { <$page /> }.into_any())
             }
         }

@@ -8,6 +8,11 @@ Tasks:
           Build the SPA and the server, then serve Curtain until Ctrl-C.
           Defaults: --addr 127.0.0.1:8080, --database sqlite://data/curtain.db?mode=rwc,
           demonstration members loaded (--no-demo leaves them out).
+  dev     The dev loop: the API server (demo data, its own database in target/dev/)
+          and `trunk serve`, which rebuilds the SPA and reloads the browser when
+          src/, style/, public/ or index.html change. Prints the address to open
+          (http://127.0.0.1:8081/); rebuilds and restarts the server when server/,
+          api/ or policies/ change; Ctrl-C stops both. Installs trunk 0.21.14.
   test [-- <cargo test arguments>]
           Build the SPA, then run every test (unit, API and browser) with
           `cargo test --workspace`. Anything after `--` goes to cargo test:
@@ -39,6 +44,7 @@ pub enum Task {
     Bench { driver_args: Vec<String> },
     Build,
     Run(ServeOptions),
+    Dev,
     Test { cargo_test_args: Vec<String> },
 }
 
@@ -85,6 +91,7 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
         "bench" => Ok(Task::Bench { driver_args: rest.to_vec() }),
         "build" => nothing_more("build", rest).map(|()| Task::Build),
         "run" => parse_run(rest).map(Task::Run),
+        "dev" => nothing_more("dev", rest).map(|()| Task::Dev),
         "test" => parse_test(rest),
         other => Err(format!("unknown task `{other}`")),
     }

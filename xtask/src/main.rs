@@ -6,6 +6,7 @@
 
 mod cli;
 mod compress;
+mod dev;
 mod shell;
 mod spa;
 mod tools;
@@ -64,11 +65,19 @@ fn run(task: Task) -> Result<(), String> {
             let server = build_server(&tools)?;
             serve(&tools, &server, &options)
         }
+        Task::Dev => {
+            let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
+            dev::run(&tools, &target_dir(tools.root()))
+        }
         Task::Test { cargo_test_args } => {
             let tools = Toolchain::prepare(&root, Browser::Needed)?;
             let postgres = tools.ensure_postgres()?;
+            tools.ensure_trunk()?;
             build_spa(&tools)?;
-            test(&tools, &postgres, &cargo_test_args)
+            // The dev loop's build too, which a browser test checks.
+            let trunk_dist = target_dir(tools.root()).join("trunk-dist");
+            tools.run(tools.command("trunk").args(["build", "--release", "--dist"]).arg(&trunk_dist))?;
+            test(&tools, &postgres, &trunk_dist, &cargo_test_args)
         }
     }
 }
@@ -139,7 +148,7 @@ fn foreground(mut command: Command, line: &str) -> Result<(), String> {
 /// Every test in the workspace; the end-to-end ones find the SPA, the browser
 /// and the server binary (for the tests that run it as a separate process:
 /// shutdown, backup and restore) through these variables.
-fn test(tools: &Toolchain, postgres: &Path, cargo_test_args: &[String]) -> Result<(), String> {
+fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: &[String]) -> Result<(), String> {
     // A dev build: it shares all but `main.rs` with what `cargo test` compiles.
     tools.run(
         tools
@@ -158,6 +167,7 @@ fn test(tools: &Toolchain, postgres: &Path, cargo_test_args: &[String]) -> Resul
             .env("CHROMIUM", CHROMIUM)
             .env("AXE_CORE_JS", tools.axe_script())
             .env("CURTAIN_PG_BIN", postgres)
+            .env("CURTAIN_TRUNK_DIST", trunk_dist)
             .args(["test", "--workspace", "--no-fail-fast"])
             .args(cargo_test_args),
     )?;

@@ -49,7 +49,7 @@ const BUILD_CODE: [&str; 2] = [include_str!("spa.rs"), include_str!("compress.rs
 /// versions and this build code are all what the last build had (one hash
 /// of them all is the key), the last build's output is copied instead.
 pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<Outcome, String> {
-    tools.run(tools.cargo().args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN]))?;
+    tools.run(tools.cargo().args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN, "--features", "split"]))?;
     let compiled = target_dir.join(WASM_TARGET).join("release").join(format!("{BIN}.wasm"));
     let key = input_key(tools.root(), &compiled)?;
     cached(&target_dir.join("spa-cache"), &key, dist, |dist| {
@@ -270,6 +270,9 @@ struct LoaderTags<'a> {
 /// the glue, the chunk loader and the wasm are preloaded so they download in
 /// parallel instead of one after another.
 fn with_loader(page: &str, tags: &LoaderTags) -> Result<String, String> {
+    // Trunk's directives are Trunk's: this build writes its own tags.
+    let page: String = page.lines().filter(|line| !line.contains("data-trunk")).map(|line| format!("{line}\n")).collect();
+    let page = page.as_str();
     let at = page.find(HEAD_END).ok_or_else(|| format!("{PAGE} has no {HEAD_END}"))?;
     let app = format!("/{}", tags.app_dir);
     let mut head = String::new();
@@ -418,6 +421,15 @@ mod tests {
         });
         assert_eq!((outcome, built.get()), (Ok(Outcome::Built), true));
         fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn trunks_directives_are_left_out() {
+        let page = "<html>\n  <head>\n    <link data-trunk rel=\"rust\" />\n  </head>\n</html>\n";
+        let tags = LoaderTags { app_dir: "app-1", stylesheet: "main-1.css", icon: "favicon-1.svg", chunk_loader: None };
+        let out = with_loader(page, &tags).unwrap();
+        assert!(!out.contains("data-trunk"), "{out}");
+        assert!(out.contains("app-1/curtain.js"), "{out}");
     }
 
     #[test]

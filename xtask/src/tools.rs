@@ -16,6 +16,8 @@ use crate::versions::{locked_version, reported_version, reports_version};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const BINARYEN_VERSION: &str = "132";
+/// Trunk for the dev loop; 0.22 needs a newer rustc than these machines have.
+pub const TRUNK_VERSION: &str = "0.21.14";
 /// The accessibility checker the browser tests inject into every page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -170,6 +172,18 @@ impl Toolchain {
         install.args(["install", package, "--version", version]);
         self.run(&mut install)?;
         self.confirm_version(binary, binary, version)
+    }
+
+    /// Trunk, for the dev loop (`trunk serve`), at the version that builds
+    /// with this Rust: 0.22 needs a newer one.
+    pub fn ensure_trunk(&self) -> Result<(), String> {
+        if self.version_of("trunk").is_some_and(|out| reports_version(&out, TRUNK_VERSION)) {
+            println!("✓ trunk {TRUNK_VERSION}");
+            return Ok(());
+        }
+        println!("installing trunk {TRUNK_VERSION} (about six minutes on two cores, once)…");
+        self.run(self.cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        self.confirm_version("trunk", "trunk", TRUNK_VERSION)
     }
 
     fn ensure_wasm_opt(&self, binaryen_dir: &Path) -> Result<(), String> {
