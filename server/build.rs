@@ -10,15 +10,18 @@
 //! async fn the_export_holds_everything() { … }
 //! ```
 //!
-//! The workspace's Rust sources are read (the end-to-end tests, the server,
-//! the shared crate and the SPA); the result is `$OUT_DIR/promise_tests.rs`,
+//! The end-to-end tests and the server's and the shared crate's sources are
+//! read ([`SOURCES`]); the result is `$OUT_DIR/promise_tests.rs`,
 //! a table of `(promise id, file, test name)`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Folders, relative to the workspace, whose `.rs` files may hold tagged tests.
-const SOURCES: &[&str] = &["tests/tests", "tests/src", "server/src", "api/src", "src"];
+/// Folders, relative to the workspace, whose `.rs` files may hold tagged
+/// tests: the end-to-end tests and the unit tests of the server and the shared
+/// crate. (Not the SPA's: every edit there would rerun this script, and so
+/// rebuild the server.)
+const SOURCES: &[&str] = &["tests/tests", "server/src", "api/src"];
 
 fn main() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the server sits in the workspace").to_path_buf();

@@ -126,36 +126,24 @@ struct FailedSignin {
 }
 
 /// A parent's report the member sent.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize)]
 struct ReportSent {
-    #[sqlx(skip)]
     sent_at: String,
-    #[serde(skip)]
-    created_at: i64,
     username: String,
     message: String,
 }
 
 /// A privacy request of the member's.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize)]
 struct PrivacyRequestRow {
     id: i64,
     kind: String,
     email: String,
     message: String,
-    #[sqlx(skip)]
     sent_at: String,
-    #[sqlx(skip)]
+    /// `YYYY-MM-DD`.
     due_date: String,
-    #[sqlx(skip)]
     answered_at: Option<String>,
-    #[serde(skip)]
-    created_at: i64,
-    #[serde(skip)]
-    due_at: i64,
-    #[serde(skip)]
-    #[sqlx(rename = "answered_at")]
-    answered: Option<i64>,
 }
 
 /// The whole export: see docs/export.md for the shape.
@@ -211,16 +199,18 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
     let signin_log = signin_log(&mut *conn, user_id, None).await?;
     let failed_signins = failed_signins(&mut *conn, &username, &email, pending_email.as_deref()).await?;
     let email_key = accounts::key(&email);
-    let mut reports_sent: Vec<ReportSent> = sqlx::query_as(
+    let reports: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT created_at, username, message FROM child_reports WHERE lower(trim(reporter_email)) = $1 ORDER BY id",
     )
     .bind(&email_key)
     .fetch_all(&mut *conn)
     .await?;
-    for r in &mut reports_sent {
-        r.sent_at = clock::rfc3339(r.created_at);
-    }
-    let mut privacy_requests: Vec<PrivacyRequestRow> = sqlx::query_as(
+    let reports_sent = reports
+        .into_iter()
+        .map(|(at, username, message)| ReportSent { sent_at: clock::rfc3339(at), username, message })
+        .collect();
+    #[allow(clippy::type_complexity)]
+    let requests: Vec<(i64, String, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT id, kind, email, message, created_at, due_at, answered_at FROM privacy_requests
          WHERE user_id = $1 OR lower(trim(email)) = $2 ORDER BY id",
     )
@@ -228,11 +218,18 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
     .bind(&email_key)
     .fetch_all(&mut *conn)
     .await?;
-    for r in &mut privacy_requests {
-        r.sent_at = clock::rfc3339(r.created_at);
-        r.due_date = clock::rfc3339(r.due_at)[..10].to_string();
-        r.answered_at = r.answered.map(clock::rfc3339);
-    }
+    let privacy_requests = requests
+        .into_iter()
+        .map(|(id, kind, email, message, created, due, answered)| PrivacyRequestRow {
+            id,
+            kind,
+            email,
+            message,
+            sent_at: clock::rfc3339(created),
+            due_date: clock::rfc3339(due)[..10].to_string(),
+            answered_at: answered.map(clock::rfc3339),
+        })
+        .collect();
     let mut tables = BTreeMap::new();
     for table in member_tables(conn).await? {
         if CURATED.contains(&table.name.as_str()) {
@@ -314,42 +311,35 @@ async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64)
 
 /// The member's live sessions, most recently used first.
 pub async fn sessions(db: impl AnyExecutor<'_>, user_id: i64, current: Option<i64>) -> Result<Vec<SessionInfo>> {
-    let rows: Vec<(i64, String, String, i64, i64, Flag)> = sqlx::query_as(
-        "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
-         WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
-    )
-    .bind(user_id)
-    .bind(clock::now())
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|row| session_info(row, current)).collect())
-}
-
-fn session_info((id, ip, ua, created, seen, persistent): (i64, String, String, i64, i64, Flag), current: Option<i64>) -> SessionInfo {
-    let persistent = persistent.0;
-    SessionInfo {
-        id,
-        device: useragent::describe(&ua),
-        ip,
-        created_at: clock::rfc3339(created),
-        last_seen_at: clock::rfc3339(seen),
-        persistent,
-        current: Some(id) == current,
-    }
+    session_rows(db, user_id, false, current).await
 }
 
 /// The member's sessions that have ended but are still kept (the purge
 /// removes them within the hour), most recently used first.
 async fn ended_sessions(db: impl AnyExecutor<'_>, user_id: i64) -> Result<Vec<SessionInfo>> {
-    let rows: Vec<(i64, String, String, i64, i64, Flag)> = sqlx::query_as(
+    session_rows(db, user_id, true, None).await
+}
+
+async fn session_rows(db: impl AnyExecutor<'_>, user_id: i64, ended: bool, current: Option<i64>) -> Result<Vec<SessionInfo>> {
+    let sql = format!(
         "SELECT id, ip, user_agent, created_at, last_seen_at, persistent FROM sessions
-         WHERE user_id = $1 AND expires_at <= $2 ORDER BY last_seen_at DESC, id DESC",
-    )
-    .bind(user_id)
-    .bind(clock::now())
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|row| session_info(row, None)).collect())
+         WHERE user_id = $1 AND expires_at {} $2 ORDER BY last_seen_at DESC, id DESC",
+        if ended { "<=" } else { ">" }
+    );
+    let rows: Vec<(i64, String, String, i64, i64, Flag)> =
+        sqlx::query_as(&sql).bind(user_id).bind(clock::now()).fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, ip, ua, created, seen, persistent)| SessionInfo {
+            id,
+            device: useragent::describe(&ua),
+            ip,
+            created_at: clock::rfc3339(created),
+            last_seen_at: clock::rfc3339(seen),
+            persistent: persistent.0,
+            current: Some(id) == current,
+        })
+        .collect())
 }
 
 /// Failed sign-ins against the member's account, or typed with its address

@@ -77,18 +77,17 @@ impl StoredRequest {
 /// Open requests, soonest due first (with `overdue_only`, only those past
 /// their due day); with `include_answered`, answered ones after them.
 pub async fn list(db: &AnyPool, overdue_only: bool, include_answered: bool, now: i64) -> Result<Vec<StoredRequest>> {
-    let rows: Vec<StoredRequest> = sqlx::query_as(
+    // Open requests (due before `$1` when only the overdue ones), or all.
+    let due_before = if overdue_only { now } else { i64::MAX };
+    let answered = if include_answered && !overdue_only { "OR r.answered_at IS NOT NULL" } else { "" };
+    let sql = format!(
         "SELECT r.id, r.kind, r.email, r.message, u.username AS signed_in_as, r.created_at, r.due_at, r.answered_at,
                 r.answer_note
          FROM privacy_requests r LEFT JOIN users u ON u.id = r.user_id
-         ORDER BY r.answered_at IS NOT NULL, r.due_at, r.id",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| if overdue_only { r.overdue(now) } else { include_answered || r.answered_at.is_none() })
-        .collect())
+         WHERE (r.answered_at IS NULL AND r.due_at < $1) {answered}
+         ORDER BY r.answered_at IS NOT NULL, r.due_at, r.id"
+    );
+    Ok(sqlx::query_as(&sql).bind(due_before).fetch_all(db).await?)
 }
 
 /// Why an answer could not be recorded.

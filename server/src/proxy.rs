@@ -37,11 +37,6 @@ pub fn parse_trusted(value: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{value:?} is not an address or a CIDR block such as 10.0.0.0/8"))
 }
 
-/// IPv4 addresses mapped into IPv6 (`::ffff:192.0.2.1`) as the IPv4 address.
-fn canonical(ip: IpAddr) -> IpAddr {
-    ip.to_canonical()
-}
-
 fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
     proxies.iter().any(|net| net.contains(&ip))
 }
@@ -52,7 +47,8 @@ fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
 /// ends the walk there (the hops to its left cannot be trusted), leaving the
 /// nearest hop seen. Anyone else is their own client, whatever they send.
 pub fn client_of(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet], default_https: bool) -> Client {
-    let peer = canonical(peer);
+    // IPv4 mapped into IPv6 (`::ffff:192.0.2.1`) as the IPv4 address.
+    let peer = peer.to_canonical();
     if !trusted(peer, proxies) {
         return Client { ip: peer, https: default_https };
     }
@@ -71,7 +67,7 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet], default_h
             .parse::<IpAddr>()
             .ok()
             .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
-            .map(canonical);
+            .map(|ip| ip.to_canonical());
         let Some(hop_ip) = parsed else { break };
         ip = hop_ip;
         if !trusted(hop_ip, proxies) {
