@@ -338,6 +338,30 @@ impl Browser {
         }
     }
 
+    /// Waits until the element with `id` has focus. The SPA moves focus on the
+    /// next animation frame after the change it announces, so a check made at
+    /// once can run before it.
+    pub async fn wait_for_focus(&self, id: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let focused = self
+                .driver
+                .execute("return document.activeElement ? document.activeElement.id : ''", vec![])
+                .await?
+                .json()
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if focused == id {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("focus never moved to #{id}; it is on {focused:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until nothing matches `css`.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;

@@ -78,22 +78,6 @@ async fn active_id(b: &Browser) -> Result<String> {
     Ok(v.json().as_str().unwrap_or("").to_string())
 }
 
-/// Waits until the element with `id` has focus (focus moves in an event
-/// handler, a moment after the state that triggers it).
-async fn wait_for_focus(b: &Browser, id: &str) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = active_id(b).await?;
-        if now == id {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            bail!("focus is on {now:?}, not #{id}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 async fn active_in_dialog(b: &Browser) -> Result<bool> {
     let v = b
         .driver
@@ -248,7 +232,7 @@ async fn choose_opens_a_keyboard_friendly_modal_dialog() {
         }
         let dialog = b.find("#consent-dialog").await?;
         ensure!(dialog.attr("aria-labelledby").await?.is_some(), "the dialog is labelled");
-        wait_for_focus(&b, "consent-preferences").await?;
+        b.wait_for_focus("consent-preferences").await?;
         // Switches: role, label, description; necessary is on and cannot be changed.
         for id in ["consent-necessary", "consent-preferences", "consent-analytics"] {
             let el = b.find(&format!("#{id}")).await?;
@@ -281,13 +265,13 @@ async fn choose_opens_a_keyboard_friendly_modal_dialog() {
             ensure!(Instant::now() < deadline, "Escape did not close the dialog");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        wait_for_focus(&b, "consent-choose").await?;
+        b.wait_for_focus("consent-choose").await?;
         ensure!(consent_cookie(&b).await?.is_none(), "closing is not an answer");
         b.find("#consent-banner").await?;
 
         // Keyboard only, an answer: analytics on, preferences off, saved.
         press(&b, Key::Enter).await?;
-        wait_for_focus(&b, "consent-preferences").await?;
+        b.wait_for_focus("consent-preferences").await?;
         press(&b, Key::Tab).await?;
         ensure!(active_id(&b).await? == "consent-analytics", "{}", active_id(&b).await?);
         press(&b, Key::Space).await?;

@@ -58,8 +58,7 @@ async fn the_contents_link_scrolls_to_its_section() {
         wait_scrolled_to(&b, "children").await?;
         let url = b.driver.current_url().await?;
         ensure!(url.fragment() == Some("children"), "the address names the section: {url}");
-        let focused = b.driver.execute("return document.activeElement.id", vec![]).await?.json().to_string();
-        ensure!(focused.contains("children-heading"), "focus moves to the section heading: {focused}");
+        b.wait_for_focus("children-heading").await?;
         b.find("section#contact").await?;
         b.wait_for_text("section#contact", "privacy@curtain.example").await?;
         Ok(())

@@ -61,8 +61,7 @@ async fn a_member_is_told_of_each_announced_material_change_until_they_have_seen
 
         b.click("#policy-announcement-acknowledge").await?;
         b.wait_for_text("#policy-banner", &format!("Version {planned} of our privacy policy takes effect on {}", long_date(in_days(40)))).await?;
-        let focused = b.driver.execute("return document.activeElement.id", vec![]).await?.json().to_string();
-        ensure!(focused.contains("policy-banner-message"), "focus moves to the next notice: {focused}");
+        b.wait_for_focus("policy-banner-message").await?;
         b.click("#policy-announcement-acknowledge").await?;
         b.wait_gone("#policy-banner").await?;
 

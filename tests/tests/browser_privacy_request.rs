@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Result};
+use anyhow::{bail, ensure, Context, Result};
 use curtain_api::account::PRIVACY_REQUEST_DAYS;
 use curtain_api::CivilDate;
 use curtain_tests::browser::Browser;
@@ -44,11 +44,6 @@ async fn wait_for_value(b: &Browser, css: &str, value: &str) -> Result<()> {
     }
 }
 
-async fn focused_id(b: &Browser) -> Result<String> {
-    let value = b.driver.execute("return document.activeElement && document.activeElement.id", vec![]).await?;
-    Ok(value.json().as_str().unwrap_or_default().to_string())
-}
-
 // promise: privacy-requests
 #[tokio::test]
 async fn anyone_can_make_a_privacy_request_and_is_told_when_it_will_be_answered() {
@@ -70,7 +65,7 @@ async fn anyone_can_make_a_privacy_request_and_is_told_when_it_will_be_answered(
         b.click("#request-submit").await?;
         b.find("#request-kind-error").await?;
         b.find("#request-email-error").await?;
-        ensure!(focused_id(&b).await? == "request-kind-access", "focus goes to the first answer to fix");
+        b.wait_for_focus("request-kind-access").await.context("focus goes to the first answer to fix")?;
         ensure!(b.value("#request-message").await? == message, "the message is kept");
 
         // A correction needs a message; the label says the message is optional only where it is.
@@ -90,7 +85,7 @@ async fn anyone_can_make_a_privacy_request_and_is_told_when_it_will_be_answered(
         b.wait_for_text("#request-received", "We have your request").await?;
         b.wait_for_text("#request-due", &format!("We will answer by {}", long_date(due_for_today()))).await?;
         let reference = b.find("#request-reference").await?.text().await?;
-        ensure!(focused_id(&b).await? == "request-received", "the confirmation takes focus");
+        b.wait_for_focus("request-received").await.context("the confirmation takes focus")?;
         ensure!(b.driver.find_all(By::Css("#request-form")).await?.is_empty(), "the form is gone");
 
         let rows = stored_requests(&app).await?;
@@ -168,7 +163,7 @@ async fn too_many_requests_say_when_to_try_again_and_keep_the_request() {
         b.type_into("#request-message", "I object to the page-view counts.").await?;
         b.click("#request-submit").await?;
         b.wait_for_text("#request-error", "Try again in").await?;
-        ensure!(focused_id(&b).await? == "request-error", "focus goes to the message");
+        b.wait_for_focus("request-error").await.context("focus goes to the message")?;
         ensure!(b.value("#request-email").await? == "reader@example.org");
         ensure!(b.value("#request-message").await? == "I object to the page-view counts.");
         ensure!(b.find("#request-kind-objection").await?.prop("checked").await?.as_deref() == Some("true"));
