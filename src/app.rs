@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
             <ConsentDialog />
             <PageViews />
             <FocusOnNavigation />
+            <ChooseFromAddress />
         </Router>
     }
 }
@@ -104,5 +105,27 @@ fn FocusOnNavigation() -> impl IntoView {
             focus_main_heading_soon();
         }
         path
+    });
+}
+
+/// `?consent=choose` (the server's "Cookie settings" link, or "Choose"
+/// pressed before the app started) opens the preferences dialog, and leaves
+/// the address as it was without it.
+#[component]
+fn ChooseFromAddress() -> impl IntoView {
+    let location = use_location();
+    let consent = crate::consent::use_consent();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let search = location.search.get();
+        let params: Vec<&str> = search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).collect();
+        if !params.contains(&curtain_ui::banner::CHOOSE_QUERY) {
+            return;
+        }
+        let rest: Vec<&str> = params.into_iter().filter(|p| *p != curtain_ui::banner::CHOOSE_QUERY).collect();
+        let path = location.pathname.get_untracked();
+        let address = if rest.is_empty() { path } else { format!("{path}?{}", rest.join("&")) };
+        navigate(&address, leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        consent.open_dialog();
     });
 }

@@ -1,7 +1,7 @@
 //! Small browser helpers: the document title, focus, today's date.
 
 use curtain_api::CivilDate;
-use leptos::prelude::{document, request_animation_frame};
+use leptos::prelude::{document, request_animation_frame, window};
 use wasm_bindgen::JsCast;
 
 const SITE_NAME: &str = "Curtain";
@@ -95,9 +95,59 @@ pub fn scroll_to_location_hash() {
 
 /// Removes the static shell that `index.html` shows while the app loads.
 pub fn remove_loading_shell() {
-    if let Some(shell) = document().get_element_by_id("loading-shell") {
-        shell.remove();
+    let Some(shell) = document().get_element_by_id("loading-shell") else { return };
+    // Whatever had focus in the server's page (a banner button, a link) has
+    // its twin in the app's: keep the visitor's place.
+    let focused = document()
+        .active_element()
+        .filter(|e| shell.contains(Some(e)))
+        .map(|e| e.id())
+        .filter(|id| !id.is_empty());
+    shell.remove();
+    let _ = document().body().map(|b| b.class_list().remove_1(TAKING_OVER));
+    if let Some(id) = focused {
+        if let Some(element) = document().get_element_by_id(&id) {
+            focus(&element);
+        }
     }
+}
+
+/// While set on `<body>`, the app renders out of sight and the server's page
+/// stays: see [`take_over_when_ready`].
+const TAKING_OVER: &str = "first-paint";
+
+/// Whether the server's page shows content of its own (a policy page), which
+/// the app must not replace until it can show the same.
+pub fn first_paint_has_page() -> bool {
+    document().get_element_by_id("first-paint-page").is_some()
+}
+
+/// Keeps the server's page on screen while the app prepares its own (out of
+/// sight), then swaps them in one frame: [`page_ready`] says when, and after
+/// a few seconds the app takes over anyway.
+pub fn take_over_when_ready() {
+    if let Some(body) = document().body() {
+        let _ = body.class_list().add_1(TAKING_OVER);
+    }
+    leptos::prelude::set_timeout(remove_loading_shell, std::time::Duration::from_secs(5));
+}
+
+/// A page that the server also renders calls this once its content (or its
+/// error) is on the page: the app then replaces the server's page.
+pub fn page_ready() {
+    request_animation_frame(remove_loading_shell);
+}
+
+/// The consent configuration the server put in the page, if it did.
+pub fn boot_consent_config() -> Option<curtain_api::consent::ConsentConfig> {
+    let text = document().get_element_by_id("curtain-boot")?.text_content()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The page's path and query, as the address bar shows them.
+pub fn current_path() -> String {
+    let location = window().location();
+    format!("{}{}", location.pathname().unwrap_or_else(|_| "/".into()), location.search().unwrap_or_default())
 }
 
 /// Today in the visitor's time zone, for checks before a round trip. The

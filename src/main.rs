@@ -15,7 +15,13 @@ mod session;
 
 fn main() {
     console_error_panic_hook::set_once();
+    let wait_for_page = dom::first_paint_has_page();
+    if wait_for_page {
+        dom::take_over_when_ready();
+    }
     leptos::mount::mount_to_body(app::App);
-    // Same task as the mount, so the browser never paints an empty page.
-    dom::remove_loading_shell();
+    if !wait_for_page {
+        // Same task as the mount, so the browser never paints an empty page.
+        dom::remove_loading_shell();
+    }
 }

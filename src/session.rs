@@ -65,7 +65,13 @@ impl Session {
             generation: StoredValue::new(0),
         };
         provide_context(session);
-        session.check();
+        // The CSRF cookie lives exactly as long as a session: without it
+        // nobody is signed in, and asking would only earn a 401.
+        if crate::consent::browser::read_cookie(curtain_api::CSRF_COOKIE).is_some() {
+            session.check();
+        } else {
+            session.known.set(true);
+        }
         session
     }
 

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod email_preferences;
 pub mod email_verification;
 pub mod error;
+pub mod first_paint;
 mod http;
 pub mod outbox;
 pub mod password;
@@ -119,7 +120,15 @@ pub fn app(state: AppState) -> Router {
         // not `/api/` itself: that is the API's too, never the SPA's page.
         .route("/api/", axum::routing::any(|| async { error::Error::NotFound }))
         .merge(http::policy::feed_router().with_state(state.clone()))
-        .merge(spa::router(state.config.dist.clone()))
+        .merge(
+            Router::new()
+                // The consent banner's form, for visitors without JavaScript (or before it starts).
+                .route("/consent", axum::routing::post(http::consent::form))
+                .route("/robots.txt", axum::routing::get(first_paint_robots))
+                .route("/sitemap.xml", axum::routing::get(first_paint_sitemap))
+                .with_state(state.clone()),
+        )
+        .merge(spa::router(state.clone()))
         .layer(CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(NotShortJson)));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -131,6 +140,22 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
         // Outermost: who the client is, before anything uses it.
         .layer(axum::middleware::from_fn_with_state(state, proxy::resolve))
+}
+
+async fn first_paint_robots(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        first_paint::robots_txt(&state.config.site_url),
+    )
+}
+
+async fn first_paint_sitemap(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> error::Result<impl axum::response::IntoResponse> {
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        first_paint::sitemap_xml(&state).await?,
+    ))
 }
 
 /// JSON answers shorter than this go out uncompressed: starting a brotli

@@ -70,6 +70,16 @@ pub async fn user_id(db: impl AnyExecutor<'_>, username: &str) -> Result<Option<
         .await?)
 }
 
+/// The usernames of the members who let search engines index their profile,
+/// for the sitemap, in the order they joined.
+pub async fn indexable_usernames(db: &AnyPool) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.username FROM users u JOIN profiles p ON p.user_id = u.id WHERE p.indexable ORDER BY u.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Everything a profile can show about `user_id`: every field, the history
 /// when `with_history`, and the first page of each follow list as
 /// `list_viewer` may see it (see [`follow_page`]; hidden lists are cut later

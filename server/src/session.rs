@@ -205,11 +205,29 @@ pub async fn resolve_viewer(State(state): State<AppState>, jar: CookieJar, mut r
     next.run(req).await
 }
 
+/// The signed-in member a request's cookies name, if any: what
+/// [`resolve_viewer`] finds, for the pages and forms outside `/api`.
+pub async fn viewer_of(state: &AppState, jar: &CookieJar) -> Result<Option<Viewer>> {
+    match jar.get(SESSION_COOKIE) {
+        Some(cookie) => lookup(state, cookie.value()).await,
+        None => Ok(None),
+    }
+}
+
+/// Whether `got` is the viewer's CSRF token (constant time: it is a secret).
+pub fn csrf_matches(viewer: &Viewer, got: &str) -> bool {
+    constant_time_eq(got, &viewer.csrf_token())
+}
+
 fn csrf_header_matches(headers: &HeaderMap, expected: &str) -> bool {
     let Some(got) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    // Constant-time comparison: the token is a secret.
+    constant_time_eq(got, expected)
+}
+
+/// Constant-time comparison: the token is a secret.
+fn constant_time_eq(got: &str, expected: &str) -> bool {
     got.len() == expected.len() && got.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 

@@ -14,6 +14,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum_extra::extract::cookie::CookieJar;
+
+use crate::first_paint::{self, Template};
+use crate::AppState;
 
 /// One file, ready to send.
 struct Asset {
@@ -28,7 +32,9 @@ struct Asset {
 /// The built SPA, keyed by URL path (`/main-0123456789abcdef.css`).
 pub struct Assets {
     files: HashMap<String, Arc<Asset>>,
-    index: Option<Arc<Asset>>,
+    /// `index.html`, which every address of the app gets filled in
+    /// ([`crate::first_paint`]).
+    index: Option<Template>,
 }
 
 /// Files smaller than this are not worth compressing.
@@ -65,7 +71,10 @@ impl Assets {
                 }
             }
         }
-        let index = files.get("/index.html").cloned();
+        // The page is never sent as it is built: it is filled in per request.
+        let index = files
+            .remove("/index.html")
+            .map(|asset| Template::new(String::from_utf8_lossy(&asset.identity).into_owned()));
         if index.is_none() {
             tracing::warn!("{}/index.html does not exist: build the SPA first (cargo xtask run does)", dist.display());
         }
@@ -76,19 +85,20 @@ impl Assets {
     /// fallback). A build file that is not there (an open tab asking for a
     /// module of the build before the last) gets no page: its loader then
     /// reports the failure instead of trying to run HTML as code.
-    fn get(&self, path: &str) -> Found {
+    fn get(&self, path: &str) -> Found<'_> {
         if let Some(file) = self.files.get(path) {
             return Found::File(file.clone());
         }
-        if is_hashed_asset(path) {
+        if is_hashed_asset(path) || path == "/index.html" {
             return Found::NotInBuild;
         }
-        self.index.clone().map_or(Found::NotBuilt, Found::File)
+        self.index.as_ref().map_or(Found::NotBuilt, Found::Page)
     }
 }
 
-enum Found {
+enum Found<'a> {
     File(Arc<Asset>),
+    Page(&'a Template),
     NotInBuild,
     NotBuilt,
 }
@@ -178,16 +188,24 @@ pub fn negotiate(accept_encoding: &str) -> Coding {
     }
 }
 
-pub fn router(dist: std::path::PathBuf) -> Router {
-    Router::new().fallback(serve).with_state(Arc::new(Assets::load(&dist)))
+/// The built app's files, and every other address as the app's page.
+pub fn router(state: AppState) -> Router {
+    let assets = Arc::new(Assets::load(&state.config.dist));
+    Router::new().fallback(serve).with_state((state, assets))
 }
 
-async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+async fn serve(
+    State((state, assets)): State<(AppState, Arc<Assets>)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
     let asset = match assets.get(uri.path()) {
         Found::File(asset) => asset,
+        Found::Page(template) => return page(&state, template, &method, &uri, &headers).await,
         Found::NotInBuild => return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response(),
         Found::NotBuilt => return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response(),
     };
@@ -215,6 +233,22 @@ async fn serve(State(assets): State<Arc<Assets>>, method: Method, uri: Uri, head
     response = response.header(header::CONTENT_LENGTH, body.len());
     let body = if method == Method::HEAD { Body::empty() } else { Body::from(body) };
     response.status(StatusCode::OK).body(body).unwrap()
+}
+
+/// The app's page for an address, filled in for this request.
+async fn page(state: &AppState, template: &Template, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    let jar = CookieJar::from_headers(headers);
+    let filled = async {
+        let viewer = crate::session::viewer_of(state, &jar).await?;
+        first_paint::page(state, uri.path(), uri.query(), headers, &jar, viewer.as_ref()).await
+    };
+    match filled.await {
+        Ok(page) => {
+            let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+            first_paint::respond(template, &page, method == Method::HEAD, if_none_match)
+        }
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The Content-Security-Policy for the app built into `dist`. Scripts may come

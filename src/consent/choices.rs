@@ -1,7 +1,8 @@
 //! One switch per category and the three ways to answer: the same controls in
 //! the dialog and on the settings page.
 
-use curtain_api::consent::{Category, CategoryInfo, Choices, ConsentMethod};
+use curtain_api::consent::{Category, Choices, ConsentMethod};
+use curtain_ui::banner::CategorySwitch;
 use leptos::prelude::*;
 
 use super::use_consent;
@@ -23,6 +24,13 @@ pub struct ChoiceIds {
 pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callback<()>) -> impl IntoView {
     let consent = use_consent();
     let categories = move || consent.categories();
+    let toggle = Callback::new(move |(category, on): (Category, bool)| {
+        draft.update(|d| match category {
+            Category::Preferences => d.preferences = on,
+            Category::Analytics => d.analytics = on,
+            Category::Necessary => {}
+        });
+    });
     let answer = move |choices: Choices, method: ConsentMethod| {
         consent.answer(choices, method);
         draft.set(choices);
@@ -32,7 +40,15 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
         <div class="consent-choices">
             <ul class="consent-categories">
                 <For each=categories key=|c| c.id let:info>
-                    <CategorySwitch ids=ids info=info draft=draft />
+                    <CategorySwitch
+                        prefix=ids.switches
+                        checked=Signal::derive({
+                            let category = info.id;
+                            move || draft.with(|d| d.grants(category))
+                        })
+                        info=info
+                        on_toggle=toggle
+                    />
                 </For>
             </ul>
             <div class="consent-actions">
@@ -62,66 +78,5 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                 </button>
             </div>
         </div>
-    }
-}
-
-#[component]
-fn CategorySwitch(ids: ChoiceIds, info: CategoryInfo, draft: RwSignal<Choices>) -> impl IntoView {
-    let id = format!("{}-{}", ids.switches, info.id.as_str());
-    let description_id = format!("{id}-description");
-    let category = info.id;
-    let checked = move || draft.with(|d| d.grants(category));
-    let toggle = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        draft.update(|d| match category {
-            Category::Preferences => d.preferences = on,
-            Category::Analytics => d.analytics = on,
-            Category::Necessary => {}
-        });
-    };
-    let cookies = (!info.cookies.is_empty()).then(|| {
-        view! {
-            <ul class="consent-category__cookies">
-                {info
-                    .cookies
-                    .iter()
-                    .map(|c| {
-                        view! {
-                            <li>
-                                <code>{c.name.clone()}</code>
-                                ": "
-                                {c.purpose.clone()}
-                                " "
-                                <span class="consent-category__lasts">"Lasts: " {c.lasts.clone()}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-    });
-    view! {
-        <li class="consent-category">
-            <div class="consent-switch">
-                <input
-                    type="checkbox"
-                    role="switch"
-                    class="consent-switch__input"
-                    id=id.clone()
-                    aria-describedby=description_id.clone()
-                    disabled=info.always_on
-                    prop:checked=checked
-                    on:change=toggle
-                />
-                <label class="consent-switch__label" for=id>
-                    {info.name.clone()}
-                    {info.always_on.then(|| view! { <span class="consent-switch__state">" (always on)"</span> })}
-                </label>
-            </div>
-            <div class="consent-category__text" id=description_id>
-                <p class="hint">{info.description.clone()}</p>
-                {cookies}
-            </div>
-        </li>
     }
 }

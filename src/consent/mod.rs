@@ -5,7 +5,7 @@
 //! cookie, sends the receipt, and keeps every open tab in step. The banner,
 //! the dialog and the settings page only render it.
 
-mod browser;
+pub(crate) mod browser;
 pub mod banner;
 pub mod choices;
 pub mod dialog;
@@ -88,8 +88,17 @@ impl Consent {
             theme: RwSignal::new(Theme::System),
         };
         provide_context(consent);
-        // Asked first, so that reading the cookie knows the server's word is coming.
-        consent.fetch_config();
+        match crate::dom::boot_consent_config() {
+            // The page came with the server's word on this very cookie: the
+            // first render shows what the page already shows.
+            Some(config) => {
+                let sent = browser::read_cookie(CONSENT_COOKIE);
+                consent.verdict.set_value(Some(Verdict { cookie: sent, confirmed: Some(config.cookie_confirmed) }));
+                consent.config.set(Some(config));
+            }
+            // Asked first, so that reading the cookie knows the server's word is coming.
+            None => consent.fetch_config(),
+        }
         consent.reload_from_cookie();
         consent.listen_to_other_tabs();
         consent
@@ -366,6 +375,11 @@ impl Consent {
 
     pub fn cookies_blocked(&self) -> bool {
         self.cookies_blocked.get()
+    }
+
+    /// The consent revision an answer is given to (1 until the server has said).
+    pub fn revision(&self) -> u32 {
+        self.config.with(|c| c.as_ref().map_or(1, |c| c.revision))
     }
 
     /// What changed in the current revision, when the visitor's answer was to an older one.

@@ -75,6 +75,8 @@ return record;
 pub struct Browser {
     pub driver: WebDriver,
     pub base: String,
+    /// Pages run no scripts (see [`Browser::start_without_javascript`]).
+    no_script: bool,
     chromedriver: tokio::process::Child,
     _profile: tempfile::TempDir,
 }
@@ -134,8 +136,21 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        let browser = Browser { driver, base: base.to_string(), chromedriver, _profile: profile };
+        let browser = Browser { driver, base: base.to_string(), no_script: false, chromedriver, _profile: profile };
         browser.install_recorders().await?;
+        Ok(browser)
+    }
+
+    /// Like [`Browser::start`], with JavaScript turned off for every page, as
+    /// a visitor who turned it off (or a crawler) has it. The test can still
+    /// read the page through WebDriver.
+    pub async fn start_without_javascript(base: &str) -> Result<Browser> {
+        let mut browser = Browser::start(base).await?;
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
+        devtools
+            .execute_cdp_with_params("Emulation.setScriptExecutionDisabled", serde_json::json!({ "value": true }))
+            .await?;
+        browser.no_script = true;
         Ok(browser)
     }
 
@@ -198,12 +213,24 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits until the app has taken the page over and knows the server's
+    /// word on the consent cookie: from the page the server sent (its boot
+    /// data), or else (a page Trunk served) from `GET /api/consent/config`.
+    /// From then on the banner is shown or not for good.
+    pub async fn consent_settled(&self) -> Result<()> {
+        self.wait_gone("#loading-shell").await?;
+        if self.driver.find_all(By::Css("#curtain-boot")).await?.is_empty() {
+            self.wait_for_answers("GET", "/api/consent/config", 1).await?;
+        }
+        Ok(())
+    }
+
     /// Answers the cookie banner with "Reject all" if the page shows it, so
     /// it covers nothing. Whether it shows is settled once the page has read
     /// the server's consent configuration, which says whether the cookie
     /// counts; that answer is waited for, not guessed with a timer.
     pub async fn dismiss_consent(&self) -> Result<()> {
-        self.wait_for_answers("GET", "/api/consent/config", 1).await?;
+        self.consent_settled().await?;
         if let Some(button) = self.driver.find_all(By::Css("#consent-reject-all")).await?.into_iter().next() {
             button.click().await?;
             self.wait_gone("#consent-banner").await?;
@@ -476,7 +503,8 @@ impl Browser {
     /// A body that passes still fails if the page broke its Content-Security-Policy.
     pub async fn attempt(&self, name: &str, test: impl Future<Output = Result<()>>) -> Outcome {
         let mut outcome = std::panic::AssertUnwindSafe(test).catch_unwind().await;
-        if matches!(outcome, Ok(Ok(()))) {
+        // Without scripts, nothing records violations (and no script can cause one).
+        if matches!(outcome, Ok(Ok(()))) && !self.no_script {
             match self.csp_violations_in_every_tab().await {
                 Ok(v) if v.is_empty() => {}
                 Ok(v) => outcome = Ok(Err(anyhow::anyhow!("Content-Security-Policy violations: {v:?}"))),

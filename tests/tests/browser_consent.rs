@@ -49,8 +49,7 @@ async fn page_views_sent(b: &Browser) -> Result<usize> {
 /// Waits until the page has read the server's consent configuration, which
 /// settles whether the banner shows and whether page views are sent.
 async fn settled(b: &Browser) -> Result<()> {
-    b.wait_for_answers("GET", "/api/consent/config", 1).await?;
-    Ok(())
+    b.consent_settled().await
 }
 
 async fn receipts(app: &TestApp) -> Result<Vec<(String, bool, bool, bool)>> {

@@ -17,8 +17,7 @@ const PW: &str = "correct horse battery";
 /// Waits until the page has read the consent configuration: from then on
 /// the banner is shown or not for good.
 async fn settled(b: &Browser) -> Result<()> {
-    b.wait_for_answers("GET", "/api/consent/config", 1).await?;
-    Ok(())
+    b.consent_settled().await
 }
 
 async fn banner_shown(b: &Browser) -> Result<bool> {

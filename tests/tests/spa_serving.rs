@@ -4,16 +4,23 @@ use curtain_tests::TestApp;
 use reqwest::StatusCode;
 
 #[tokio::test]
-async fn any_other_path_gets_index_html_revalidated_every_time() {
+async fn every_page_of_the_app_gets_the_page_revalidated_every_time() {
     let app = TestApp::spawn().await;
     let c = app.client();
-    for path in ["/", "/signin", "/u/ana", "/privacy/v/2"] {
+    assert_eq!(c.sign_up("ana", "correct horse battery staple").await.status, StatusCode::CREATED);
+    for path in ["/", "/signin", "/u/ana", "/privacy/v/2", "/settings/data"] {
         let r = c.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
-        assert_eq!(r.headers["cache-control"], "no-cache", "{path}");
-        assert!(r.body.as_str().unwrap().contains("<title>Curtain</title>"), "{path}");
+        // It depends on the request's cookies: never kept by a shared cache.
+        assert_eq!(r.headers["cache-control"], "private, no-cache", "{path}");
+        assert!(r.body.as_str().unwrap().contains("Curtain</title>"), "{path}");
     }
+    // An address that is no page of the app is the app's page still (it
+    // shows its not-found view), with the status that says so.
+    let r = c.get("/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"));
 }
 
 #[tokio::test]
@@ -93,9 +100,12 @@ async fn the_page_revalidates_with_its_etag() {
     let http = app.client().http;
     let first = http.get(app.url("/signin")).send().await.unwrap();
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
-    let again = http.get(app.url("/")).header("if-none-match", &etag).send().await.unwrap();
+    let again = http.get(app.url("/signin")).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    let head = http.head(app.url("/privacy")).send().await.unwrap();
+    // Another page says other things (its title): another tag.
+    let other = http.get(app.url("/privacy")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+    let head = http.head(app.url("/signin")).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::OK);
     assert_eq!(head.headers()["etag"].to_str().unwrap(), etag);
     let post = http.post(app.url("/signin")).send().await.unwrap();

@@ -2,10 +2,11 @@
 
 mod account;
 mod auth;
-mod consent;
+pub(crate) mod consent;
 pub(crate) mod cross_site;
 mod health;
 mod profiles;
+pub(crate) use profiles::profile_for_page;
 pub(crate) mod policy;
 mod retention;
 

@@ -63,21 +63,46 @@ fn document(versions: &[PolicySource], version: &PolicySource, html: Vec<String>
 
 /// `GET /api/policies/privacy`: the version in effect now.
 pub async fn current(State(state): State<AppState>) -> Result<Json<PolicyDocument>> {
+    Ok(Json(current_document(&state).await?))
+}
+
+/// The version in effect now, as the API and the first paint show it.
+pub async fn current_document(state: &AppState) -> Result<PolicyDocument> {
     let now = clock::now();
-    let (rendered, versions) = rendered(&state).await?;
+    let (rendered, versions) = rendered(state).await?;
     let current = current_of(&versions, now)?;
     let html = sections_html(&rendered, current.version);
-    Ok(Json(document(&versions, current, html, now)?))
+    document(&versions, current, html, now)
 }
 
 /// `GET /api/policies/privacy/versions`: every version, newest first.
 pub async fn list(State(state): State<AppState>) -> Result<Json<PolicyVersionList>> {
+    Ok(Json(version_list(&state).await?))
+}
+
+/// Every version, newest first.
+pub async fn version_list(state: &AppState) -> Result<PolicyVersionList> {
     let now = clock::now();
-    let versions = versions(&state).await?;
+    let versions = versions(state).await?;
     let current_version = current_of(&versions, now)?.version;
     let mut list: Vec<_> = versions.iter().map(|v| policy::summary(&versions, v, now)).collect();
     list.sort_by_key(|v| std::cmp::Reverse(v.version));
-    Ok(Json(PolicyVersionList { current_version, versions: list }))
+    Ok(PolicyVersionList { current_version, versions: list })
+}
+
+/// Version `n` as written in an address (`/privacy/v/3`), or `None` when
+/// there is no such version.
+pub async fn version_document(state: &AppState, n: &str) -> Result<Option<PolicyDocument>> {
+    let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0 && !n.to_string().is_empty()) else {
+        return Ok(None);
+    };
+    let now = clock::now();
+    let (rendered, versions) = rendered(state).await?;
+    let Some(version) = versions.iter().find(|v| v.version == n) else {
+        return Ok(None);
+    };
+    let html = sections_html(&rendered, version.version);
+    Ok(Some(document(&versions, version, html, now)?))
 }
 
 /// A version number from the URL or query; what is wrong with it otherwise.

@@ -75,6 +75,12 @@ async fn owner_of(state: &AppState, username: &str) -> Result<Arc<CachedOwner>> 
     Ok(state.profiles.insert(key, generation, CachedOwner { user_id, owner }))
 }
 
+/// The profile `username` as the caller may see it, without its follow
+/// lists: what the first paint needs (title, robots rules, or 404).
+pub(crate) async fn profile_for_page(state: &AppState, viewer: Option<&Viewer>, username: &str) -> Result<ProfileView> {
+    Ok(cut_for(state, viewer, username, None).await?.view)
+}
+
 /// A profile cut for one caller, before its follow lists are read for them.
 struct Cut {
     view: ProfileView,

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 
 use crate::api::{ApiError, Fetched};
 use crate::components::policy_document::PolicyDocumentView;
-use crate::dom::{scroll_to_location_hash, set_page_title};
+use crate::dom::{page_ready, scroll_to_id, scroll_to_location_hash, set_page_title};
+use curtain_ui::policy::PolicyPageFrame;
 
 /// `/privacy`, with the version in effect as fetched when the route was
 /// chosen (`api::policy::fetch_current`).
@@ -22,10 +23,9 @@ pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl In
     set_page_title(Some("Privacy policy"));
     let doc = LocalResource::new(move || async move { fetched.await.and_then(|answer| answer.read()) });
     view! {
-        <div class="page policy">
-            <h1>"Privacy policy"</h1>
+        <PolicyPageFrame heading="Privacy policy".to_string()>
             <PolicyLoaded doc=doc />
-        </div>
+        </PolicyPageFrame>
     }
 }
 
@@ -35,7 +35,10 @@ pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl In
 #[component]
 pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> impl IntoView {
     Effect::new(move |_| {
-        if doc.get().is_some_and(|r| r.is_ok()) {
+        let Some(result) = doc.get() else { return };
+        // The server's page showed this too: the app's copy now replaces it.
+        page_ready();
+        if result.is_ok() {
             scroll_to_location_hash();
         }
     });
@@ -44,7 +47,12 @@ pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> imp
             {move || {
                 doc.get()
                     .map(|result| match result {
-                        Ok(doc) => view! { <PolicyDocumentView doc=doc /> }.into_any(),
+                        Ok(doc) => {
+                            let on_contents_link = Callback::new(|id: String| {
+                                scroll_to_id(&id, true);
+                            });
+                            view! { <PolicyDocumentView doc=doc on_contents_link=on_contents_link /> }.into_any()
+                        }
                         Err(error) => view! { <LoadError id="policy-error" error=error /> }.into_any(),
                     })
             }}

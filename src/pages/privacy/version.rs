@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::PolicyLoaded;
 use crate::api;
 use crate::dom::set_page_title;
+use curtain_ui::policy::PolicyPageFrame;
 
 #[component]
 pub fn PolicyVersionPage() -> impl IntoView {
@@ -14,9 +15,8 @@ pub fn PolicyVersionPage() -> impl IntoView {
     let doc = LocalResource::new(move || api::policy::version(n()));
     Effect::new(move |_| set_page_title(Some(&format!("Privacy policy, version {}", n()))));
     view! {
-        <div class="page policy">
-            <h1>{move || format!("Privacy policy, version {}", n())}</h1>
+        <PolicyPageFrame heading=Signal::derive(move || format!("Privacy policy, version {}", n()))>
             <PolicyLoaded doc=doc />
-        </div>
+        </PolicyPageFrame>
     }
 }

@@ -1,0 +1,402 @@
+//! The first paint: the page the server sends for every address of the app.
+//!
+//! It is the built `index.html` with what this request needs already in it,
+//! so that a visitor sees the answer before the wasm arrives, and a crawler,
+//! an archiver or a browser without JavaScript sees it at all:
+//! - the consent banner, when the request carries no consent that counts
+//!   (rendered from the shared `curtain_ui` component, as a form that works
+//!   without JavaScript: `POST /consent`);
+//! - for the policy pages, the policy itself (the same sanitised HTML the API
+//!   serves, in the same shared view the app uses);
+//! - the page's title, description and robots rules, and its true status:
+//!   `404` for an address that is no page, or a member nobody by that name;
+//! - the consent configuration the app would otherwise ask for first, so its
+//!   first render matches this page and it takes over without a flash.
+//!
+//! Nothing here is cached: the page depends on the request's cookies.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use curtain_api::consent::{category_descriptions, valid_consent, ConsentConfig, ConsentRecord, NoConsent};
+use curtain_api::routes::route_of;
+use curtain_ui::banner::{BannerContent, CHOOSE_QUERY};
+
+use crate::consent::{self as consent_store, gpc_header, RequestConsent};
+use crate::error::{Error, Result};
+use crate::session::Viewer;
+use crate::{clock, AppState};
+
+/// Where the page goes in `index.html` (both builds keep comments).
+const BANNER_MARK: &str = "<!-- first-paint:banner -->";
+const MAIN_START: &str = "<!-- first-paint:main -->";
+const MAIN_END: &str = "<!-- /first-paint:main -->";
+const DEFAULT_TITLE: &str = "<title>Curtain</title>";
+const SITE_NAME: &str = "Curtain";
+const SITE_DESCRIPTION: &str =
+    "Curtain: log the films and series you watch, follow friends, and decide who sees what.";
+
+/// What one request's page holds.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub status: u16,
+    /// The page's own name, before " · Curtain"; `None` for the home page.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Ask search engines not to index the page (header and meta tag).
+    pub noindex: bool,
+    /// The banner's HTML, when the request has no consent that counts.
+    pub banner: Option<String>,
+    /// The page's content, for the pages the server renders.
+    pub main: Option<String>,
+    /// The consent configuration as `GET /api/consent/config` would answer.
+    pub consent: Option<ConsentConfig>,
+}
+
+/// The built `index.html`, filled in per request.
+pub struct Template {
+    html: String,
+}
+
+impl Template {
+    pub fn new(html: String) -> Template {
+        Template { html }
+    }
+
+    pub fn fill(&self, page: &Page) -> String {
+        let mut html = self.html.clone();
+        let title = match &page.title {
+            Some(title) => format!("<title>{} · {SITE_NAME}</title>", escape(title)),
+            None => DEFAULT_TITLE.to_string(),
+        };
+        html = html.replacen(DEFAULT_TITLE, &title, 1);
+        if let Some(description) = &page.description {
+            html = replace_meta_content(&html, "description", &escape(description));
+        }
+        let mut head_extra = String::new();
+        if page.noindex {
+            head_extra.push_str("<meta name=\"robots\" content=\"noindex\" />\n");
+        }
+        if let Some(at) = html.find("</head>") {
+            html.insert_str(at, &head_extra);
+        }
+        if let Some(banner) = &page.banner {
+            html = html.replacen(BANNER_MARK, banner, 1);
+        }
+        if let Some(main) = &page.main {
+            if let (Some(start), Some(end)) = (html.find(MAIN_START), html.find(MAIN_END)) {
+                if start < end {
+                    let filled = format!("<div id=\"first-paint-page\">{main}</div>");
+                    html.replace_range(start..end + MAIN_END.len(), &filled);
+                }
+            }
+        }
+        if let Some(config) = &page.consent {
+            let json = serde_json::to_string(config).unwrap_or_default();
+            // Inside <script>, only "</" could end it early: write "<" as an escape.
+            let json = json.replace('<', "\\u003c");
+            let boot = format!("<script type=\"application/json\" id=\"curtain-boot\">{json}</script>\n");
+            if let Some(at) = html.rfind("</body>") {
+                html.insert_str(at, &boot);
+            }
+        }
+        html
+    }
+}
+
+/// The response for `page`: its status, robots header, and no shared
+/// caching (the page depends on the request's cookies). A browser may keep
+/// it and revalidate: the ETag is the page's own hash.
+pub fn respond(template: &Template, page: &Page, head_only: bool, if_none_match: Option<&str>) -> Response {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let body = template.fill(page);
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
+    let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+    let fresh = status == StatusCode::OK
+        && if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if head_only {
+        let mut response = status.into_response();
+        response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        response
+    } else {
+        (status, body).into_response()
+    };
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie, sec-gpc"));
+    if page.noindex {
+        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    }
+    response
+}
+
+/// The page for a request to `path` (with its `query`), as its cookies and
+/// headers make it.
+pub async fn page(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+    jar: &axum_extra::extract::cookie::CookieJar,
+    viewer: Option<&Viewer>,
+) -> Result<Page> {
+    let mut page = describe(state, path, viewer).await?;
+    let current = consent_store::current_revision(state.db.read()).await?;
+    let gpc = gpc_header(headers);
+    let cookie = jar.get(curtain_api::CONSENT_COOKIE).map(|c| c.value().to_string());
+    let trusted = RequestConsent::judge(state, cookie.as_deref(), gpc).await?;
+    // Asked for by "Cookie settings" without JavaScript, answer or not.
+    let choosing = query.is_some_and(|q| q.split('&').any(|p| p == CHOOSE_QUERY));
+    if trusted.is_none() || choosing {
+        // What the banner says depends on why there is no answer that counts.
+        let old_answer = matches!(
+            valid_consent(cookie.as_deref(), clock::now(), current.revision, gpc),
+            Err(NoConsent::OldRevision)
+        );
+        let previous = cookie.as_deref().and_then(|c| ConsentRecord::decode(c).ok()).map(|r| r.choices);
+        page.banner = Some(curtain_ui::html::consent_banner(BannerContent {
+            revision: current.revision,
+            changes: old_answer.then(|| current.summary.clone()),
+            gpc,
+            choosing: choosing.then(category_descriptions),
+            choices: previous.unwrap_or_default(),
+            return_to: match query {
+                Some(q) if !q.is_empty() => format!("{path}?{q}"),
+                _ => path.to_string(),
+            },
+            csrf: viewer.map(Viewer::csrf_token),
+        }));
+    }
+    page.consent = Some(ConsentConfig {
+        revision: current.revision,
+        revised_on: current.effective_on,
+        changes: current.summary,
+        categories: category_descriptions(),
+        gpc,
+        cookie_confirmed: trusted.is_some(),
+    });
+    Ok(page)
+}
+
+/// The status, words and content of the page at `path`.
+async fn describe(state: &AppState, path: &str, viewer: Option<&Viewer>) -> Result<Page> {
+    let Some(route) = route_of(path) else {
+        return Ok(not_found());
+    };
+    let segment = |n: usize| path.trim_end_matches('/').split('/').nth(n).unwrap_or("").to_string();
+    let mut page = Page { status: 200, ..Page::default() };
+    match route {
+        "/u/:username" => {
+            let username = segment(2);
+            match crate::http::profile_for_page(state, viewer, &username).await {
+                Ok(profile) => {
+                    let name = match &profile.display_name {
+                        Some(display) => format!("{display} (@{})", profile.username),
+                        None => format!("@{}", profile.username),
+                    };
+                    page.description = Some(format!("{name} on Curtain: what they share about the films and series they watch."));
+                    page.title = Some(name);
+                    page.noindex = !profile.indexable;
+                }
+                Err(Error::NotFound) => return Ok(not_found()),
+                Err(Error::Request { status: StatusCode::NOT_FOUND, .. }) => return Ok(not_found()),
+                Err(error) => return Err(error),
+            }
+        }
+        "/privacy" => {
+            let doc = crate::http::policy::current_document(state).await?;
+            page.description = Some(format!("Curtain's privacy policy, version {}: {}", doc.meta.version, doc.meta.summary));
+            page.title = Some("Privacy policy".into());
+            page.main = Some(curtain_ui::html::policy_page("Privacy policy".into(), doc));
+        }
+        "/privacy/v/:n" => {
+            let Some(doc) = crate::http::policy::version_document(state, &segment(3)).await? else {
+                return Ok(not_found());
+            };
+            let heading = format!("Privacy policy, version {}", doc.meta.version);
+            page.description = Some(format!("Version {} of Curtain's privacy policy: {}", doc.meta.version, doc.meta.summary));
+            page.title = Some(heading.clone());
+            page.main = Some(curtain_ui::html::policy_page(heading, doc));
+        }
+        "/privacy/versions" => {
+            let list = crate::http::policy::version_list(state).await?;
+            page.title = Some("Privacy policy versions".into());
+            page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
+            page.main = Some(curtain_ui::html::versions_page("Privacy policy versions".into(), list.versions));
+        }
+        other => {
+            let (title, description) = words_of(other);
+            page.title = title.map(str::to_string);
+            page.description = description.map(str::to_string);
+            // Addresses holding a secret, and pages only a member sees, are nobody's search result.
+            page.noindex = matches!(other, "/unsubscribe/:token" | "/verify-email/:token" | "/account-deleted")
+                || other.starts_with("/settings");
+        }
+    }
+    Ok(page)
+}
+
+fn not_found() -> Page {
+    Page {
+        status: 404,
+        title: Some("Page not found".into()),
+        description: Some("There is no page at this address.".into()),
+        noindex: true,
+        ..Page::default()
+    }
+}
+
+/// The title (as the app sets it) and description of the pages whose words
+/// do not depend on what they show.
+fn words_of(route: &str) -> (Option<&'static str>, Option<&'static str>) {
+    match route {
+        "/" => (None, Some(SITE_DESCRIPTION)),
+        "/signup" => (Some("Sign up"), Some("Join Curtain: log what you watch and choose who sees it.")),
+        "/signin" => (Some("Sign in"), Some("Sign in to Curtain.")),
+        "/privacy/compare" => {
+            (Some("Compare privacy policy versions"), Some("What changed between two versions of Curtain's privacy policy, word by word."))
+        }
+        "/privacy/promises" => (Some("How we keep our promises"), Some("Each promise in Curtain's privacy policy, and how it is kept.")),
+        "/privacy/request" => (Some("Make a privacy request"), Some("Ask Curtain for your data, a correction or a deletion.")),
+        "/report-child-account" => (Some("Report a child's account"), Some("Tell Curtain about an account a child under 13 made.")),
+        "/search" => (Some("Find members"), Some("Find members of Curtain who chose to be found.")),
+        "/unsubscribe/:token" => (Some("Unsubscribe"), None),
+        "/verify-email/:token" => (Some("Confirm your e-mail address"), None),
+        "/account-deleted" => (Some("Account deleted"), None),
+        "/settings" => (Some("Settings"), None),
+        "/settings/cookies" => (Some("Cookies"), None),
+        "/settings/account" => (Some("Account settings"), None),
+        "/settings/profile" => (Some("Profile settings"), None),
+        "/settings/privacy" => (Some("Privacy settings"), None),
+        "/settings/email" => (Some("E-mail settings"), None),
+        "/settings/data" => (Some("Your data"), None),
+        _ => (None, None),
+    }
+}
+
+/// `<meta name="NAME" content="...">` with new content (already escaped).
+fn replace_meta_content(html: &str, name: &str, content: &str) -> String {
+    let tag = format!("<meta name=\"{name}\" content=\"");
+    let Some(start) = html.find(&tag) else { return html.to_string() };
+    let value_start = start + tag.len();
+    let Some(len) = html[value_start..].find('"') else { return html.to_string() };
+    format!("{}{content}{}", &html[..value_start], &html[value_start + len..])
+}
+
+/// Text for HTML text and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `/robots.txt`: everything may be crawled but the API and the pages that
+/// hold a secret or only make sense signed in; where the sitemap is.
+pub fn robots_txt(site_url: &str) -> String {
+    format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /settings\nDisallow: /unsubscribe/\nDisallow: /verify-email/\n\
+         Disallow: /consent\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        site_url.trim_end_matches('/')
+    )
+}
+
+/// `/sitemap.xml`: the policy pages (each version's permanent address too)
+/// and the profiles whose owners allow search engines.
+pub async fn sitemap_xml(state: &AppState) -> Result<String> {
+    let base = state.config.site_url.trim_end_matches('/');
+    let list = crate::http::policy::version_list(state).await?;
+    let mut urls: Vec<(String, Option<String>)> = vec![
+        (format!("{base}/"), None),
+        (format!("{base}/privacy"), list.versions.iter().find(|v| v.version == list.current_version).map(|v| v.effective_date.clone())),
+        (format!("{base}/privacy/versions"), None),
+        (format!("{base}/privacy/promises"), None),
+    ];
+    for v in &list.versions {
+        urls.push((format!("{base}/privacy/v/{}", v.version), Some(v.effective_date.clone())));
+    }
+    for username in crate::profiles::indexable_usernames(state.db.read()).await? {
+        urls.push((format!("{base}/u/{username}"), None));
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (loc, lastmod) in urls {
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&loc)));
+        if let Some(lastmod) = lastmod {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", escape(&lastmod)));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Ok(xml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = "<html><head><meta name=\"description\" content=\"Old.\" /><title>Curtain</title></head>\
+        <body><div id=\"loading-shell\"><header></header><!-- first-paint:banner --><main>\
+        <!-- first-paint:main --><p>Loading</p><!-- /first-paint:main --></main></div></body></html>";
+
+    #[test]
+    fn the_page_is_filled_in_where_the_build_marked_it() {
+        let page = Page {
+            status: 200,
+            title: Some("Sign <in>".into()),
+            description: Some("Say \"hi\"".into()),
+            noindex: true,
+            banner: Some("<section id=\"consent-banner\"></section>".into()),
+            main: Some("<h1>Policy</h1>".into()),
+            consent: None,
+        };
+        let html = Template::new(INDEX.into()).fill(&page);
+        assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");
+        assert!(html.contains("content=\"Say &quot;hi&quot;\""), "{html}");
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\" />"), "{html}");
+        assert!(html.contains("<header></header><section id=\"consent-banner\">"), "{html}");
+        assert!(html.contains("<div id=\"first-paint-page\"><h1>Policy</h1></div></main>"), "{html}");
+        assert!(!html.contains("Loading"), "{html}");
+    }
+
+    #[test]
+    fn an_empty_page_keeps_the_build_as_it_is() {
+        let html = Template::new(INDEX.into()).fill(&Page { status: 200, ..Page::default() });
+        assert_eq!(html, INDEX);
+    }
+
+    #[test]
+    fn boot_data_cannot_end_its_script() {
+        let config = ConsentConfig {
+            revision: 2,
+            revised_on: "2026-01-01".into(),
+            changes: "</script><script>alert(1)</script>".into(),
+            categories: vec![],
+            gpc: false,
+            cookie_confirmed: false,
+        };
+        let html = Template::new(INDEX.into()).fill(&Page { status: 200, consent: Some(config), ..Page::default() });
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+    }
+
+    #[test]
+    fn every_page_of_the_app_has_its_words() {
+        for route in curtain_api::routes::PAGES {
+            let dynamic = matches!(*route, "/u/:username" | "/privacy" | "/privacy/v/:n" | "/privacy/versions");
+            let (title, _) = words_of(route);
+            assert!(dynamic || title.is_some() || *route == "/", "{route} has no title");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The consent banner: a labelled region under the header (not a modal, so
+//! the page stays readable), with three answers of equal size and weight.
+//!
+//! It is a real form posting to `POST /consent`, so it works without
+//! JavaScript: "Accept all" and "Reject all" answer at once; "Choose" comes
+//! back with the categories as plain switches and a "Save my choices"
+//! button. The SPA renders the same form and answers in place instead.
+
+use curtain_api::consent::{Category, CategoryInfo, Choices};
+use leptos::prelude::*;
+
+/// The form fields `POST /consent` reads.
+pub mod fields {
+    /// `accept_all`, `reject_all`, `choose` (show the switches) or `custom` (save them).
+    pub const ANSWER: &str = "answer";
+    /// The consent revision the banner was shown for.
+    pub const REVISION: &str = "revision";
+    /// The page to go back to: a path on this site.
+    pub const RETURN_TO: &str = "return_to";
+    /// A signed-in visitor's CSRF token (a form cannot send the header).
+    pub const CSRF: &str = "csrf";
+}
+
+/// The query parameter that asks the page to show the switches in the banner.
+pub const CHOOSE_QUERY: &str = "consent=choose";
+
+/// What a visitor did with the banner, as the SPA handles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerAnswer {
+    AcceptAll,
+    RejectAll,
+    /// Open the preferences (the SPA's dialog).
+    Choose,
+}
+
+/// Everything the banner shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BannerContent {
+    /// The consent revision the answer is given to.
+    pub revision: u32,
+    /// What changed since the visitor's last answer, when it was to an older revision.
+    pub changes: Option<String>,
+    /// The browser sends Global Privacy Control.
+    pub gpc: bool,
+    /// The categories, with their switches shown (the server's "Choose" step).
+    pub choosing: Option<Vec<CategoryInfo>>,
+    /// The switches' starting state when choosing.
+    pub choices: Choices,
+    /// Where the form's answer returns.
+    pub return_to: String,
+    /// The signed-in visitor's CSRF token, for the form.
+    pub csrf: Option<String>,
+}
+
+#[component]
+pub fn ConsentBannerView(
+    content: BannerContent,
+    /// The SPA's handler. Without one (on the server) the buttons submit the form.
+    #[prop(optional)]
+    on_answer: Option<Callback<BannerAnswer>>,
+) -> impl IntoView {
+    let handle = move |answer: BannerAnswer| {
+        move |ev: leptos::ev::MouseEvent| {
+            if let Some(on_answer) = on_answer {
+                ev.prevent_default();
+                on_answer.run(answer);
+            }
+        }
+    };
+    let changes = content.changes.clone().map(|changes| {
+        view! {
+            <p id="consent-changes" class="consent-banner__changes">
+                <strong>"What changed since you last answered: "</strong>
+                {changes}
+            </p>
+        }
+    });
+    let gpc = content.gpc.then(|| {
+        view! {
+            <p id="consent-gpc-note" class="consent-banner__gpc">
+                "Your browser sends a Global Privacy Control signal, and we honour it: "
+                "analytics stays off, even if you accept all. You can still turn it on yourself under \u{201c}Choose\u{201d}."
+            </p>
+        }
+    });
+    let choosing = content.choosing.clone().map(|categories| {
+        let choices = content.choices;
+        view! {
+            <fieldset id="consent-banner-choices" class="consent-banner__choices">
+                <legend class="consent-banner__legend">"Choose what you allow"</legend>
+                <ul class="consent-categories">
+                    {categories
+                        .into_iter()
+                        .map(|info| {
+                            let checked = info.always_on || choices.grants(info.id);
+                            view! { <CategorySwitch prefix="consent-banner" info=info checked=Signal::stored(checked) /> }
+                        })
+                        .collect_view()}
+                </ul>
+                <button
+                    type="submit"
+                    name=fields::ANSWER
+                    value="custom"
+                    id="consent-banner-save"
+                    class="button button--primary"
+                >
+                    "Save my choices"
+                </button>
+            </fieldset>
+        }
+    });
+    view! {
+        <section id="consent-banner" class="consent-banner" role="region" aria-labelledby="consent-banner-title">
+            <form class="consent-banner__inner" method="post" action="/consent">
+                <input type="hidden" name=fields::REVISION value=content.revision.to_string() />
+                <input type="hidden" name=fields::RETURN_TO value=content.return_to.clone() />
+                {content.csrf.clone().map(|token| view! { <input type="hidden" name=fields::CSRF value=token /> })}
+                <div class="consent-banner__text">
+                    <h2 id="consent-banner-title" class="consent-banner__title">"Your cookie choices"</h2>
+                    <p>
+                        "Curtain uses cookies the site needs to work: your sign-in, form protection and this answer. "
+                        "With your permission it would also remember your preferences (keeping you signed in, your theme) "
+                        "and count page views on its own server. Nothing optional is stored until you answer."
+                    </p>
+                    {changes}
+                    {gpc}
+                </div>
+                <div class="consent-banner__actions">
+                    <button
+                        type="submit"
+                        name=fields::ANSWER
+                        value="accept_all"
+                        id="consent-accept-all"
+                        class="button button--secondary consent-banner__button"
+                        on:click=handle(BannerAnswer::AcceptAll)
+                    >
+                        "Accept all"
+                    </button>
+                    <button
+                        type="submit"
+                        name=fields::ANSWER
+                        value="reject_all"
+                        id="consent-reject-all"
+                        class="button button--secondary consent-banner__button"
+                        on:click=handle(BannerAnswer::RejectAll)
+                    >
+                        "Reject all"
+                    </button>
+                    <button
+                        type="submit"
+                        name=fields::ANSWER
+                        value="choose"
+                        id="consent-choose"
+                        class="button button--secondary consent-banner__button"
+                        aria-haspopup="dialog"
+                        on:click=handle(BannerAnswer::Choose)
+                    >
+                        "Choose"
+                    </button>
+                </div>
+                {choosing}
+            </form>
+        </section>
+    }
+}
+
+/// One category: its switch (a checkbox named after the category, so a form
+/// sends it), what it is for, and its cookies. The SPA's preferences dialog
+/// and settings page use it too, with `on_toggle`.
+#[component]
+pub fn CategorySwitch(
+    /// Prefix of the switch's id: `PREFIX-preferences`.
+    prefix: &'static str,
+    info: CategoryInfo,
+    checked: Signal<bool>,
+    #[prop(optional)] on_toggle: Option<Callback<(Category, bool)>>,
+) -> impl IntoView {
+    let id = format!("{prefix}-{}", info.id.as_str());
+    let description_id = format!("{id}-description");
+    let category = info.id;
+    let toggle = move |ev: leptos::ev::Event| {
+        if let Some(on_toggle) = on_toggle {
+            on_toggle.run((category, event_target_checked(&ev)));
+        }
+    };
+    let cookies = (!info.cookies.is_empty()).then(|| {
+        view! {
+            <ul class="consent-category__cookies">
+                {info
+                    .cookies
+                    .iter()
+                    .map(|c| {
+                        view! {
+                            <li>
+                                <code>{c.name.clone()}</code>
+                                ": "
+                                {c.purpose.clone()}
+                                " "
+                                <span class="consent-category__lasts">"Lasts: " {c.lasts.clone()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <li class="consent-category">
+            <div class="consent-switch">
+                <input
+                    type="checkbox"
+                    role="switch"
+                    class="consent-switch__input"
+                    id=id.clone()
+                    name=info.id.as_str()
+                    aria-describedby=description_id.clone()
+                    disabled=info.always_on
+                    checked=checked.get_untracked()
+                    prop:checked=checked
+                    on:change=toggle
+                />
+                <label class="consent-switch__label" for=id>
+                    {info.name.clone()}
+                    {info.always_on.then(|| view! { <span class="consent-switch__state">" (always on)"</span> })}
+                </label>
+            </div>
+            <div class="consent-category__text" id=description_id>
+                <p class="hint">{info.description.clone()}</p>
+                {cookies}
+            </div>
+        </li>
+    }
+}
