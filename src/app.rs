@@ -103,6 +103,10 @@ fn FocusOnNavigation() -> impl IntoView {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
             focus_main_heading_soon();
+            // The server's robots rule was about the address it answered.
+            if let Some(meta) = document().get_element_by_id("first-paint-robots") {
+                meta.remove();
+            }
         }
         path
     });

@@ -4,6 +4,11 @@
 //! `components` the pieces pages compose, `session` who is signed in, `api`
 //! every HTTP request, `forms` the browser-free form logic.
 
+// Deep view types: on the host, the tests build Leptos with the server's
+// rendering turned on too (the server shares the `curtain-ui` views), which
+// nests them further than the default limit.
+#![recursion_limit = "256"]
+
 mod api;
 mod app;
 mod components;

@@ -74,7 +74,8 @@ impl Template {
         }
         let mut head_extra = String::new();
         if page.noindex {
-            head_extra.push_str("<meta name=\"robots\" content=\"noindex\" />\n");
+            // The app removes it on its first navigation: it is about this address only.
+            head_extra.push_str("<meta id=\"first-paint-robots\" name=\"robots\" content=\"noindex\" />\n");
         }
         if let Some(at) = html.find("</head>") {
             html.insert_str(at, &head_extra);
@@ -365,7 +366,7 @@ mod tests {
         let html = Template::new(INDEX.into()).fill(&page);
         assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");
         assert!(html.contains("content=\"Say &quot;hi&quot;\""), "{html}");
-        assert!(html.contains("<meta name=\"robots\" content=\"noindex\" />"), "{html}");
+        assert!(html.contains("name=\"robots\" content=\"noindex\" />"), "{html}");
         assert!(html.contains("<header></header><section id=\"consent-banner\">"), "{html}");
         assert!(html.contains("<div id=\"first-paint-page\"><h1>Policy</h1></div></main>"), "{html}");
         assert!(!html.contains("Loading"), "{html}");

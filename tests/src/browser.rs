@@ -326,8 +326,13 @@ impl Browser {
         }
     }
 
+    /// Loads `path` and, with scripts on, waits until the app has taken the
+    /// server's page over (until then, what a test finds may be replaced).
     pub async fn goto(&self, path: &str) -> Result<()> {
         self.driver.goto(format!("{}{}", self.base, path)).await?;
+        if !self.no_script {
+            self.wait_gone("#loading-shell").await?;
+        }
         Ok(())
     }
 

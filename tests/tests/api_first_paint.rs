@@ -232,7 +232,7 @@ async fn what_a_crawler_reads_is_true() {
     let (status, headers, html) = page(&crawler, "/u/bruno").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["x-robots-tag"], "noindex");
-    assert!(html.contains("<meta name=\"robots\" content=\"noindex\" />"));
+    assert!(html.contains("name=\"robots\" content=\"noindex\" />"));
 
     for (path, title) in [("/signin", "Sign in · Curtain"), ("/privacy", "Privacy policy · Curtain"), ("/", "Curtain")] {
         let (status, _, html) = page(&crawler, path).await;

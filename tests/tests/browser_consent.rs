@@ -561,6 +561,7 @@ async fn blocked_cookies_show_a_notice_and_public_pages_still_work() {
         b.wait_for_text("#signin-cookies-blocked", "Signing in needs cookies").await?;
 
         b.goto("/privacy").await?;
+        settled(&b).await?;
         let heading = b.find("h1").await?.text().await?;
         ensure!(!heading.trim().is_empty(), "the public page renders");
         b.find("#cookies-blocked").await?;

@@ -109,7 +109,7 @@ async fn an_answer_given_before_the_app_starts_is_kept() {
             let devtools = ChromeDevTools::new(b.driver.handle.clone());
             devtools.execute_cdp("Network.enable").await?;
             devtools.execute_cdp_with_params("Network.setBlockedURLs", serde_json::json!({ "urls": ["*.wasm"] })).await?;
-            b.goto("/").await?;
+            b.driver.goto(app.url("/")).await?;
             b.click("#consent-reject-all").await?;
             b.wait_gone("#consent-banner").await?;
             ensure!(receipts(&app).await? == [("reject_all".to_string(), false, false)]);
