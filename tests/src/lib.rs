@@ -4,6 +4,7 @@
 
 pub mod bench_data;
 pub mod browser;
+pub mod race;
 pub mod load;
 pub mod postgres;
 pub mod process;

@@ -50,9 +50,10 @@ fn run(task: Task) -> Result<(), String> {
             let tools = Toolchain::prepare(&root, Browser::Needed)?;
             tools.ensure_debian_tool("/usr/bin/wrk", "wrk")?;
             let postgres = tools.ensure_postgres()?;
+            let reference = tools.ensure_cookieconsent()?;
             build_spa(&tools)?;
             let server = build_server(&tools)?;
-            bench(&tools, &server, &postgres, &driver_args)
+            bench(&tools, &server, &postgres, &reference, &driver_args)
         }
         Task::Build => {
             let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
@@ -187,7 +188,13 @@ fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: 
 
 /// Runs the benchmark driver (in the tests crate, which has the browser
 /// harness) against the release server.
-fn bench(tools: &Toolchain, server: &Path, postgres: &Path, driver_args: &[String]) -> Result<(), String> {
+fn bench(
+    tools: &Toolchain,
+    server: &Path,
+    postgres: &Path,
+    reference: &Path,
+    driver_args: &[String],
+) -> Result<(), String> {
     let out = target_dir(tools.root()).join("bench.json");
     tools.run(
         tools
@@ -202,6 +209,8 @@ fn bench(tools: &Toolchain, server: &Path, postgres: &Path, driver_args: &[Strin
             .arg(tools.root().join("dist"))
             .arg("--out")
             .arg(out)
+            .arg("--reference")
+            .arg(reference)
             .args(driver_args),
     )
 }

@@ -20,6 +20,9 @@ pub const BINARYEN_VERSION: &str = "132";
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The accessibility checker the browser tests inject into every page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
+/// The consent banner the first-paint race in `cargo xtask bench` measures
+/// Curtain's against (npm `vanilla-cookieconsent`).
+pub const COOKIECONSENT_VERSION: &str = "3.1.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -236,25 +239,37 @@ impl Toolchain {
     }
 
     fn ensure_axe(&self) -> Result<(), String> {
-        let script = self.axe_script();
-        let package_json = script.with_file_name("package.json");
-        let installed = fs::read_to_string(&package_json)
-            .is_ok_and(|text| text.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
-        if installed && script.is_file() {
-            println!("✓ axe-core {AXE_CORE_VERSION}");
-            return Ok(());
+        self.ensure_npm_package("axe-core", AXE_CORE_VERSION, "axe.min.js").map(drop)
+    }
+
+    /// The npm package `vanilla-cookieconsent`'s folder (its `dist/` holds
+    /// the script and stylesheet), for the bench's reference page.
+    pub fn ensure_cookieconsent(&self) -> Result<PathBuf, String> {
+        self.ensure_npm_package("vanilla-cookieconsent", COOKIECONSENT_VERSION, "dist/cookieconsent.umd.js")
+    }
+
+    /// Installs npm package `name@version` into its own tools folder unless it
+    /// is there already (its `file` present, its package.json at that
+    /// version), and returns the package's folder.
+    fn ensure_npm_package(&self, name: &str, version: &str, file: &str) -> Result<PathBuf, String> {
+        let dir = self.tools_dir.join(format!("{name}-{version}"));
+        let package_dir = dir.join("node_modules").join(name);
+        let installed = fs::read_to_string(package_dir.join("package.json"))
+            .is_ok_and(|text| text.contains(&format!("\"version\": \"{version}\"")));
+        if installed && package_dir.join(file).is_file() {
+            println!("✓ {name} {version}");
+            return Ok(package_dir);
         }
         if self.version_of("npm").is_none() {
             return Err("`npm` was not found: install Node.js and npm, then run this again".into());
         }
-        println!("installing axe-core {AXE_CORE_VERSION} (npm)…");
-        let dir = self.tools_dir.join(format!("axe-core-{AXE_CORE_VERSION}"));
-        let package = format!("axe-core@{AXE_CORE_VERSION}");
+        println!("installing {name} {version} (npm)…");
+        let package = format!("{name}@{version}");
         self.npm_install(&dir, &package)?;
-        if script.is_file() {
-            Ok(())
+        if package_dir.join(file).is_file() {
+            Ok(package_dir)
         } else {
-            Err(format!("{} is missing after installing {package}", script.display()))
+            Err(format!("{} is missing after installing {package}", package_dir.join(file).display()))
         }
     }
 

@@ -10,9 +10,11 @@
 //! writes the figures as JSON.
 //!
 //! Usage: bench --server PATH --dist DIR [--out FILE] [--samples N] [--seconds S]
-//!              [--only SECTION,…] [--keep-scale-database FILE]
+//!              [--only SECTION,…] [--keep-scale-database FILE] [--reference DIR]
 //!
-//! Sections: first-load, pages, api, members, scale (all by default). Only
+//! Sections: first-load, pages, race, api, members, scale (all by default).
+//! The race (`curtain_tests::race`) needs `--reference`, the npm package
+//! vanilla-cookieconsent's folder, which `cargo xtask bench` installs. Only
 //! first-load and pages need the built SPA in `--dist`; any folder with an
 //! `index.html` does for the others. `--keep-scale-database` writes the
 //! filled database of the scale section to FILE (which must not exist) and
@@ -44,6 +46,8 @@ const SEARCH_TARGET_P99_MS: f64 = 20.0;
 /// "As fast as with the demo data", allowing for the noise of a shared
 /// machine: at least this share of the demo figure's requests/s.
 const AS_FAST_AS_DEMO: f64 = 0.9;
+/// Cold loads of each page per condition in the first-paint race.
+const RACE_SAMPLES: usize = 9;
 /// How many pages of the star's followers the deep page lies beyond.
 const DEEP_PAGES: usize = 50;
 
@@ -76,11 +80,14 @@ enum Section {
     Members,
     /// 100,000 members: search, profile and followers against the targets.
     Scale,
+    /// "Reject all" on screen: Curtain against a vanilla-cookieconsent page.
+    Race,
 }
 
-const SECTIONS: [(Section, &str); 5] = [
+const SECTIONS: [(Section, &str); 6] = [
     (Section::FirstLoad, "first-load"),
     (Section::Pages, "pages"),
+    (Section::Race, "race"),
     (Section::Api, "api"),
     (Section::Members, "members"),
     (Section::Scale, "scale"),
@@ -110,6 +117,8 @@ struct Args {
     /// Servers on the one database (PostgreSQL only); wrk spreads its
     /// connections over them.
     replicas: usize,
+    /// The npm package vanilla-cookieconsent, for the race's reference page.
+    reference: Option<PathBuf>,
 }
 
 impl Args {
@@ -129,6 +138,7 @@ fn parse_args() -> Result<Args> {
         keep_scale_database: None,
         database: "sqlite".into(),
         replicas: 1,
+        reference: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -143,6 +153,7 @@ fn parse_args() -> Result<Args> {
             "--keep-scale-database" => args.keep_scale_database = Some(value.into()),
             "--database" => args.database = value,
             "--replicas" => args.replicas = value.parse()?,
+            "--reference" => args.reference = Some(value.into()),
             other => bail!("unknown option {other}"),
         }
     }
@@ -556,6 +567,15 @@ async fn main() -> Result<()> {
         }
         report["pages"] = json!(pages);
     }
+    if args.wants(Section::Race) {
+        match &args.reference {
+            Some(package) => {
+                let site = curtain_tests::race::reference_site(package).await?;
+                report["race"] = curtain_tests::race::race(&format!("{base}/"), &format!("{}/", site.base), RACE_SAMPLES).await?;
+            }
+            None => eprintln!("no --reference package: the race is left out"),
+        }
+    }
 
     // The scale section compares with the demo profile and followers, so
     // those two run whenever it does.
@@ -854,6 +874,18 @@ fn print_table(r: &Value) {
                 ms(&p["consent_banner_visible_ms"]),
                 ms(&p["main_content_ms"]),
                 p["cumulative_layout_shift_max"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
+    if let Some(race) = r["race"].as_array() {
+        println!("\n\"Reject all\" on screen (median)   Curtain   vanilla-cookieconsent   ratio (target at most 1.0)");
+        for row in race {
+            println!(
+                "  {:<30} {:>9} {:>12} {:>10.2}",
+                row["conditions"].as_str().unwrap_or("?"),
+                ms(&row["curtain_ms"]),
+                ms(&row["reference_ms"]),
+                row["ratio"].as_f64().unwrap_or(0.0)
             );
         }
     }
