@@ -8,15 +8,13 @@ use leptos_router::{path, Lazy};
 use crate::components::connection_banner::ConnectionBanner;
 use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
-use crate::components::policy_banner::PolicyBanner;
 use crate::consent::banner::{ConsentBanner, CookiesBlockedNotice};
-use crate::consent::dialog::ConsentDialog;
 use crate::consent::page_views::PageViews;
 use crate::api::{ApiError, Fetched};
 use crate::consent::Consent;
 use crate::dom::focus_main_heading_soon;
 use crate::pages::home::HomePage;
-use crate::pages::lazy::lazy_page;
+use crate::pages::lazy::{lazy_page, lazy_part, lazy_part_when};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::settings::SettingsLayout;
 use crate::session::Session;
@@ -35,7 +33,8 @@ lazy_page!(UnsubscribeRoute, unsubscribe, crate::pages::unsubscribe::Unsubscribe
 lazy_page!(VerifyEmailRoute, verify_email, crate::pages::verify_email::VerifyEmailPage);
 lazy_page!(ReportChildRoute, report_child, crate::pages::report_child::ReportChildPage);
 lazy_page!(AccountDeletedRoute, account_deleted, crate::pages::account_deleted::AccountDeletedPage);
-lazy_page!(ProfileRoute, profile, crate::pages::profile::ProfilePage);
+lazy_page!(ProfileRoute, profile, crate::pages::profile::ProfilePage,
+    prefetched: crate::pages::profile::Prefetch = crate::pages::profile::Prefetch::start());
 lazy_page!(SearchRoute, search, crate::pages::search::SearchPage);
 lazy_page!(SettingsHomeRoute, settings_home, crate::pages::settings::SettingsHome);
 lazy_page!(CookieSettingsRoute, settings_cookies, crate::pages::settings::cookies::CookieSettings);
@@ -44,6 +43,10 @@ lazy_page!(ProfileSettingsRoute, settings_profile, crate::pages::settings::profi
 lazy_page!(PrivacySettingsRoute, settings_privacy, crate::pages::settings::privacy::PrivacySettingsPage);
 lazy_page!(EmailSettingsRoute, settings_email, crate::pages::settings::email::EmailSettings);
 lazy_page!(YourDataRoute, settings_data, crate::pages::settings::data::YourData);
+
+// Parts a first visit does not need: fetched when first wanted.
+lazy_part!(consent_dialog_part, crate::consent::dialog::ConsentDialog);
+lazy_part!(policy_banner_part, crate::components::policy_banner::PolicyBanner);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -56,7 +59,12 @@ pub fn App() -> impl IntoView {
             <ConnectionBanner />
             <CookiesBlockedNotice />
             <ConsentBanner />
-            <PolicyBanner />
+            {
+                // Only a signed-in member can have a policy change to acknowledge.
+                let session = crate::session::use_session();
+                let signed_in = Signal::derive(move || matches!(session.view(), crate::session::SessionView::SignedIn(_)));
+                lazy_part_when(signed_in, policy_banner_part::view)
+            }
             <main id="main" class="site-main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
@@ -86,7 +94,11 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <SiteFooter />
-            <ConsentDialog />
+            {
+                // The preferences dialog, fetched the first time it is asked for.
+                let consent = crate::consent::use_consent();
+                lazy_part_when(Signal::derive(move || consent.dialog_open()), consent_dialog_part::view)
+            }
             <PageViews />
             <FocusOnNavigation />
             <ChooseFromAddress />

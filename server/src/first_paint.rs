@@ -146,7 +146,7 @@ pub async fn page(
     jar: &axum_extra::extract::cookie::CookieJar,
     viewer: Option<&Viewer>,
 ) -> Result<Page> {
-    let mut page = describe(state, path, viewer).await?;
+    let mut page = describe(state, path, query, viewer).await?;
     let current = consent_store::current_revision(state.db.read()).await?;
     let gpc = gpc_header(headers);
     let cookie = jar.get(curtain_api::CONSENT_COOKIE).map(|c| c.value().to_string());
@@ -185,7 +185,7 @@ pub async fn page(
 }
 
 /// The status, words and content of the page at `path`.
-async fn describe(state: &AppState, path: &str, viewer: Option<&Viewer>) -> Result<Page> {
+async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Option<&Viewer>) -> Result<Page> {
     let Some(route) = route_of(path) else {
         return Ok(not_found());
     };
@@ -229,6 +229,27 @@ async fn describe(state: &AppState, path: &str, viewer: Option<&Viewer>) -> Resu
             page.title = Some("Privacy policy versions".into());
             page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
             page.main = Some(curtain_ui::html::versions_page("Privacy policy versions".into(), list.versions));
+        }
+        "/privacy/compare" => {
+            let param = |name: &str| query_param(query, name);
+            let (from, to) = (param("from"), param("to"));
+            let diff = match (&from, &to) {
+                (None, None) => None,
+                (from, to) => Some(match crate::http::policy::diff_between(state, from.as_deref(), to.as_deref()).await {
+                    Ok(diff) => Ok(diff),
+                    Err(Error::Request { status, message, .. }) => {
+                        page.status = status.as_u16();
+                        Err(message)
+                    }
+                    Err(error) => return Err(error),
+                }),
+            };
+            let (title, description) = words_of(route);
+            page.title = title.map(str::to_string);
+            page.description = description.map(str::to_string);
+            let layout = curtain_ui::diff::DiffLayout::from_query(param("view").as_deref());
+            let versions = crate::http::policy::version_list(state).await?.versions;
+            page.main = Some(curtain_ui::html::compare_page(versions, from, to, layout, diff));
         }
         other => {
             let (title, description) = words_of(other);
@@ -278,6 +299,12 @@ fn words_of(route: &str) -> (Option<&'static str>, Option<&'static str>) {
         "/settings/data" => (Some("Your data"), None),
         _ => (None, None),
     }
+}
+
+/// The first value of `name` in a query string, decoded.
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// `<meta name="NAME" content="...">` with new content (already escaped).
@@ -396,6 +423,7 @@ mod tests {
     fn every_page_of_the_app_has_its_words() {
         for route in curtain_api::routes::PAGES {
             let dynamic = matches!(*route, "/u/:username" | "/privacy" | "/privacy/v/:n" | "/privacy/versions");
+            // (`/privacy/compare` has its words here, and its content from the query.)
             let (title, _) = words_of(route);
             assert!(dynamic || title.is_some() || *route == "/", "{route} has no title");
         }

@@ -29,12 +29,7 @@ fn encode(s: &str) -> String {
 
 /// `GET /api/users/{username}[?as=]`.
 pub async fn profile(username: &str, preview: Option<PreviewAs>) -> Result<ProfileView, ApiError> {
-    let mut url = format!("/api/users/{}", encode(username));
-    if let Some(p) = preview {
-        url.push_str("?as=");
-        url.push_str(p.as_str());
-    }
-    let (status, body) = send(get(&url)).await?;
+    let (status, body) = send(get(&profile_url(username, preview))).await?;
     decode(status, &body)
 }
 
@@ -162,4 +157,20 @@ pub async fn delete_history(id: i64) -> Result<(), ApiError> {
 /// Whether an error is the server's "someone saved in between" answer.
 pub fn is_stale(error: &ApiError) -> bool {
     matches!(error, ApiError::Http { status: 412, .. })
+}
+
+/// `GET /api/users/{username}[?as=]`'s address.
+fn profile_url(username: &str, preview: Option<PreviewAs>) -> String {
+    let mut url = format!("/api/users/{}", encode(username));
+    if let Some(p) = preview {
+        url.push_str("?as=");
+        url.push_str(p.as_str());
+    }
+    url
+}
+
+/// [`profile`], not read yet: asked for as soon as the route is chosen, so
+/// it travels while the page's code downloads (reading it needs that code).
+pub async fn fetch_profile(username: String, preview: Option<PreviewAs>) -> Result<super::Fetched, ApiError> {
+    super::fetch(&profile_url(&username, preview)).await
 }

@@ -8,7 +8,6 @@ pub mod form_alert;
 pub mod header;
 pub mod policy_banner;
 pub mod policy_compare;
-pub mod policy_diff;
 pub mod policy_document;
 pub mod profile_audience;
 pub mod profile_avatar;

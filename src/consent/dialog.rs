@@ -24,10 +24,7 @@ pub fn ConsentDialog() -> impl IntoView {
             // Start from the answer that counts; without one every optional
             // switch is off (nothing is pre-ticked, GPC or not).
             draft.set(consent.record.with_untracked(|r| r.as_ref().map(|r| r.choices)).unwrap_or_default());
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-            focus_first(&dialog);
+            show(dialog, 60);
         } else if dialog.open() {
             dialog.close();
         }
@@ -111,6 +108,22 @@ pub fn ConsentDialog() -> impl IntoView {
 }
 
 /// The first switch a person can change, else the first control.
+/// Opens the dialog as a modal with focus on its first control. Its code
+/// is fetched when first asked for, so the first time it may not be in the
+/// page yet: then it opens on a next frame (trying for about a second).
+fn show(dialog: web_sys::HtmlDialogElement, frames_left: u32) {
+    if !dialog.is_connected() {
+        if frames_left > 0 {
+            leptos::prelude::request_animation_frame(move || show(dialog, frames_left - 1));
+        }
+        return;
+    }
+    if !dialog.open() {
+        let _ = dialog.show_modal();
+    }
+    focus_first(&dialog);
+}
+
 fn focus_first(dialog: &web_sys::HtmlDialogElement) {
     let target = dialog
         .query_selector("input:not([disabled])")

@@ -117,3 +117,51 @@ fn reload() {
         let _ = window.location().reload();
     }
 }
+
+/// `lazy_part!(chunk, Component)` puts a component that a first visit does
+/// not need (a dialog, a signed-in member's notice) in the split module
+/// `chunk`; `chunk::view()` fetches it and gives its view.
+macro_rules! lazy_part {
+    ($chunk:ident, $component:path) => {
+        mod $chunk {
+            use leptos::prelude::*;
+
+            #[cfg(feature = "split")]
+            #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
+            pub fn view() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$component /> }.into_any())
+            }
+
+            #[cfg(not(feature = "split"))]
+            pub async fn view() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <$component /> }.into_any())
+            }
+        }
+    };
+}
+
+pub(crate) use lazy_part;
+
+/// Shows a [`lazy_part!`] once `wanted` has been true, and keeps it from
+/// then on. If its code cannot be fetched, a note says so in its place.
+pub fn lazy_part_when<F>(wanted: Signal<bool>, load: fn() -> F) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<AnyView, PageLoadFailed>> + 'static,
+{
+    let once = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || wanted.get());
+    move || {
+        once.get().then(|| {
+            let part = send_wrapper::SendWrapper::new(async move { load().await.unwrap_or_else(|_| part_failed()) });
+            view! { <Suspense fallback=|| ()>{Suspend::new(part)}</Suspense> }
+        })
+    }
+}
+
+fn part_failed() -> AnyView {
+    view! {
+        <p class="banner banner--warning" role="alert">
+            "Part of Curtain could not be downloaded. Check your connection, then try again."
+        </p>
+    }
+    .into_any()
+}

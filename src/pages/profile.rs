@@ -49,8 +49,36 @@ enum Loaded {
     Failed(ApiError),
 }
 
+/// The profile the address names, asked for when the route was chosen
+/// (`api::profiles::fetch_profile`), for the page's first load.
+#[derive(Clone, Copy)]
+pub struct Prefetch {
+    asked: StoredValue<Option<(String, Option<PreviewAs>)>>,
+    answer: LocalResource<Result<api::Fetched, ApiError>>,
+}
+
+impl Prefetch {
+    /// Starts the request for the address as it is now.
+    pub fn start() -> Prefetch {
+        let name = use_params_map().with_untracked(|p| p.get("username").unwrap_or_default());
+        let preview = use_query_map().with_untracked(|q| q.get("as").and_then(|a| PreviewAs::parse(&a)));
+        let answer = LocalResource::new({
+            let name = name.clone();
+            move || api::profiles::fetch_profile(name.clone(), preview)
+        });
+        Prefetch { asked: StoredValue::new(Some((name, preview))), answer }
+    }
+
+    /// The answer for `name` as `preview`, once: later loads ask again.
+    fn take(self, name: &str, preview: Option<PreviewAs>) -> Option<LocalResource<Result<api::Fetched, ApiError>>> {
+        let matches = self.asked.with_value(|a| a.as_ref().is_some_and(|(n, p)| n == name && *p == preview));
+        self.asked.set_value(None);
+        matches.then_some(self.answer)
+    }
+}
+
 #[component]
-pub fn ProfilePage() -> impl IntoView {
+pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let username = Memo::new(move |_| params.with(|p| p.get("username").unwrap_or_default()));
@@ -73,7 +101,10 @@ pub fn ProfilePage() -> impl IntoView {
             loaded.set(Loaded::Loading);
         }
         spawn_local(async move {
-            let result = api::profiles::profile(&name, asked_as).await;
+            let result = match prefetched.take(&name, asked_as) {
+                Some(answer) => answer.await.and_then(|fetched| fetched.read()),
+                None => api::profiles::profile(&name, asked_as).await,
+            };
             // A slow answer for an address the person already left is dropped.
             if username.get_untracked() != name || preview.get_untracked() != asked_as {
                 return;

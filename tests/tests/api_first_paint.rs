@@ -276,3 +276,23 @@ async fn the_policy_is_in_the_page_as_the_api_serves_it() {
     let (_, _, html) = page(&c, "/privacy/versions").await;
     assert!(html.contains("id=\"policy-versions\"") && html.contains("href=\"/privacy/v/1\""));
 }
+
+#[tokio::test]
+async fn the_comparison_is_in_the_page_in_the_layout_the_address_names() {
+    let app = TestApp::spawn_with_spa().await;
+    let c = app.client();
+    let (status, _, html) = page(&c, "/privacy/compare?from=2&to=3").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"policy-diff\"") && html.contains("<ins>") && html.contains("<del>"), "{html}");
+    assert!(html.contains("action=\"/privacy/compare\""), "the pickers are a form that works without JavaScript");
+    assert!(!html.contains("diff__sides"), "inline unless asked");
+    let (_, _, html) = page(&c, "/privacy/compare?from=2&to=3&view=side").await;
+    assert!(html.contains("diff__sides"), "side by side when the address says so");
+    assert!(html.contains("id=\"diff-view-side\"") && html.contains("aria-pressed=\"true\""));
+    let (status, _, html) = page(&c, "/privacy/compare?from=1&to=42").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("id=\"compare-error\"") && html.contains("no version 42"), "{html}");
+    let (status, _, html) = page(&c, "/privacy/compare").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Pick two versions above"));
+}

@@ -86,7 +86,8 @@ async fn active_in_dialog(b: &Browser) -> Result<bool> {
 }
 
 async fn dialog_open(b: &Browser) -> Result<bool> {
-    let v = b.driver.execute("return document.getElementById('consent-dialog').open", vec![]).await?;
+    // The dialog's code is fetched the first time it is asked for: until then it is not in the page.
+    let v = b.driver.execute("const d = document.getElementById('consent-dialog'); return !!(d && d.open)", vec![]).await?;
     Ok(v.json().as_bool().unwrap_or(false))
 }
 

@@ -91,6 +91,16 @@ async fn the_policy_reads_and_links_without_javascript() {
             b.click("#policy-versions a[href=\"/privacy/v/1\"]").await?;
             b.wait_for_text("h1", "Privacy policy, version 1").await?;
             b.find("#policy-not-current").await?;
+            // Comparing works without JavaScript too: the pickers are a form.
+            b.goto("/privacy/versions").await?;
+            b.find("#compare-from option[value=\"1\"]").await?.click().await?;
+            b.find("#compare-to option[value=\"2\"]").await?.click().await?;
+            b.click("#compare-submit").await?;
+            b.find("#policy-diff").await?;
+            ensure!(path(&b).await? == "/privacy/compare?from=1&to=2", "{}", path(&b).await?);
+            b.click("#diff-view-side").await?;
+            b.find("#policy-diff .diff__sides").await?;
+            ensure!(path(&b).await?.ends_with("view=side"), "{}", path(&b).await?);
             ensure!(b.driver.find_all(By::Css(".loading-shell__status")).await?.is_empty(), "no endless 'Loading'");
             Ok(())
         })

@@ -121,6 +121,12 @@ async fn compare_marks_inserted_and_deleted_words() {
         ensure!(sides.len() == 2);
         ensure!(sides[0].find_all(By::Css("ins")).await?.is_empty() && !sides[0].find_all(By::Css("del")).await?.is_empty());
         ensure!(sides[1].find_all(By::Css("del")).await?.is_empty() && !sides[1].find_all(By::Css("ins")).await?.is_empty());
+        // The layout is in the address: a reload or a shared link keeps it.
+        let url = b.driver.current_url().await?;
+        ensure!(url.query() == Some("from=2&to=3&view=side"), "{url}");
+        b.driver.refresh().await?;
+        b.consent_settled().await?;
+        b.find("#diff-cookies .diff__sides").await?;
         b.click("#diff-view-inline").await?;
         b.wait_gone("#diff-cookies .diff__sides").await?;
 

@@ -7,11 +7,12 @@
 //! callbacks the SPA passes; rendered on the server there are none, and the
 //! markup's own forms and links do the work.
 //!
-//! Only plain elements and `<a href>` here: no router components, no
-//! browser calls, no `into_any` (whose HTML rendering needs a server build of
-//! Leptos), so the server can render them with Leptos' default features.
+//! Only plain elements and `<a href>` here: no router components and no
+//! browser calls. The server renders them with the `ssr` feature.
 
 pub mod banner;
+pub mod compare;
+pub mod diff;
 pub mod policy;
 
 /// Renders a view to HTML, as the server sends it.
@@ -22,11 +23,13 @@ pub fn render<V: leptos::prelude::RenderHtml>(view: impl FnOnce() -> V) -> Strin
 
 /// The shared views as HTML, for the server's first paint.
 pub mod html {
-    use curtain_api::policy::{PolicyDocument, PolicyVersionSummary};
+    use curtain_api::policy::{PolicyDiff, PolicyDocument, PolicyVersionSummary};
     use leptos::prelude::*;
 
     use crate::banner::{BannerContent, ConsentBannerView};
-    use crate::policy::{PolicyDocumentView, PolicyPageFrame, PolicyVersionsTable, VERSIONS_LEDE};
+    use crate::compare::{DiffLayoutSwitch, PolicyCompareForm, COMPARE_HEADING};
+    use crate::diff::{DiffLayout, PolicyDiffView};
+    use crate::policy::{ErrorNotice, PolicyDocumentView, PolicyPageFrame, PolicyVersionsView, VERSIONS_LEDE};
 
     pub fn consent_banner(content: BannerContent) -> String {
         super::render(move || view! { <ConsentBannerView content=content /> })
@@ -43,12 +46,41 @@ pub mod html {
         })
     }
 
+    /// `/privacy/compare`: the form, the layout switch, and the differences
+    /// (or why there are none to show).
+    pub fn compare_page(
+        versions: Vec<PolicyVersionSummary>,
+        from: Option<String>,
+        to: Option<String>,
+        layout: DiffLayout,
+        diff: Option<Result<PolicyDiff, String>>,
+    ) -> String {
+        super::render(move || {
+            let pick = |n: &Option<String>| n.as_deref().and_then(|n| n.trim().parse::<u32>().ok()).unwrap_or(0);
+            let (from_n, to_n) = (pick(&from), pick(&to));
+            let body = match diff {
+                None => view! { <p class="hint">"Pick two versions above to see what changed."</p> }.into_any(),
+                Some(Ok(diff)) => view! { <PolicyDiffView diff=diff layout=layout /> }.into_any(),
+                Some(Err(message)) => view! { <ErrorNotice id="compare-error" message=message /> }.into_any(),
+            };
+            view! {
+                <PolicyPageFrame heading=COMPARE_HEADING.to_string()>
+                    <section class="card policy__compare" aria-label="Versions to compare">
+                        <PolicyCompareForm versions=versions from=from_n to=to_n />
+                    </section>
+                    <DiffLayoutSwitch layout=layout from=from to=to />
+                    {body}
+                </PolicyPageFrame>
+            }
+        })
+    }
+
     /// `/privacy/versions`.
     pub fn versions_page(heading: String, versions: Vec<PolicyVersionSummary>) -> String {
         super::render(move || {
             view! {
                 <PolicyPageFrame heading=heading lede=VERSIONS_LEDE>
-                    <PolicyVersionsTable versions=versions />
+                    <PolicyVersionsView versions=versions />
                 </PolicyPageFrame>
             }
         })

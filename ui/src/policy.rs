@@ -6,6 +6,8 @@
 use curtain_api::policy::{PolicyDocument, PolicySection, PolicyStatus, PolicyVersionSummary, MATERIAL_NOTICE_DAYS};
 use leptos::prelude::*;
 
+use crate::compare::PolicyCompareForm;
+
 /// `2026-06-01` -> `1 June 2026`; anything else is shown as it is.
 pub fn long_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
@@ -276,6 +278,26 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
     }
 }
 
+/// `/privacy/versions` below its heading: the table, then the form to
+/// compare any two.
+#[component]
+pub fn PolicyVersionsView(
+    versions: Vec<PolicyVersionSummary>,
+    #[prop(optional)] on_compare: Option<Callback<(u32, u32)>>,
+) -> impl IntoView {
+    let form = match on_compare {
+        Some(on_compare) => view! { <PolicyCompareForm versions=versions.clone() on_compare=on_compare /> }.into_any(),
+        None => view! { <PolicyCompareForm versions=versions.clone() /> }.into_any(),
+    };
+    view! {
+        <PolicyVersionsTable versions=versions />
+        <section class="card policy__compare" aria-labelledby="compare-heading">
+            <h2 id="compare-heading">"Compare two versions"</h2>
+            {form}
+        </section>
+    }
+}
+
 /// What `/privacy/versions` says under its heading.
 pub const VERSIONS_LEDE: &str =
     "Every version we have published, newest first. Each has a permanent address, and you can compare any two.";
@@ -293,6 +315,16 @@ pub fn PolicyPageFrame(
             <h1>{move || heading.get()}</h1>
             {lede.map(|lede| view! { <p class="lede">{lede}</p> })}
             {children()}
+        </div>
+    }
+}
+
+/// What went wrong loading something, beside where it would have been.
+#[component]
+pub fn ErrorNotice(id: &'static str, message: String) -> impl IntoView {
+    view! {
+        <div id=id class="form-error" role="alert">
+            <p class="form-error__message">{message}</p>
         </div>
     }
 }

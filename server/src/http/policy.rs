@@ -154,17 +154,23 @@ pub struct DiffQuery {
 /// `GET /api/policies/privacy/diff?from=&to=`: word-level changes, section
 /// by section, from the older of the two versions to the newer.
 pub async fn compare(State(state): State<AppState>, ApiQuery(q): ApiQuery<DiffQuery>) -> Result<Json<PolicyDiff>> {
-    let from = version_number("from", q.from.as_deref())?;
-    let to = version_number("to", q.to.as_deref())?;
+    Ok(Json(diff_between(&state, q.from.as_deref(), q.to.as_deref()).await?))
+}
+
+/// The word-level changes between two versions as an address names them,
+/// from the older to the newer; what is wrong with the pair otherwise.
+pub async fn diff_between(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<PolicyDiff> {
+    let from = version_number("from", from)?;
+    let to = version_number("to", to)?;
     let now = clock::now();
-    let versions = versions(&state).await?;
+    let versions = versions(state).await?;
     let (a, b) = (find(&versions, from)?, find(&versions, to)?);
     let (older, newer) = if a.version <= b.version { (a, b) } else { (b, a) };
-    Ok(Json(PolicyDiff {
+    Ok(PolicyDiff {
         from: policy::summary(&versions, older, now),
         to: policy::summary(&versions, newer, now),
         sections: diff::section_diffs(&older.sections, &newer.sections),
-    }))
+    })
 }
 
 #[derive(Deserialize)]

@@ -1,21 +1,26 @@
-//! `/privacy/compare?from=&to=`: what changed between two versions, word by
-//! word, inline or side by side.
+//! `/privacy/compare?from=&to=[&view=side]`: what changed between two
+//! versions, word by word, inline or side by side (the layout is in the
+//! address, so a link keeps it).
 
+use curtain_ui::compare::{compare_address, DiffLayoutSwitch, COMPARE_HEADING};
+use curtain_ui::diff::{DiffLayout, PolicyDiffView};
+use curtain_ui::policy::PolicyPageFrame;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use super::LoadError;
 use crate::api;
-use crate::components::policy_compare::PolicyCompareForm;
-use crate::components::policy_diff::{DiffLayout, PolicyDiffView};
-use crate::dom::set_page_title;
+use crate::components::policy_compare::CompareControl;
+use crate::dom::{page_ready, scroll_to_id, set_page_title};
 
 #[component]
 pub fn PolicyComparePage() -> impl IntoView {
-    set_page_title(Some("Compare privacy policy versions"));
+    set_page_title(Some(COMPARE_HEADING));
     let query = use_query_map();
     let from = move || query.with(|q| q.get("from"));
     let to = move || query.with(|q| q.get("to"));
+    let layout = Signal::derive(move || query.with(|q| DiffLayout::from_query(q.get("view").as_deref())));
     let diff = LocalResource::new(move || {
         let (from, to) = (from(), to());
         async move {
@@ -26,54 +31,51 @@ pub fn PolicyComparePage() -> impl IntoView {
         }
     });
     let versions = LocalResource::new(api::policy::versions);
-    let layout = RwSignal::new(DiffLayout::Inline);
+    Effect::new(move |_| {
+        if diff.get().is_some() && versions.get().is_some() {
+            page_ready();
+        }
+    });
+    let navigate = use_navigate();
+    let on_layout = Callback::new(move |which: DiffLayout| {
+        let pair = (from().and_then(|f| f.trim().parse().ok()), to().and_then(|t| t.trim().parse().ok()));
+        if let (Some(a), Some(b)) = pair {
+            navigate(&compare_address(a, b, which), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
+    });
+    let on_jump = Callback::new(|id: String| {
+        scroll_to_id(&id, true);
+    });
 
     let form = move || {
         versions.get().map(|result| match result {
             Ok(list) => {
                 let from = from().and_then(|f| f.trim().parse().ok());
                 let to = to().and_then(|t| t.trim().parse().ok());
-                view! { <PolicyCompareForm versions=list.versions from=from.unwrap_or(0) to=to.unwrap_or(0) /> }
+                view! { <CompareControl versions=list.versions from=from.unwrap_or(0) to=to.unwrap_or(0) layout=layout /> }
                     .into_any()
             }
             // The diff below says what is wrong; the form cannot be offered.
             Err(_) => ().into_any(),
         })
     };
-    let toggle = move |which: DiffLayout, id: &'static str, label: &'static str| {
-        view! {
-            <button
-                id=id
-                type="button"
-                class="button button--small button--secondary diff__toggle"
-                aria-pressed=move || if layout.get() == which { "true" } else { "false" }
-                on:click=move |_| layout.set(which)
-            >
-                {label}
-            </button>
-        }
-    };
 
     view! {
-        <div class="page policy">
-            <h1>"Compare privacy policy versions"</h1>
+        <PolicyPageFrame heading=COMPARE_HEADING.to_string()>
             <section class="card policy__compare" aria-label="Versions to compare">
                 <Transition fallback=|| ()>{form}</Transition>
             </section>
-            <div class="diff__toolbar" role="group" aria-label="Show changes">
-                {toggle(DiffLayout::Inline, "diff-view-inline", "Inline")}
-                {toggle(DiffLayout::SideBySide, "diff-view-side", "Side by side")}
-            </div>
+            <DiffLayoutSwitch layout=layout from=Signal::derive(from) to=Signal::derive(to) on_layout=on_layout />
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Comparing…"</p> }>
                 {move || {
                     diff.get()
                         .map(|result| match result {
                             None => view! { <p class="hint">"Pick two versions above to see what changed."</p> }.into_any(),
-                            Some(Ok(diff)) => view! { <PolicyDiffView diff=diff layout=layout /> }.into_any(),
+                            Some(Ok(diff)) => view! { <PolicyDiffView diff=diff layout=layout on_jump=on_jump /> }.into_any(),
                             Some(Err(error)) => view! { <LoadError id="compare-error" error=error /> }.into_any(),
                         })
                 }}
             </Transition>
-        </div>
+        </PolicyPageFrame>
     }
 }

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::api::{ApiError, Fetched};
 use crate::components::policy_document::PolicyDocumentView;
 use crate::dom::{page_ready, scroll_to_id, scroll_to_location_hash, set_page_title};
-use curtain_ui::policy::PolicyPageFrame;
+use curtain_ui::policy::{ErrorNotice, PolicyPageFrame};
 
 /// `/privacy`, with the version in effect as fetched when the route was
 /// chosen (`api::policy::fetch_current`).
@@ -63,9 +63,5 @@ pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> imp
 /// What went wrong loading something, beside where it would have been.
 #[component]
 pub fn LoadError(id: &'static str, error: ApiError) -> impl IntoView {
-    view! {
-        <div id=id class="form-error" role="alert">
-            <p class="form-error__message">{error.message()}</p>
-        </div>
-    }
+    view! { <ErrorNotice id=id message=error.message() /> }
 }

@@ -2,12 +2,12 @@
 //! material change, its summary, and a way to compare any two.
 
 use curtain_api::policy::PolicyVersionList;
-use curtain_ui::policy::{PolicyPageFrame, PolicyVersionsTable, VERSIONS_LEDE};
+use curtain_ui::policy::{compare_href, PolicyPageFrame, PolicyVersionsView, VERSIONS_LEDE};
+use leptos_router::hooks::use_navigate;
 use leptos::prelude::*;
 
 use super::LoadError;
 use crate::api;
-use crate::components::policy_compare::PolicyCompareForm;
 use crate::dom::{page_ready, set_page_title};
 
 #[component]
@@ -35,11 +35,7 @@ pub fn PolicyVersionsPage() -> impl IntoView {
 }
 
 fn versions_view(list: PolicyVersionList) -> impl IntoView {
-    view! {
-        <PolicyVersionsTable versions=list.versions.clone() />
-        <section class="card policy__compare" aria-labelledby="compare-heading">
-            <h2 id="compare-heading">"Compare two versions"</h2>
-            <PolicyCompareForm versions=list.versions />
-        </section>
-    }
+    let navigate = use_navigate();
+    let on_compare = Callback::new(move |(a, b): (u32, u32)| navigate(&compare_href(a, b), Default::default()));
+    view! { <PolicyVersionsView versions=list.versions on_compare=on_compare /> }
 }

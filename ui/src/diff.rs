@@ -6,16 +6,27 @@
 use curtain_api::policy::{side_ops, DiffKind, DiffOp, PolicyDiff, SectionChange, SectionDiff};
 use leptos::prelude::*;
 
-use super::policy_document::long_date;
-use crate::dom::scroll_to_id;
+use crate::policy::long_date;
 
 /// How the changes are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DiffLayout {
     /// One text with insertions and deletions in place.
+    #[default]
     Inline,
     /// The older text beside the newer one.
     SideBySide,
+}
+
+impl DiffLayout {
+    /// The compare page's `view=` value: `side` for side by side, nothing
+    /// for inline (the default).
+    pub fn from_query(value: Option<&str>) -> DiffLayout {
+        match value {
+            Some("side") => DiffLayout::SideBySide,
+            _ => DiffLayout::Inline,
+        }
+    }
 }
 
 /// The id of a section's block on the compare page (distinct from the
@@ -40,7 +51,14 @@ fn change_label(section: &SectionDiff) -> &'static str {
 }
 
 #[component]
-pub fn PolicyDiffView(diff: PolicyDiff, #[prop(into)] layout: Signal<DiffLayout>) -> impl IntoView {
+pub fn PolicyDiffView(
+    diff: PolicyDiff,
+    #[prop(into)] layout: Signal<DiffLayout>,
+    /// The SPA's handler for a "changed sections" link (scroll, focus);
+    /// without one the link is an ordinary `#diff-section` link.
+    #[prop(optional)]
+    on_jump: Option<Callback<String>>,
+) -> impl IntoView {
     let changed: Vec<(String, String, &'static str)> =
         changed_sections(&diff).iter().map(|s| (s.id.clone(), s.title.clone(), change_label(s))).collect();
     let from = diff.from.clone();
@@ -63,8 +81,10 @@ pub fn PolicyDiffView(diff: PolicyDiff, #[prop(into)] layout: Signal<DiffLayout>
                             let target = diff_section_id(&id);
                             let href = format!("#{target}");
                             let on_click = move |ev: leptos::ev::MouseEvent| {
-                                ev.prevent_default();
-                                scroll_to_id(&target, true);
+                                if let Some(on_jump) = on_jump {
+                                    ev.prevent_default();
+                                    on_jump.run(target.clone());
+                                }
                             };
                             view! {
                                 <li>
