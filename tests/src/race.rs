@@ -45,7 +45,9 @@ requestAnimationFrame(tick);
 "#;
 
 /// The reference page: cookieconsent's own example set-up with three answers
-/// (accept all, reject all, manage preferences).
+/// (accept all, reject all, manage preferences). `hideFromBots` is off: the
+/// browser is driven by WebDriver, which cookieconsent would otherwise take
+/// for a crawler and show nothing to.
 const REFERENCE_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Reference: vanilla-cookieconsent</title>
@@ -55,6 +57,7 @@ const REFERENCE_PAGE: &str = r#"<!doctype html>
 </head><body><main><h1>A page</h1><p>Some text to read while the banner waits.</p></main></body></html>"#;
 
 const REFERENCE_CONFIG: &str = r#"CookieConsent.run({
+  hideFromBots: false,
   categories: { necessary: { enabled: true, readOnly: true }, analytics: {} },
   language: { default: 'en', translations: { en: {
     consentModal: { title: 'Your cookie choices', description: 'We use cookies the site needs, and with your permission others.',

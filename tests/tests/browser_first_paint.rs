@@ -182,3 +182,41 @@ async fn the_app_takes_the_page_over_without_moving_anything() {
         .await;
     b.finish(outcome).await;
 }
+
+#[tokio::test]
+async fn focus_stays_where_it_was_when_the_app_takes_over() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("focus_stays_where_it_was_when_the_app_takes_over", async {
+            // A slow line: the visitor reaches the banner before the app arrives.
+            let devtools = ChromeDevTools::new(b.driver.handle.clone());
+            devtools.execute_cdp("Network.enable").await?;
+            devtools
+                .execute_cdp_with_params(
+                    "Network.emulateNetworkConditions",
+                    serde_json::json!({ "offline": false, "latency": 20, "downloadThroughput": 100_000, "uploadThroughput": 100_000 }),
+                )
+                .await?;
+            b.driver.goto(app.url("/")).await?;
+            b.find("#loading-shell #consent-reject-all").await?;
+            let early = b
+                .driver
+                .execute(
+                    "const button = document.querySelector('#loading-shell #consent-reject-all');                      if (button) button.focus(); return !!button && document.activeElement === button;",
+                    vec![],
+                )
+                .await?;
+            ensure!(early.json() == &serde_json::json!(true), "the server's button had focus before the app came");
+            b.wait_gone("#loading-shell").await?;
+            b.wait_for_focus("consent-reject-all").await?;
+            // And it is the app's button now: it answers in place.
+            b.driver.action_chain().send_keys(Key::Enter).perform().await?;
+            b.wait_gone("#consent-banner").await?;
+            b.wait_for_answers("POST", "/api/consent", 1).await?;
+            ensure!(receipts(&app).await? == [("reject_all".to_string(), false, false)]);
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}

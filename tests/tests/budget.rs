@@ -5,8 +5,10 @@
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
 
-/// The budget for everything a first load of `/` transfers, brotli-compressed.
-const FIRST_LOAD_BUDGET_BYTES: usize = 250 * 1024;
+/// The budget for everything a first load of `/` transfers, brotli-compressed:
+/// what it is today (188 KB) with a little room, so that growth is a
+/// decision. The goal is 150 KB (see the README's Performance section).
+const FIRST_LOAD_BUDGET_BYTES: usize = 195 * 1024;
 
 /// Sums, brotli-compressed as the server sends them, the files a real browser
 /// fetched for a first visit to `/` (the page, its scripts, wasm, stylesheet
