@@ -51,9 +51,10 @@ fn run(task: Task) -> Result<(), String> {
             tools.ensure_debian_tool("/usr/bin/wrk", "wrk")?;
             let postgres = tools.ensure_postgres()?;
             let reference = tools.ensure_cookieconsent()?;
+            let lighthouse = tools.ensure_lighthouse()?;
             build_spa(&tools)?;
             let server = build_server(&tools)?;
-            bench(&tools, &server, &postgres, &reference, &driver_args)
+            bench(&tools, &server, &postgres, &reference, &lighthouse, &driver_args)
         }
         Task::Build => {
             let tools = Toolchain::prepare(&root, Browser::NotNeeded)?;
@@ -193,6 +194,7 @@ fn bench(
     server: &Path,
     postgres: &Path,
     reference: &Path,
+    lighthouse: &Path,
     driver_args: &[String],
 ) -> Result<(), String> {
     let out = target_dir(tools.root()).join("bench.json");
@@ -211,6 +213,8 @@ fn bench(
             .arg(out)
             .arg("--reference")
             .arg(reference)
+            .arg("--lighthouse")
+            .arg(lighthouse)
             .args(driver_args),
     )
 }

@@ -26,8 +26,6 @@ const BIN: &str = "curtain";
 const PAGE: &str = "index.html";
 const STYLESHEET: &str = "style/main.css";
 const ICON: &str = "public/favicon.svg";
-/// The module the splitter writes to fetch chunks (its default name).
-const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The head of `index.html` gets the build's tags just before this.
 const HEAD_END: &str = "</head>";
 
@@ -138,10 +136,7 @@ fn build_from(tools: &Toolchain, target_dir: &Path, compiled: &Path, dist: &Path
     let stylesheet = copy_hashed(&tools.root().join(STYLESHEET), dist)?;
     let icon = copy_hashed(&tools.root().join(ICON), dist)?;
     let page = read(&tools.root().join(PAGE))?;
-    // wasm-bindgen's glue imports the chunk loader only when there are chunks.
-    let glue = read(&app.join(format!("{BIN}.js")))?;
-    let chunk_loader = glue.contains(SPLIT_LOADER).then_some(SPLIT_LOADER);
-    let tags = LoaderTags { app_dir: &app_dir, stylesheet: &stylesheet, icon: &icon, chunk_loader };
+    let tags = LoaderTags { app_dir: &app_dir, stylesheet: &stylesheet, icon: &icon };
     let page = with_loader(&page, &tags)?;
     write(&dist.join("index.html"), page.as_bytes())?;
     println!("✓ wrote the SPA into {}", dist.display());
@@ -261,14 +256,15 @@ struct LoaderTags<'a> {
     app_dir: &'a str,
     stylesheet: &'a str,
     icon: &'a str,
-    /// The splitter's chunk loader, if the glue imports it.
-    chunk_loader: Option<&'a str>,
 }
 
 /// `page` with the icon, stylesheet and app loader added at the end of its
-/// head. The loader is one inline module (the server allows it by its hash);
-/// the glue, the chunk loader and the wasm are preloaded so they download in
-/// parallel instead of one after another.
+/// head. The loader is one inline module (the server allows it by its hash).
+/// It starts the app only after the first paint: the page the server sends
+/// already shows the consent banner and, on the policy pages, the policy, so
+/// nothing the visitor sees first waits for the app, and the app's download
+/// no longer competes with the stylesheet. The wasm is fetched while its glue
+/// is imported, so the two download in parallel.
 fn with_loader(page: &str, tags: &LoaderTags) -> Result<String, String> {
     // Trunk's directives are Trunk's: this build writes its own tags.
     let page: String = page.lines().filter(|line| !line.contains("data-trunk")).map(|line| format!("{line}\n")).collect();
@@ -278,17 +274,11 @@ fn with_loader(page: &str, tags: &LoaderTags) -> Result<String, String> {
     let mut head = String::new();
     let _ = writeln!(head, r#"    <link rel="icon" type="image/svg+xml" href="/{}" />"#, tags.icon);
     let _ = writeln!(head, r#"    <link rel="stylesheet" href="/{}" />"#, tags.stylesheet);
-    let _ = writeln!(head, r#"    <link rel="modulepreload" href="{app}/{BIN}.js" />"#);
-    if let Some(loader) = tags.chunk_loader {
-        let _ = writeln!(head, r#"    <link rel="modulepreload" href="{app}/{loader}" />"#);
-    }
+    // After the frame that paints the page: a timer queued from the frame
+    // callback runs once that frame is drawn.
     let _ = writeln!(
         head,
-        r#"    <link rel="preload" href="{app}/{BIN}_bg.wasm" as="fetch" type="application/wasm" crossorigin="anonymous" />"#
-    );
-    let _ = writeln!(
-        head,
-        r#"    <script type="module">import init from '{app}/{BIN}.js'; init({{ module_or_path: '{app}/{BIN}_bg.wasm' }});</script>"#
+        r#"    <script type="module">requestAnimationFrame(() => setTimeout(() => {{ const wasm = fetch('{app}/{BIN}_bg.wasm'); import('{app}/{BIN}.js').then((app) => app.default({{ module_or_path: wasm }})); }}));</script>"#
     );
     Ok(format!("{}{head}  {}", page[..at].trim_end_matches([' ', '\t']), &page[at..]))
 }
@@ -426,7 +416,7 @@ mod tests {
     #[test]
     fn trunks_directives_are_left_out() {
         let page = "<html>\n  <head>\n    <link data-trunk rel=\"rust\" />\n  </head>\n</html>\n";
-        let tags = LoaderTags { app_dir: "app-1", stylesheet: "main-1.css", icon: "favicon-1.svg", chunk_loader: None };
+        let tags = LoaderTags { app_dir: "app-1", stylesheet: "main-1.css", icon: "favicon-1.svg" };
         let out = with_loader(page, &tags).unwrap();
         assert!(!out.contains("data-trunk"), "{out}");
         assert!(out.contains("app-1/curtain.js"), "{out}");
@@ -439,15 +429,15 @@ mod tests {
             app_dir: "app-0123456789abcdef",
             stylesheet: "main-1.css",
             icon: "favicon-2.svg",
-            chunk_loader: Some("__wasm_split.js"),
         };
         let out = with_loader(page, &tags).unwrap();
         let head = &out[..out.find("</head>").unwrap()];
         assert!(head.contains(r#"<link rel="stylesheet" href="/main-1.css" />"#), "{out}");
         assert!(head.contains(r#"href="/favicon-2.svg""#), "{out}");
-        assert!(head.contains(r#"<link rel="modulepreload" href="/app-0123456789abcdef/__wasm_split.js" />"#), "{out}");
+        assert!(!head.contains("preload"), "nothing of the app is fetched before the first paint: {out}");
         assert!(
-            head.contains("import init from '/app-0123456789abcdef/curtain.js'; init({ module_or_path: '/app-0123456789abcdef/curtain_bg.wasm' });"),
+            head.contains("requestAnimationFrame(() => setTimeout(() => { const wasm = fetch('/app-0123456789abcdef/curtain_bg.wasm'); \
+                           import('/app-0123456789abcdef/curtain.js').then((app) => app.default({ module_or_path: wasm })); }));"),
             "{out}"
         );
         assert!(out.ends_with("  </head>\n  <body></body>\n</html>\n"), "{out}");
@@ -456,7 +446,7 @@ mod tests {
 
     #[test]
     fn a_page_without_a_head_is_an_error() {
-        let tags = LoaderTags { app_dir: "a", stylesheet: "b", icon: "c", chunk_loader: None };
+        let tags = LoaderTags { app_dir: "a", stylesheet: "b", icon: "c" };
         assert!(with_loader("<p>no head</p>", &tags).is_err());
     }
 

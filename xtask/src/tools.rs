@@ -23,6 +23,9 @@ pub const AXE_CORE_VERSION: &str = "4.14.1";
 /// The consent banner the first-paint race in `cargo xtask bench` measures
 /// Curtain's against (npm `vanilla-cookieconsent`).
 pub const COOKIECONSENT_VERSION: &str = "3.1.0";
+/// Lighthouse, for the bench's audit of the first paint (13.x: 12.x fails
+/// on this Chromium with NO_NAVSTART).
+pub const LIGHTHOUSE_VERSION: &str = "13.5.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -246,6 +249,12 @@ impl Toolchain {
     /// the script and stylesheet), for the bench's reference page.
     pub fn ensure_cookieconsent(&self) -> Result<PathBuf, String> {
         self.ensure_npm_package("vanilla-cookieconsent", COOKIECONSENT_VERSION, "dist/cookieconsent.umd.js")
+    }
+
+    /// The `lighthouse` command of the npm package, for the bench.
+    pub fn ensure_lighthouse(&self) -> Result<PathBuf, String> {
+        let package = self.ensure_npm_package("lighthouse", LIGHTHOUSE_VERSION, "cli/index.js")?;
+        Ok(package.join("cli").join("index.js"))
     }
 
     /// Installs npm package `name@version` into its own tools folder unless it

@@ -12,7 +12,9 @@
 //! Usage: bench --server PATH --dist DIR [--out FILE] [--samples N] [--seconds S]
 //!              [--only SECTION,…] [--keep-scale-database FILE] [--reference DIR]
 //!
-//! Sections: first-load, pages, race, api, members, scale (all by default).
+//! Sections: first-load, pages, race, lighthouse, api, members, scale (all by
+//! default). The lighthouse section needs `--lighthouse`, the script of the
+//! npm package lighthouse, which `cargo xtask bench` installs.
 //! The race (`curtain_tests::race`) needs `--reference`, the npm package
 //! vanilla-cookieconsent's folder, which `cargo xtask bench` installs. Only
 //! first-load and pages need the built SPA in `--dist`; any folder with an
@@ -82,12 +84,15 @@ enum Section {
     Scale,
     /// "Reject all" on screen: Curtain against a vanilla-cookieconsent page.
     Race,
+    /// Lighthouse's default (mobile) audit of three pages.
+    Lighthouse,
 }
 
-const SECTIONS: [(Section, &str); 6] = [
+const SECTIONS: [(Section, &str); 7] = [
     (Section::FirstLoad, "first-load"),
     (Section::Pages, "pages"),
     (Section::Race, "race"),
+    (Section::Lighthouse, "lighthouse"),
     (Section::Api, "api"),
     (Section::Members, "members"),
     (Section::Scale, "scale"),
@@ -119,6 +124,8 @@ struct Args {
     replicas: usize,
     /// The npm package vanilla-cookieconsent, for the race's reference page.
     reference: Option<PathBuf>,
+    /// Lighthouse's command-line script (`cli/index.js` of the npm package).
+    lighthouse: Option<PathBuf>,
 }
 
 impl Args {
@@ -139,6 +146,7 @@ fn parse_args() -> Result<Args> {
         database: "sqlite".into(),
         replicas: 1,
         reference: None,
+        lighthouse: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -154,6 +162,7 @@ fn parse_args() -> Result<Args> {
             "--database" => args.database = value,
             "--replicas" => args.replicas = value.parse()?,
             "--reference" => args.reference = Some(value.into()),
+            "--lighthouse" => args.lighthouse = Some(value.into()),
             other => bail!("unknown option {other}"),
         }
     }
@@ -293,6 +302,44 @@ async fn page_load(base: &str, path: &str, samples: usize) -> Result<Value> {
         "consent_banner_visible_ms": median(&mut banner),
         "main_content_ms": median(&mut main),
         "cumulative_layout_shift_max": cls.iter().cloned().fold(0.0, f64::max),
+    }))
+}
+
+/// Lighthouse's default run (a mid-range phone on a slow 4G line, simulated)
+/// on one page, as a first-time visitor: its four scores (0-100), the
+/// largest contentful paint and the layout shift.
+async fn lighthouse(cli: &std::path::Path, url: &str, path: &str) -> Result<Value> {
+    let chrome = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let output = tokio::process::Command::new("node")
+        .arg(cli)
+        .arg(url)
+        .args([
+            "--quiet",
+            "--output=json",
+            "--output-path=stdout",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+             --disable-background-networking --disable-component-update --disable-sync",
+        ])
+        .env("CHROME_PATH", chrome)
+        .output()
+        .await
+        .context("running lighthouse (node)")?;
+    anyhow::ensure!(output.status.success(), "lighthouse failed on {url}: {}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).context("reading lighthouse's report")?;
+    let score = |category: &str| report["categories"][category]["score"].as_f64().map(|s| (s * 100.0).round());
+    Ok(json!({
+        "path": path,
+        "performance": score("performance"),
+        "accessibility": score("accessibility"),
+        "best_practices": score("best-practices"),
+        "seo": score("seo"),
+        "largest_contentful_paint_ms": report["audits"]["largest-contentful-paint"]["numericValue"].as_f64().map(f64::round),
+        "cumulative_layout_shift": report["audits"]["cumulative-layout-shift"]["numericValue"],
+        "failed_audits": report["audits"].as_object().map(|audits| audits
+            .iter()
+            .filter(|(_, a)| a["score"].as_f64().is_some_and(|s| s < 0.9) && a["scoreDisplayMode"] != "informative" && a["scoreDisplayMode"] != "manual")
+            .map(|(id, _)| id.clone())
+            .collect::<Vec<_>>()),
     }))
 }
 
@@ -574,6 +621,19 @@ async fn main() -> Result<()> {
                 report["race"] = curtain_tests::race::race(&format!("{base}/"), &format!("{}/", site.base), RACE_SAMPLES).await?;
             }
             None => eprintln!("no --reference package: the race is left out"),
+        }
+    }
+
+    if args.wants(Section::Lighthouse) {
+        match &args.lighthouse {
+            Some(cli) => {
+                let mut audits = Vec::new();
+                for path in ["/", "/privacy", "/u/ana"] {
+                    audits.push(lighthouse(cli, &format!("{base}{path}"), path).await?);
+                }
+                report["lighthouse"] = json!(audits);
+            }
+            None => eprintln!("no --lighthouse script: the audit is left out"),
         }
     }
 
@@ -887,6 +947,26 @@ fn print_table(r: &Value) {
                 ms(&row["reference_ms"]),
                 row["ratio"].as_f64().unwrap_or(0.0)
             );
+        }
+    }
+    if let Some(audits) = r["lighthouse"].as_array() {
+        println!("\nLighthouse (mobile)   performance  accessibility  best practices  SEO    LCP      CLS");
+        for a in audits {
+            let n = |v: &Value| v.as_f64().map_or("-".into(), |v| format!("{v:.0}"));
+            println!(
+                "  {:<18} {:>10} {:>14} {:>15} {:>5} {:>8} {:>7.3}",
+                a["path"].as_str().unwrap_or("?"),
+                n(&a["performance"]),
+                n(&a["accessibility"]),
+                n(&a["best_practices"]),
+                n(&a["seo"]),
+                ms(&a["largest_contentful_paint_ms"]),
+                a["cumulative_layout_shift"].as_f64().unwrap_or(0.0)
+            );
+            if let Some(failed) = a["failed_audits"].as_array().filter(|f| !f.is_empty()) {
+                let names: Vec<&str> = failed.iter().filter_map(Value::as_str).collect();
+                println!("      below 90: {}", names.join(", "));
+            }
         }
     }
     if let Some(loads) = r["api_load"].as_array() {
