@@ -274,11 +274,11 @@ fn with_loader(page: &str, tags: &LoaderTags) -> Result<String, String> {
     let mut head = String::new();
     let _ = writeln!(head, r#"    <link rel="icon" type="image/svg+xml" href="/{}" />"#, tags.icon);
     let _ = writeln!(head, r#"    <link rel="stylesheet" href="/{}" />"#, tags.stylesheet);
-    // After the frame that paints the page: a timer queued from the frame
-    // callback runs once that frame is drawn.
+    // Once the page has loaded and two frames have drawn it: a timer queued
+    // from a frame callback runs after that frame is on screen.
     let _ = writeln!(
         head,
-        r#"    <script type="module">requestAnimationFrame(() => setTimeout(() => {{ const wasm = fetch('{app}/{BIN}_bg.wasm'); import('{app}/{BIN}.js').then((app) => app.default({{ module_or_path: wasm }})); }}));</script>"#
+        r#"    <script type="module">const start = () => {{ const wasm = fetch('{app}/{BIN}_bg.wasm'); import('{app}/{BIN}.js').then((app) => app.default({{ module_or_path: wasm }})); }}; const later = () => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(start))); if (document.readyState === 'complete') later(); else addEventListener('load', later);</script>"#
     );
     Ok(format!("{}{head}  {}", page[..at].trim_end_matches([' ', '\t']), &page[at..]))
 }
@@ -436,8 +436,8 @@ mod tests {
         assert!(head.contains(r#"href="/favicon-2.svg""#), "{out}");
         assert!(!head.contains("preload"), "nothing of the app is fetched before the first paint: {out}");
         assert!(
-            head.contains("requestAnimationFrame(() => setTimeout(() => { const wasm = fetch('/app-0123456789abcdef/curtain_bg.wasm'); \
-                           import('/app-0123456789abcdef/curtain.js').then((app) => app.default({ module_or_path: wasm })); }));"),
+            head.contains("const start = () => { const wasm = fetch('/app-0123456789abcdef/curtain_bg.wasm'); \
+                           import('/app-0123456789abcdef/curtain.js').then((app) => app.default({ module_or_path: wasm })); };"),
             "{out}"
         );
         assert!(out.ends_with("  </head>\n  <body></body>\n</html>\n"), "{out}");

@@ -309,6 +309,20 @@ async fn page_load(base: &str, path: &str, samples: usize) -> Result<Value> {
 /// on one page, as a first-time visitor: its four scores (0-100), the
 /// largest contentful paint and the layout shift.
 async fn lighthouse(cli: &std::path::Path, url: &str, path: &str) -> Result<Value> {
+    // Lighthouse now and then loses the trace of a load (NO_NAVSTART): try again.
+    let mut attempt = 1;
+    loop {
+        match lighthouse_once(cli, url, path).await {
+            Err(e) if attempt < 3 => {
+                eprintln!("lighthouse, attempt {attempt} on {path}: {e}");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn lighthouse_once(cli: &std::path::Path, url: &str, path: &str) -> Result<Value> {
     let chrome = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let output = tokio::process::Command::new("node")
         .arg(cli)
