@@ -59,14 +59,6 @@ pub fn ConsentBannerView(
     #[prop(optional)]
     on_answer: Option<Callback<BannerAnswer>>,
 ) -> impl IntoView {
-    let handle = move |answer: BannerAnswer| {
-        move |ev: leptos::ev::MouseEvent| {
-            if let Some(on_answer) = on_answer {
-                ev.prevent_default();
-                on_answer.run(answer);
-            }
-        }
-    };
     let changes = content.changes.clone().map(|changes| {
         view! {
             <p id="consent-changes" class="consent-banner__changes">
@@ -126,41 +118,42 @@ pub fn ConsentBannerView(
                     {gpc}
                 </div>
                 <div class="consent-banner__actions">
-                    <button
-                        type="submit"
-                        name=fields::ANSWER
-                        value="accept_all"
-                        id="consent-accept-all"
-                        class="button button--secondary consent-banner__button"
-                        on:click=handle(BannerAnswer::AcceptAll)
-                    >
-                        "Accept all"
-                    </button>
-                    <button
-                        type="submit"
-                        name=fields::ANSWER
-                        value="reject_all"
-                        id="consent-reject-all"
-                        class="button button--secondary consent-banner__button"
-                        on:click=handle(BannerAnswer::RejectAll)
-                    >
-                        "Reject all"
-                    </button>
-                    <button
-                        type="submit"
-                        name=fields::ANSWER
-                        value="choose"
-                        id="consent-choose"
-                        class="button button--secondary consent-banner__button"
-                        aria-haspopup="dialog"
-                        on:click=handle(BannerAnswer::Choose)
-                    >
-                        "Choose"
-                    </button>
+                    {answer_button(BannerAnswer::AcceptAll, on_answer)}
+                    {answer_button(BannerAnswer::RejectAll, on_answer)}
+                    {answer_button(BannerAnswer::Choose, on_answer)}
                 </div>
                 {choosing}
             </form>
         </section>
+    }
+}
+
+/// One of the three answers, all of the same size and weight: a submit
+/// button of the form (its `answer` field), which the SPA answers in place.
+fn answer_button(answer: BannerAnswer, on_answer: Option<Callback<BannerAnswer>>) -> impl IntoView {
+    let (value, id, label) = match answer {
+        BannerAnswer::AcceptAll => ("accept_all", "consent-accept-all", "Accept all"),
+        BannerAnswer::RejectAll => ("reject_all", "consent-reject-all", "Reject all"),
+        BannerAnswer::Choose => ("choose", "consent-choose", "Choose"),
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(on_answer) = on_answer {
+            ev.prevent_default();
+            on_answer.run(answer);
+        }
+    };
+    view! {
+        <button
+            type="submit"
+            name=fields::ANSWER
+            value=value
+            id=id
+            class="button button--secondary consent-banner__button"
+            aria-haspopup=(answer == BannerAnswer::Choose).then_some("dialog")
+            on:click=on_click
+        >
+            {label}
+        </button>
     }
 }
 
