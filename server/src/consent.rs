@@ -76,19 +76,21 @@ impl FromRequestParts<AppState> for RequestConsent {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let cookie = jar.get(CONSENT_COOKIE).map(|c| c.value().to_string());
-        Ok(RequestConsent(RequestConsent::judge(state, cookie.as_deref(), gpc_header(&parts.headers)).await?))
+        let Some(cookie) = jar.get(CONSENT_COOKIE) else {
+            return Ok(RequestConsent(None));
+        };
+        let revision = current_revision(state.db.read()).await?.revision;
+        Ok(RequestConsent(RequestConsent::judge(state, Some(cookie.value()), revision, gpc_header(&parts.headers)).await?))
     }
 }
 
 impl RequestConsent {
-    /// The answer a consent cookie holds, if it counts: valid by the rules,
-    /// and the same as its latest receipt.
-    pub async fn judge(state: &AppState, cookie: Option<&str>, gpc: bool) -> Result<Option<ConsentRecord>> {
+    /// The answer a consent cookie holds, if it counts: valid by the rules
+    /// for the current `revision`, and the same as its latest receipt.
+    pub async fn judge(state: &AppState, cookie: Option<&str>, revision: u32, gpc: bool) -> Result<Option<ConsentRecord>> {
         let Some(cookie) = cookie else {
             return Ok(None);
         };
-        let revision = current_revision(state.db.read()).await?.revision;
         let Ok(record) = consent::valid_consent(Some(cookie), clock::now(), revision, gpc) else {
             return Ok(None);
         };

@@ -22,6 +22,7 @@ use curtain_api::routes::route_of;
 use curtain_ui::banner::{BannerContent, CHOOSE_QUERY};
 
 use crate::consent::{self as consent_store, gpc_header, RequestConsent};
+use crate::policy::feed::escape;
 use crate::error::{Error, Result};
 use crate::session::Viewer;
 use crate::{clock, AppState};
@@ -150,7 +151,7 @@ pub async fn page(
     let current = consent_store::current_revision(state.db.read()).await?;
     let gpc = gpc_header(headers);
     let cookie = jar.get(curtain_api::CONSENT_COOKIE).map(|c| c.value().to_string());
-    let trusted = RequestConsent::judge(state, cookie.as_deref(), gpc).await?;
+    let trusted = RequestConsent::judge(state, cookie.as_deref(), current.revision, gpc).await?;
     // Asked for by "Cookie settings" without JavaScript, answer or not.
     let choosing = query.is_some_and(|q| q.split('&').any(|p| p == CHOOSE_QUERY));
     if trusted.is_none() || choosing {
@@ -314,22 +315,6 @@ fn replace_meta_content(html: &str, name: &str, content: &str) -> String {
     let value_start = start + tag.len();
     let Some(len) = html[value_start..].find('"') else { return html.to_string() };
     format!("{}{content}{}", &html[..value_start], &html[value_start + len..])
-}
-
-/// Text for HTML text and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `/robots.txt`: everything may be crawled but the API and the pages that

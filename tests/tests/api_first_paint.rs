@@ -80,7 +80,7 @@ async fn the_banner_is_in_the_page_until_an_answer_counts() {
     c.set_cookie(CONSENT_COOKIE, "v1.garbage");
     assert!(has_banner(&page(&c, "/privacy").await.2), "garbage counts for nothing");
 
-    let cookie = c.give_consent(false, false).await;
+    c.give_consent(false, false).await;
     let (_, _, html) = page(&c, "/").await;
     assert!(!has_banner(&html), "an answer that counts: no banner");
     assert!(html.contains("\"cookie_confirmed\":true"), "the app is told the server's word on it");
@@ -90,7 +90,6 @@ async fn the_banner_is_in_the_page_until_an_answer_counts() {
     let (_, _, html) = page(&c, "/").await;
     assert!(has_banner(&html), "an answer to an older revision asks again");
     assert!(html.contains("id=\"consent-changes\"") && html.contains("Page views are now counted per kind of page."));
-    assert!(ConsentRecord::decode(&cookie).is_ok());
 }
 
 #[tokio::test]

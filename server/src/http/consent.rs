@@ -228,9 +228,8 @@ async fn answer_by_form(
     // The same id as the answer before, so its receipts stay one history.
     let consent_id = jar
         .get(CONSENT_COOKIE)
-        .and_then(|c| c.value().split('.').nth(1).map(str::to_string))
-        .filter(|id| is_uuid(id))
-        .unwrap_or_else(new_consent_id);
+        .and_then(|c| ConsentRecord::decode(c.value()).ok())
+        .map_or_else(new_consent_id, |record| record.id);
     let answer = NewReceipt { consent_id: &consent_id, revision: current.revision, choices, gpc, method, user_id: None };
     let jar = match store_answer(state, viewer, client, jar, answer).await {
         Ok((_, jar)) => jar,

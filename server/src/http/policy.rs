@@ -93,7 +93,7 @@ pub async fn version_list(state: &AppState) -> Result<PolicyVersionList> {
 /// Version `n` as written in an address (`/privacy/v/3`), or `None` when
 /// there is no such version.
 pub async fn version_document(state: &AppState, n: &str) -> Result<Option<PolicyDocument>> {
-    let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0 && !n.to_string().is_empty()) else {
+    let Some(n) = n.parse::<u32>().ok().filter(|n| *n > 0) else {
         return Ok(None);
     };
     let now = clock::now();

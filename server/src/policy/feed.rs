@@ -62,8 +62,8 @@ fn capitalise(s: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
-/// XML text and attribute escaping.
-fn escape(s: &str) -> String {
+/// XML and HTML text and attribute escaping (the first paint uses it too).
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
