@@ -143,6 +143,12 @@ fn build_from(tools: &Toolchain, target_dir: &Path, compiled: &Path, dist: &Path
     Ok(())
 }
 
+/// How many bytes of code (before compression) a page may load without
+/// needing them, per fetch that merging shared chunks saves it. A fetch and an
+/// instantiation cost about as much as that many bytes on a slow line, and far
+/// more on a slow CPU.
+const CHUNK_MERGE_BUDGET: usize = 8 * 1024;
+
 /// Splits `compiled` at its split points: chunks and the loader module into
 /// `out_dir`, the main module (still to go through wasm-bindgen) to
 /// `main_out`. Returns how many chunks there are.
@@ -154,6 +160,7 @@ fn split(compiled: &Path, out_dir: &Path, main_out: &Path) -> Result<usize, Stri
         options.main_out_path = main_out;
         // The loader imports wasm-bindgen's glue, which sits beside it.
         options.main_module = "./curtain.js";
+        options.chunk_merge_budget = CHUNK_MERGE_BUDGET;
         options
     })
     .map_err(|e| format!("splitting {}: {e:#}", compiled.display()))?;
