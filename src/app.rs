@@ -66,32 +66,36 @@ pub fn App() -> impl IntoView {
                 lazy_part_when(signed_in, policy_banner_part::view)
             }
             <main id="main" class="site-main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} />
-                    <Route path=path!("/signin") view={Lazy::<SigninRoute>::new()} />
-                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
-                    <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} />
-                    <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
-                    <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
-                    <Route path=path!("/privacy/promises") view={Lazy::<PolicyPromisesRoute>::new()} />
-                    <Route path=path!("/privacy/request") view={Lazy::<PrivacyRequestRoute>::new()} />
-                    <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
-                    <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} />
-                    <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />
-                    <Route path=path!("/account-deleted") view={Lazy::<AccountDeletedRoute>::new()} />
-                    <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} />
-                    <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
-                    <ParentRoute path=path!("/settings") view=SettingsLayout>
-                        <Route path=path!("") view={Lazy::<SettingsHomeRoute>::new()} />
-                        <Route path=path!("cookies") view={Lazy::<CookieSettingsRoute>::new()} />
-                        <Route path=path!("account") view={Lazy::<AccountSettingsRoute>::new()} />
-                        <Route path=path!("profile") view={Lazy::<ProfileSettingsRoute>::new()} />
-                        <Route path=path!("privacy") view={Lazy::<PrivacySettingsRoute>::new()} />
-                        <Route path=path!("email") view={Lazy::<EmailSettingsRoute>::new()} />
-                        <Route path=path!("data") view={Lazy::<YourDataRoute>::new()} />
-                    </ParentRoute>
-                </Routes>
+                // The page comes in the task after the shell. A page the
+                // server also drew says itself when it is ready to swap in.
+                <NextTask then=(!crate::dom::first_paint_has_page()).then_some(crate::dom::page_ready as fn())>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} />
+                        <Route path=path!("/signin") view={Lazy::<SigninRoute>::new()} />
+                        <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
+                        <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} />
+                        <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
+                        <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
+                        <Route path=path!("/privacy/promises") view={Lazy::<PolicyPromisesRoute>::new()} />
+                        <Route path=path!("/privacy/request") view={Lazy::<PrivacyRequestRoute>::new()} />
+                        <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
+                        <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} />
+                        <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />
+                        <Route path=path!("/account-deleted") view={Lazy::<AccountDeletedRoute>::new()} />
+                        <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
+                        <ParentRoute path=path!("/settings") view=SettingsLayout>
+                            <Route path=path!("") view={Lazy::<SettingsHomeRoute>::new()} />
+                            <Route path=path!("cookies") view={Lazy::<CookieSettingsRoute>::new()} />
+                            <Route path=path!("account") view={Lazy::<AccountSettingsRoute>::new()} />
+                            <Route path=path!("profile") view={Lazy::<ProfileSettingsRoute>::new()} />
+                            <Route path=path!("privacy") view={Lazy::<PrivacySettingsRoute>::new()} />
+                            <Route path=path!("email") view={Lazy::<EmailSettingsRoute>::new()} />
+                            <Route path=path!("data") view={Lazy::<YourDataRoute>::new()} />
+                        </ParentRoute>
+                    </Routes>
+                </NextTask>
             </main>
             <SiteFooter />
             {
@@ -104,6 +108,21 @@ pub fn App() -> impl IntoView {
             <ChooseFromAddress />
         </Router>
     }
+}
+
+/// Renders `children` in a later task than the rest of the view, then calls
+/// `then`.
+#[component]
+fn NextTask(children: ChildrenFn, then: Option<fn()>) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        crate::dom::next_task().await;
+        ready.set(true);
+        if let Some(then) = then {
+            then();
+        }
+    });
+    move || ready.get().then(|| children())
 }
 
 /// Moves focus to the new page's heading after a client-side navigation, as a

@@ -116,6 +116,14 @@ pub fn remove_loading_shell() {
 /// stays: see [`take_over_when_ready`].
 const TAKING_OVER: &str = "first-paint";
 
+/// Resolves in a later task, letting the browser handle input and draw first.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Whether the server's page shows content of its own (a policy page), which
 /// the app must not replace until it can show the same.
 pub fn first_paint_has_page() -> bool {
@@ -132,8 +140,9 @@ pub fn take_over_when_ready() {
     leptos::prelude::set_timeout(remove_loading_shell, std::time::Duration::from_secs(5));
 }
 
-/// A page that the server also renders calls this once its content (or its
-/// error) is on the page: the app then replaces the server's page.
+/// Called once the app's page is on the page (or its error, or its own
+/// loading state for a page the server does not render): the app then
+/// replaces the server's page, just before the next frame is drawn.
 pub fn page_ready() {
     request_animation_frame(remove_loading_shell);
 }

@@ -20,13 +20,14 @@ mod session;
 
 fn main() {
     console_error_panic_hook::set_once();
-    let wait_for_page = dom::first_paint_has_page();
-    if wait_for_page {
+    // The app starts in steps, each a task of its own (instantiating the
+    // module, the shell, then the page: see `app::App`), so that none of them
+    // keeps the browser from answering the visitor for long.
+    wasm_bindgen_futures::spawn_local(async {
+        dom::next_task().await;
+        // The server's page stays on screen while the app renders out of
+        // sight; the two swap in one frame once the app's page is ready.
         dom::take_over_when_ready();
-    }
-    leptos::mount::mount_to_body(app::App);
-    if !wait_for_page {
-        // Same task as the mount, so the browser never paints an empty page.
-        dom::remove_loading_shell();
-    }
+        leptos::mount::mount_to_body(app::App);
+    });
 }
