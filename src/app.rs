@@ -14,7 +14,7 @@ use crate::api::{ApiError, Fetched};
 use crate::consent::Consent;
 use crate::dom::focus_main_heading_soon;
 use crate::pages::home::HomePage;
-use crate::pages::lazy::{lazy_page, lazy_part, lazy_part_when};
+use crate::pages::lazy::{lazy_page, lazy_part, lazy_part_when, members_only_page};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::settings::SettingsLayout;
 use crate::session::Session;
@@ -36,13 +36,13 @@ lazy_page!(AccountDeletedRoute, account_deleted, crate::pages::account_deleted::
 lazy_page!(ProfileRoute, profile, crate::pages::profile::ProfilePage,
     prefetched: crate::pages::profile::Prefetch = crate::pages::profile::Prefetch::start());
 lazy_page!(SearchRoute, search, crate::pages::search::SearchPage);
-lazy_page!(SettingsHomeRoute, settings_home, crate::pages::settings::SettingsHome);
-lazy_page!(CookieSettingsRoute, settings_cookies, crate::pages::settings::cookies::CookieSettings);
-lazy_page!(AccountSettingsRoute, settings_account, crate::pages::settings::account::AccountSettings);
-lazy_page!(ProfileSettingsRoute, settings_profile, crate::pages::settings::profile::ProfileSettings);
-lazy_page!(PrivacySettingsRoute, settings_privacy, crate::pages::settings::privacy::PrivacySettingsPage);
-lazy_page!(EmailSettingsRoute, settings_email, crate::pages::settings::email::EmailSettings);
-lazy_page!(YourDataRoute, settings_data, crate::pages::settings::data::YourData);
+members_only_page!(SettingsHomeRoute, settings_home, crate::pages::settings::SettingsHome);
+members_only_page!(CookieSettingsRoute, settings_cookies, crate::pages::settings::cookies::CookieSettings);
+members_only_page!(AccountSettingsRoute, settings_account, crate::pages::settings::account::AccountSettings);
+members_only_page!(ProfileSettingsRoute, settings_profile, crate::pages::settings::profile::ProfileSettings);
+members_only_page!(PrivacySettingsRoute, settings_privacy, crate::pages::settings::privacy::PrivacySettingsPage);
+members_only_page!(EmailSettingsRoute, settings_email, crate::pages::settings::email::EmailSettings);
+members_only_page!(YourDataRoute, settings_data, crate::pages::settings::data::YourData);
 
 // Parts a first visit does not need: fetched when first wanted.
 lazy_part!(consent_dialog_part, crate::consent::dialog::ConsentDialog);

@@ -147,6 +147,19 @@ impl Session {
         }
     }
 
+    /// The number of follow requests waiting, as a page that lists them
+    /// last read it (the header shows it).
+    pub fn set_follow_requests(self, n: u32) {
+        let changed = self.user.with_untracked(|u| u.as_ref().is_some_and(|u| u.follow_requests != n));
+        if changed {
+            self.user.update(|u| {
+                if let Some(u) = u {
+                    u.follow_requests = n;
+                }
+            });
+        }
+    }
+
     fn set_user(&self, user: Option<SessionUser>) {
         self.generation.update_value(|g| *g += 1);
         self.user.set(user);

@@ -87,6 +87,9 @@ pub struct SessionUser {
     pub remembered: bool,
     /// RFC 3339 timestamp of account creation.
     pub joined_at: String,
+    /// How many follow requests wait for this member's answer.
+    #[serde(default)]
+    pub follow_requests: u32,
 }
 
 /// `GET /api/health`.

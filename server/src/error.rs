@@ -127,7 +127,7 @@ impl Error {
             Error::Underage => (
                 StatusCode::FORBIDDEN,
                 "underage",
-                "Sorry, Curtain is only for people aged 13 and over. Nothing you entered has been kept.".into(),
+                "Sorry, we can\u{2019}t create an account for you. Nothing you entered has been kept.".into(),
             ),
             Error::Csrf => (
                 StatusCode::FORBIDDEN,

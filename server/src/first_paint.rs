@@ -51,6 +51,9 @@ pub struct Page {
     pub main: Option<String>,
     /// The consent configuration as `GET /api/consent/config` would answer.
     pub consent: Option<ConsentConfig>,
+    /// This page's proper address, when the request named it another way
+    /// (a comparison asked newest first): answered with a redirect.
+    pub redirect: Option<String>,
 }
 
 /// The built `index.html`, filled in per request.
@@ -109,6 +112,9 @@ impl Template {
 /// caching (the page depends on the request's cookies). A browser may keep
 /// it and revalidate: the ETag is the page's own hash.
 pub fn respond(template: &Template, page: &Page, head_only: bool, if_none_match: Option<&str>) -> Response {
+    if let Some(address) = &page.redirect {
+        return axum::response::Redirect::permanent(address).into_response();
+    }
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let body = template.fill(page);
     let digest = <sha2::Sha256 as sha2::Digest>::digest(body.as_bytes());
@@ -234,6 +240,17 @@ async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Opt
         "/privacy/compare" => {
             let param = |name: &str| query_param(query, name);
             let (from, to) = (param("from"), param("to"));
+            let layout = curtain_ui::diff::DiffLayout::from_query(param("view").as_deref());
+            // A comparison reads from the older version to the newer: asked
+            // the other way round, the address is put right first, so the
+            // pickers, the address and the changes all agree.
+            let number = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
+            if let (Some(a), Some(b)) = (number(&from), number(&to)) {
+                if a > b {
+                    page.redirect = Some(curtain_ui::compare::compare_address(b, a, layout));
+                    return Ok(page);
+                }
+            }
             let diff = match (&from, &to) {
                 (None, None) => None,
                 (from, to) => Some(match crate::http::policy::diff_between(state, from.as_deref(), to.as_deref()).await {
@@ -248,7 +265,6 @@ async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Opt
             let (title, description) = words_of(route);
             page.title = title.map(str::to_string);
             page.description = description.map(str::to_string);
-            let layout = curtain_ui::diff::DiffLayout::from_query(param("view").as_deref());
             let versions = crate::http::policy::version_list(state).await?.versions;
             page.main = Some(curtain_ui::html::compare_page(versions, from, to, layout, diff));
         }
@@ -374,6 +390,7 @@ mod tests {
             banner: Some("<section id=\"consent-banner\"></section>".into()),
             main: Some("<h1>Policy</h1>".into()),
             consent: None,
+            redirect: None,
         };
         let html = Template::new(INDEX.into()).fill(&page);
         assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");

@@ -388,6 +388,19 @@ pub async fn follow_requests(db: &AnyPool, user_id: i64) -> Result<Vec<FollowReq
         .collect())
 }
 
+/// How many requests wait for `user_id`'s answer (those
+/// [`follow_requests`] lists).
+pub async fn pending_request_count(db: &AnyPool, user_id: i64) -> Result<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM follows f JOIN users u ON u.id = f.follower_id
+         WHERE f.followee_id = $1 AND f.status = 'pending'",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 /// Approves or denies request `request_id` addressed to `user_id`. `false`
 /// when there is no such pending request.
 pub async fn answer_request(tx: &mut AnyConnection, user_id: i64, request_id: i64, approve: bool) -> Result<bool> {

@@ -150,6 +150,8 @@ impl Viewer {
             minor: self.minor,
             remembered: self.persistent,
             joined_at: clock::rfc3339(self.created_at),
+            // The caller fills it in where it is wanted (`GET /api/session`).
+            follow_requests: 0,
         }
     }
 

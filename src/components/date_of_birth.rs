@@ -18,6 +18,13 @@ impl BirthDateParts {
     pub fn new() -> Self {
         Self { day: RwSignal::new(String::new()), month: RwSignal::new(String::new()), year: RwSignal::new(String::new()) }
     }
+
+    /// Empties the three boxes.
+    pub fn clear(&self) {
+        self.day.set(String::new());
+        self.month.set(String::new());
+        self.year.set(String::new());
+    }
 }
 
 /// A `<fieldset>` with id `id`; its boxes are `{prefix}-day`, `{prefix}-month`, `{prefix}-year`.

@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
+use wasm_bindgen::JsCast;
 
 use crate::dom::{focus_main, focus_main_heading_soon};
 use crate::session::{use_session, SessionView};
+use curtain_api::SessionUser;
 
 /// First in the page, so keyboard users can jump past the header.
 #[component]
@@ -79,41 +81,108 @@ fn AccountControls() -> impl IntoView {
             }
             .into_any(),
         ),
-        SessionView::SignedIn(user) => Some(
-            view! {
-                <ul class="site-nav__list">
-                    <li class="site-nav__account">
-                        <span class="visually-hidden">"Signed in as "</span>
-                        // Their own profile, as others may see it.
-                        <A href=format!("/u/{}", user.username) attr:id="account-name" attr:class="account-name">
-                            {user.username.clone()}
-                        </A>
-                    </li>
-                    <li>
-                        <A href="/search" attr:id="search-link" attr:class="site-nav__link">
-                            "Members"
-                        </A>
-                    </li>
-                    <li>
-                        <A href="/settings" attr:id="settings-link" attr:class="site-nav__link">
-                            "Settings"
-                        </A>
-                    </li>
-                    <li>
-                        <button
-                            id="signout"
-                            type="button"
-                            class="button button--small button--secondary"
-                            disabled=move || session.busy()
-                            aria-busy=move || session.busy().then_some("true")
-                            on:click=sign_out.clone()
-                        >
-                            "Sign out"
-                        </button>
-                    </li>
-                </ul>
-            }
-            .into_any(),
-        ),
+        SessionView::SignedIn(user) => Some(view! { <MemberNav user=user sign_out=sign_out.clone() /> }.into_any()),
+    }
+}
+
+/// A member's links. On a phone they fold behind "Menu" (a disclosure
+/// button): closed again by Escape, by a click elsewhere, and by going to a
+/// page. Follow requests waiting for an answer show beside the name.
+#[component]
+fn MemberNav(user: SessionUser, sign_out: impl Fn(leptos::ev::MouseEvent) + Clone + 'static) -> impl IntoView {
+    let session = use_session();
+    let open = RwSignal::new(false);
+    let nav_ref = NodeRef::<leptos::html::Div>::new();
+    let button_ref = NodeRef::<leptos::html::Button>::new();
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    let close_and_return = move || {
+        open.set(false);
+        if let Some(button) = button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.prevent_default();
+            close_and_return();
+        }
+    };
+    let outside = window_event_listener(leptos::ev::click, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        let inside = nav_ref.get_untracked().is_some_and(|nav| {
+            let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            nav.contains(target.as_ref())
+        });
+        if !inside {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || outside.remove());
+
+    let requests = user.follow_requests;
+    let requests_link = (requests > 0).then(|| {
+        let label = match requests {
+            1 => "1 follow request".to_string(),
+            n => format!("{n} follow requests"),
+        };
+        view! {
+            <A href="/settings/privacy#requests-heading" attr:id="follow-requests-link" attr:class="site-nav__requests">
+                <span aria-hidden="true" class="site-nav__requests-count">{requests}</span>
+                <span class="visually-hidden">{label}</span>
+            </A>
+        }
+    });
+    view! {
+        <div class="site-nav__member" node_ref=nav_ref on:keydown=on_keydown>
+            <span class="site-nav__account">
+                <span class="visually-hidden">"Signed in as "</span>
+                // Their own profile, as others may see it.
+                <A href=format!("/u/{}", user.username) attr:id="account-name" attr:class="account-name">
+                    {user.username.clone()}
+                </A>
+            </span>
+            {requests_link}
+            <button
+                id="menu-button"
+                type="button"
+                class="button button--small button--secondary site-nav__menu-button"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls="site-menu"
+                node_ref=button_ref
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "Menu"
+            </button>
+            <ul id="site-menu" class="site-nav__list site-nav__menu" class:site-nav__menu--open=open>
+                <li>
+                    <A href="/search" attr:id="search-link" attr:class="site-nav__link">
+                        "Members"
+                    </A>
+                </li>
+                <li>
+                    <A href="/settings" attr:id="settings-link" attr:class="site-nav__link">
+                        "Settings"
+                    </A>
+                </li>
+                <li>
+                    <button
+                        id="signout"
+                        type="button"
+                        class="button button--small button--secondary"
+                        disabled=move || session.busy()
+                        aria-busy=move || session.busy().then_some("true")
+                        on:click=sign_out
+                    >
+                        "Sign out"
+                    </button>
+                </li>
+            </ul>
+        </div>
     }
 }

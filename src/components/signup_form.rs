@@ -38,6 +38,7 @@ pub fn SignupForm() -> impl IntoView {
     };
     fetch_policy_version();
 
+    let refused = RwSignal::new(age_screen::refused());
     let feedback = RwSignal::new(Feedback::default());
     let errors_for = move |wire: &'static str| Signal::derive(move || feedback.with(|f| f.field(wire)));
     // Kept so "Try again" sends exactly what failed to arrive.
@@ -66,6 +67,19 @@ pub fn SignupForm() -> impl IntoView {
             policy_version.set(None);
             fetch_policy_version();
             show_feedback(feedback, Feedback::from_api_error(&error, SIGNUP_FIELDS), SIGNUP_FIELDS, ALERT_ID)
+        }
+        Some(Err(error)) if matches!(&error, api::ApiError::Http { body, .. } if body.code == "underage") => {
+            // A neutral age screen: nothing typed stays on screen, and the
+            // form is not offered again in this browser session.
+            username.set(String::new());
+            email.set(String::new());
+            password.set(String::new());
+            birth.clear();
+            accepted_policy.set(false);
+            last_sent.set_value(None);
+            age_screen::refuse();
+            refused.set(true);
+            crate::dom::focus_soon(REFUSED_ID);
         }
         Some(Err(error)) => show_feedback(feedback, Feedback::from_api_error(&error, SIGNUP_FIELDS), SIGNUP_FIELDS, ALERT_ID),
         None => {}
@@ -103,61 +117,94 @@ pub fn SignupForm() -> impl IntoView {
         }
     });
 
-    view! {
-        <form id="signup-form" class="form" novalidate=true on:submit=on_submit>
-            <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
-            <TextField
-                id="signup-username"
-                name="username"
-                label="Username"
-                autocomplete="username"
-                hint="3 to 30 letters, digits or underscores, starting with a letter. Other members see it."
-                value=username
-                errors=errors_for("username")
-            />
-            <TextField
-                id="signup-email"
-                name="email"
-                label="E-mail address"
-                input_type="email"
-                autocomplete="email"
-                hint="For signing in and messages about your account. It is never shown on your profile."
-                value=email
-                errors=errors_for("email")
-            />
-            <TextField
-                id="signup-password"
-                name="password"
-                label="Password"
-                input_type="password"
-                autocomplete="new-password"
-                hint=PASSWORD_HINT
-                value=password
-                errors=errors_for("password")
-            />
-            <DateOfBirth
-                id="signup-birth-date"
-                prefix="signup-birth"
-                parts=birth
-                errors=errors_for("birth_date")
-                hint="Curtain is for people aged 13 and over. We ask so that we store nothing about younger children, and so that members under 18 start with a private profile. For example, 27 3 2007."
-            />
-            <CheckboxField
-                id="signup-accept-policy"
-                name="accept_policy"
-                required=true
-                checked=accepted_policy
-                errors=errors_for("accepted_policy_version")
-                hint="The policy opens in a new tab, so nothing you have typed here is lost."
-            >
-                "I have read the "
-                <a href="/privacy" target="_blank">"privacy policy"</a>
-                {move || policy_version.get().map(|v| format!(" (version {v})"))}
-            </CheckboxField>
-            <div class="form__actions">
-                <SubmitButton id="signup-submit" label="Create account" busy_label="Creating account…" busy=busy />
+    let refusal = || {
+        view! {
+            <div id=REFUSED_ID class="notice" role="alert" tabindex="-1">
+                <p class="notice__title">"Sorry, we can\u{2019}t create an account for you."</p>
+                <p>"Nothing you entered has been kept."</p>
+                <p><a href="/">"Back to the home page"</a></p>
             </div>
-        </form>
+        }
+    };
+    view! {
+        <Show when=move || !refused.get() fallback=refusal>
+            <form id="signup-form" class="form" novalidate=true on:submit=on_submit>
+                <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
+                <TextField
+                    id="signup-username"
+                    name="username"
+                    label="Username"
+                    autocomplete="username"
+                    hint="3 to 30 letters, digits or underscores, starting with a letter. Other members see it."
+                    value=username
+                    errors=errors_for("username")
+                />
+                <TextField
+                    id="signup-email"
+                    name="email"
+                    label="E-mail address"
+                    input_type="email"
+                    autocomplete="email"
+                    hint="For signing in and messages about your account. It is never shown on your profile."
+                    value=email
+                    errors=errors_for("email")
+                />
+                <TextField
+                    id="signup-password"
+                    name="password"
+                    label="Password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint=PASSWORD_HINT
+                    value=password
+                    errors=errors_for("password")
+                />
+                <DateOfBirth
+                    id="signup-birth-date"
+                    prefix="signup-birth"
+                    parts=birth
+                    errors=errors_for("birth_date")
+                    hint="We ask so that every account starts with the privacy settings that suit its owner\u{2019}s age. It is never shown on your profile. For example, 27 3 2007."
+                />
+                <CheckboxField
+                    id="signup-accept-policy"
+                    name="accept_policy"
+                    required=true
+                    checked=accepted_policy
+                    errors=errors_for("accepted_policy_version")
+                    hint="The policy opens in a new tab, so nothing you have typed here is lost."
+                >
+                    "I have read the "
+                    <a href="/privacy" target="_blank">"privacy policy"</a>
+                    {move || policy_version.get().map(|v| format!(" (version {v})"))}
+                </CheckboxField>
+                <div class="form__actions">
+                    <SubmitButton id="signup-submit" label="Create account" busy_label="Creating account…" busy=busy />
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+const REFUSED_ID: &str = "signup-refused";
+
+/// Remembers, for this browser session only (`sessionStorage`, never sent
+/// anywhere), that the age screen said no, so the form is not offered again.
+mod age_screen {
+    const KEY: &str = "curtain-age-screen";
+
+    fn storage() -> Option<web_sys::Storage> {
+        leptos::prelude::window().session_storage().ok().flatten()
+    }
+
+    pub fn refused() -> bool {
+        storage().and_then(|s| s.get_item(KEY).ok().flatten()).is_some()
+    }
+
+    pub fn refuse() {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(KEY, "refused");
+        }
     }
 }
 

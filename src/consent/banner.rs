@@ -11,8 +11,10 @@ use super::use_consent;
 pub fn ConsentBanner() -> impl IntoView {
     let consent = use_consent();
     let on_answer = Callback::new(move |answer: BannerAnswer| match answer {
-        BannerAnswer::AcceptAll => consent.accept_all(),
-        BannerAnswer::RejectAll => consent.reject_all(),
+        // Should the browser drop the cookie, the banner gives way to the
+        // notice that cookies are blocked.
+        BannerAnswer::AcceptAll => _ = consent.accept_all(),
+        BannerAnswer::RejectAll => _ = consent.reject_all(),
         BannerAnswer::Choose => consent.open_dialog(),
     });
     move || {

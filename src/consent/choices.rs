@@ -32,9 +32,23 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
         });
     });
     let answer = move |choices: Choices, method: ConsentMethod| {
-        consent.answer(choices, method);
-        draft.set(choices);
-        on_answer.run(());
+        // Kept only if the browser keeps the cookie; otherwise the note below
+        // says why, and the choices stay open.
+        if consent.answer(choices, method) {
+            draft.set(choices);
+            on_answer.run(());
+        }
+    };
+    let blocked_id = format!("{}-blocked", ids.switches);
+    let blocked = move || {
+        consent.cookies_blocked().then(|| {
+            view! {
+                <p id=blocked_id.clone() class="form-error consent-choices__blocked" role="alert">
+                    "Your browser is blocking cookies for Curtain, so no choice made here can be kept, and nothing optional is stored. "
+                    "To choose, allow cookies for this site in your browser\u{2019}s settings, then reload the page."
+                </p>
+            }
+        })
     };
     view! {
         <div class="consent-choices">
@@ -51,6 +65,7 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                     />
                 </For>
             </ul>
+            {blocked}
             <div class="consent-actions">
                 <button
                     type="button"

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::choices::{ChoiceIds, ConsentChoices};
 use super::{use_consent, Consent};
 
-const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), a[href], summary, [tabindex]:not([tabindex='-1'])";
 
 #[component]
 pub fn ConsentDialog() -> impl IntoView {

@@ -240,7 +240,9 @@ impl Consent {
 
     /// Stores an answer: the cookie now (it takes effect at once), the
     /// receipt on the server, and a word to the other tabs.
-    pub fn answer(self, choices: Choices, method: ConsentMethod) {
+    /// Stores an answer; `false` when the browser would not keep the cookie
+    /// (then cookies are blocked, and nothing was stored or sent).
+    pub fn answer(self, choices: Choices, method: ConsentMethod) -> bool {
         let gpc = self.gpc_untracked();
         let id = self
             .last_id
@@ -254,7 +256,7 @@ impl Consent {
         if browser::read_cookie(CONSENT_COOKIE).as_deref() != Some(encoded.as_str()) {
             // The browser dropped it: say cookies are off rather than ask forever.
             self.cookies_blocked.set(true);
-            return;
+            return false;
         }
         self.last_id.set_value(Some(id.clone()));
         self.written.set_value(Some(encoded.clone()));
@@ -280,15 +282,16 @@ impl Consent {
                 Err(error) => leptos::logging::warn!("consent receipt not stored: {error:?}"),
             }
         });
+        true
     }
 
     /// "Accept all": everything, except analytics under Global Privacy Control.
-    pub fn accept_all(self) {
-        self.answer(consent::accept_all(self.gpc_untracked()), ConsentMethod::AcceptAll);
+    pub fn accept_all(self) -> bool {
+        self.answer(consent::accept_all(self.gpc_untracked()), ConsentMethod::AcceptAll)
     }
 
-    pub fn reject_all(self) {
-        self.answer(consent::reject_all(), ConsentMethod::RejectAll);
+    pub fn reject_all(self) -> bool {
+        self.answer(consent::reject_all(), ConsentMethod::RejectAll)
     }
 
     /// The theme for this page; stored only with preferences consent.

@@ -93,6 +93,42 @@ macro_rules! lazy_page {
 }
 pub(crate) use lazy_page;
 
+/// `members_only_page!(Route, chunk, Page)`: [`lazy_page!`] for a settings
+/// section, shown only to a signed-in member (see
+/// [`crate::pages::settings::MembersOnly`]).
+macro_rules! members_only_page {
+    ($route:ident, $chunk:ident, $page:path) => {
+        pub struct $route;
+
+        mod $chunk {
+            use leptos::prelude::*;
+            use $crate::pages::settings::MembersOnly;
+
+            #[cfg(feature = "split")]
+            #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
+            pub fn page() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <MembersOnly><$page /></MembersOnly> }.into_any())
+            }
+
+            #[cfg(not(feature = "split"))]
+            pub async fn page() -> Result<AnyView, $crate::pages::lazy::PageLoadFailed> {
+                Ok(view! { <MembersOnly><$page /></MembersOnly> }.into_any())
+            }
+        }
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $chunk::page().await.unwrap_or_else(|_| $crate::pages::lazy::load_failed())
+            }
+        }
+    };
+}
+pub(crate) use members_only_page;
+
 /// What shows in place of a page whose code could not be fetched.
 pub fn load_failed() -> AnyView {
     set_page_title(Some("Page not loaded"));

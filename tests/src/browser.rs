@@ -336,6 +336,28 @@ impl Browser {
         Ok(())
     }
 
+    /// Reloads the page and, like [`Browser::goto`], waits for the app to take
+    /// it over.
+    pub async fn reload(&self) -> Result<()> {
+        self.driver.refresh().await?;
+        if !self.no_script {
+            self.wait_gone("#loading-shell").await?;
+        }
+        Ok(())
+    }
+
+    /// Makes the page a phone's: 390 by 780 CSS pixels, touch, mobile.
+    pub async fn emulate_phone(&self) -> Result<()> {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        devtools
+            .execute_cdp_with_params(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": 390, "height": 780, "deviceScaleFactor": 2, "mobile": true }),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// The first element matching `css`, waiting for it to appear.
     pub async fn find(&self, css: &str) -> Result<WebElement> {
         let deadline = Instant::now() + PATIENCE;

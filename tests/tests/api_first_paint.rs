@@ -295,3 +295,47 @@ async fn the_comparison_is_in_the_page_in_the_layout_the_address_names() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Pick two versions above"));
 }
+
+#[tokio::test]
+async fn a_comparison_asked_newest_first_is_sent_to_its_proper_address() {
+    let app = TestApp::spawn_with_spa().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for (asked, proper) in [
+        ("from=3&to=1", "/privacy/compare?from=1&to=3"),
+        ("from=3&to=2&view=side", "/privacy/compare?from=2&to=3&view=side"),
+        ("to=1&from=2", "/privacy/compare?from=1&to=2"),
+    ] {
+        let r = http.get(app.url(&format!("/privacy/compare?{asked}"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT, "{asked}");
+        assert_eq!(r.headers()["location"], proper, "{asked}");
+    }
+    // In order, or not two numbers: no redirect; the page says what is wrong.
+    for asked in ["from=1&to=3", "from=2&to=2", "from=x&to=1", "from=3"] {
+        let r = http.get(app.url(&format!("/privacy/compare?{asked}"))).send().await.unwrap();
+        assert!(!r.status().is_redirection(), "{asked}: {}", r.status());
+    }
+}
+
+#[tokio::test]
+async fn a_bad_comparison_is_explained_in_words() {
+    let app = TestApp::spawn_with_spa().await;
+    let c = app.client();
+    for (asked, words) in [
+        ("from=one&to=2", "\u{201c}one\u{201d} is not a version number"),
+        ("from=1", "Pick the version to compare with."),
+        ("to=2", "Pick the version to compare from."),
+    ] {
+        let (status, _, html) = page(&c, &format!("/privacy/compare?{asked}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{asked}");
+        assert!(html.contains(words), "{asked}: {html}");
+        let api = c.get(&format!("/api/policies/privacy/diff?{asked}")).await;
+        let message = api.body["error"]["message"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(words) && !message.contains('`'), "{asked}: the API says {message:?}");
+    }
+    // Whatever is typed into the address comes back escaped, and the
+    // message quotes only the start of it.
+    let (_, _, html) = page(&c, &format!("/privacy/compare?from=%3Cb%3E{}&to=1", "x".repeat(200))).await;
+    let message = &html[html.find("id=\"compare-error\"").expect("the error is on the page")..];
+    assert!(message.contains("&lt;b&gt;xxx") && !message.contains("<b>"), "{message}");
+    assert!(!message.contains(&"x".repeat(60)), "{message}");
+}

@@ -40,7 +40,7 @@ async fn email_preferences_are_saved_and_survive_a_reload() {
         b.click("#email-save").await?;
         b.wait_for_text("#email-status", "Saved. You get the newsletter and partner offers.").await?;
 
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find("#email-newsletter").await?;
         ensure!(is_checked(&b, "#email-newsletter").await?, "newsletter stays on after a reload");
         ensure!(!is_checked(&b, "#email-product-updates").await?);
@@ -95,7 +95,7 @@ async fn an_unsubscribe_link_from_the_outbox_works_signed_out() {
         let on = (newsletter, product_updates, partner_offers);
         ensure!(on == (false, false, false), "every list is off: {on:?}");
         // Following the link again says there is nothing left to turn off.
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#unsubscribe-nothing", "nothing to turn off").await?;
         b.goto("/unsubscribe/not-a-real-token").await?;
         b.wait_for_text("#unsubscribe-unknown", "not valid").await?;
@@ -134,7 +134,7 @@ async fn revoking_a_session_signs_the_other_browser_out() {
             laptop.wait_for_text("#sessions-status", "Signed out:").await?;
             laptop.wait_gone(&format!("#sessions-list li[data-session-id='{phone_id}']")).await?;
 
-            phone.driver.refresh().await?;
+            phone.reload().await?;
             phone.find("#signin-link").await.context("the phone is signed out")?;
             ensure!(phone.driver.find_all(By::Css("#account-name")).await?.is_empty());
             phone.goto("/settings/account").await?;
@@ -145,7 +145,7 @@ async fn revoking_a_session_signs_the_other_browser_out() {
             laptop.wait_for_text("#sessions-status", "Signed out on 1 other device.").await?;
             let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.db).await?;
             ensure!(left == 1, "only the laptop is signed in: {left}");
-            laptop.driver.refresh().await?;
+            laptop.reload().await?;
             laptop.wait_for_text("#account-name", "walt").await?;
             Ok(())
         })

@@ -43,14 +43,14 @@ async fn sign_up_reload_and_sign_out() {
             sqlx::query_scalar("SELECT birth_date FROM users WHERE username = 'nina'").fetch_one(&app.db).await?;
         ensure!(stored == "1994-03-07", "birth date composed from the three boxes: {stored}");
 
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#account-name", "nina").await?;
 
         b.click("#signout").await?;
         b.find("#signin-link").await?;
         b.wait_gone("#account-name").await?;
         ensure!(b.cookie("curtain_session").await?.is_none(), "sign-out removes the session cookie");
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find("#signin-link").await?;
         ensure!(b.driver.find_all(By::Css("#account-name")).await?.is_empty());
         Ok(())
@@ -137,10 +137,20 @@ async fn under_thirteen_is_turned_away_kindly_and_nothing_is_stored() {
     let year = (curtain_server::clock::today().year - 10).to_string();
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b.attempt("under_thirteen_is_turned_away_kindly", async {
+        // The screen is neutral: nothing on the form says which age passes.
+        b.goto("/signup").await?;
+        let form = b.find("#signup-form").await?.text().await?;
+        ensure!(!form.contains("13"), "the form gives no age to aim for: {form}");
         fill_signup(&b, "tiny", ("1", "1", &year)).await?;
         b.click("#signup-submit").await?;
-        b.wait_for_text("#signup-form .form-error", "13").await?;
+        b.wait_for_text("#signup-refused", "create an account for you").await?;
+        b.wait_for_focus("signup-refused").await?;
+        // Nothing typed stays on screen, and no second try is offered.
+        ensure!(b.driver.find_all(By::Css("#signup-form")).await?.is_empty(), "the form is gone");
         ensure!(b.driver.find_all(By::Css("#account-name")).await?.is_empty());
+        b.reload().await?;
+        b.find("#signup-refused").await?;
+        ensure!(b.driver.find_all(By::Css("#signup-form")).await?.is_empty(), "not again in this browser session");
         Ok(())
     })
     .await;

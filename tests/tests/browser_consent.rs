@@ -3,7 +3,7 @@
 use curtain_server::db::Flag;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Result};
+use anyhow::{bail, ensure, Context, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
 use thirtyfour::components::SelectElement;
@@ -145,7 +145,7 @@ async fn first_visit_shows_the_banner_and_stores_nothing_optional() {
         // Navigating and clicking elsewhere are not answers.
         navigate_around(&b).await?;
         b.find("#consent-banner").await?;
-        b.driver.refresh().await?;
+        b.reload().await?;
         settled(&b).await?;
         b.find("#consent-banner").await?;
         let names: Vec<String> = b.driver.get_all_cookies().await?.into_iter().map(|c| c.name).collect();
@@ -178,7 +178,7 @@ async fn reject_all_sends_no_page_views_and_the_banner_stays_gone() {
         ensure!(rows == vec![("reject_all".to_string(), false, false, false)], "{rows:?}");
 
         navigate_around(&b).await?;
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find(".hero__title").await?;
         settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty(), "answered: no banner after reload");
@@ -243,7 +243,9 @@ async fn choose_opens_a_keyboard_friendly_modal_dialog() {
         let necessary = b.find("#consent-necessary").await?;
         ensure!(necessary.is_selected().await? && !necessary.is_enabled().await?, "necessary: on and disabled");
         ensure!(!b.find("#consent-analytics").await?.is_selected().await?, "nothing optional is pre-ticked");
-        b.wait_for_text("#consent-dialog", "curtain_session").await?;
+        // Each category names its cookies, folded under a summary.
+        let listed = b.driver.execute("return document.querySelector('#consent-dialog').textContent", vec![]).await?;
+        ensure!(listed.json().as_str().unwrap_or_default().contains("curtain_session"), "the cookies are named");
         let problems = b.axe_violations().await?;
         ensure!(problems.is_empty(), "the open dialog passes axe: {problems:?}");
 
@@ -298,13 +300,13 @@ async fn a_revision_bump_brings_the_banner_back_saying_what_changed() {
         b.click("#consent-accept-all").await?;
         b.wait_gone("#consent-banner").await?;
         wait_for_receipts(&app, 1).await?;
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find(".hero__title").await?;
         settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty());
 
         bump_revision(&app, "Page views are now also counted on the settings pages.").await?;
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#consent-changes", "Page views are now also counted on the settings pages.").await?;
         let views_before = page_views_sent(&b).await?;
         b.click("#consent-reject-all").await?;
@@ -380,7 +382,7 @@ async fn a_garbage_consent_cookie_means_the_banner_and_no_crash() {
             let mut cookie = thirtyfour::Cookie::new("curtain_consent", garbage);
             cookie.set_path("/");
             b.driver.add_cookie(cookie).await?;
-            b.driver.refresh().await?;
+            b.reload().await?;
             b.find("#consent-banner").await?;
             ensure!(b.find(".hero__title").await?.is_displayed().await?, "the page still works with {garbage:?}");
         }
@@ -492,7 +494,7 @@ async fn the_theme_cookie_lives_only_with_preferences_consent() {
         ensure!(cookie.value == "light");
         let days = (cookie.expiry.unwrap_or(0) - curtain_server::clock::now()) as f64 / 86_400.0;
         ensure!((181.9..=182.1).contains(&days), "the theme lasts 182 days, not {days}");
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#theme-hint", "Remembered").await?;
         let theme = b.driver.execute("return document.documentElement.dataset.theme", vec![]).await?;
         ensure!(theme.json().as_str() == Some("light"), "remembered across a reload");
@@ -557,6 +559,17 @@ async fn blocked_cookies_show_a_notice_and_public_pages_still_work() {
         b.find(".hero__title").await?;
         settled(&b).await?;
         ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty(), "no banner that could never be answered");
+
+        // "Cookie settings" still opens, says why nothing can be chosen, and
+        // an answer there does not vanish without a word.
+        b.click("#cookie-settings").await?;
+        b.wait_for_text("#consent-dialog #consent-blocked", "blocking cookies").await?;
+        b.click("#consent-dialog-accept-all").await?;
+        b.find("#consent-dialog[open]").await.context("the dialog stays open")?;
+        b.wait_for_text("#consent-blocked", "nothing optional is stored").await?;
+        ensure!(b.cookie("curtain_consent").await?.is_none());
+        b.click("#consent-dialog-close").await?;
+        b.wait_gone("#consent-dialog[open]").await?;
 
         b.click("header a[href='/signin']").await?;
         b.wait_for_text("#signin-cookies-blocked", "Signing in needs cookies").await?;

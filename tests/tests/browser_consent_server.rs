@@ -76,7 +76,7 @@ async fn a_hand_made_cookie_without_a_receipt_brings_the_banner_back() {
             gpc: false,
         };
         plant_cookie(&b, &forged.encode()).await?;
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find(".hero__title").await?;
         settled(&b).await?;
         ensure!(banner_shown(&b).await?, "the server ignores the cookie, so the page asks again");
@@ -98,7 +98,7 @@ async fn a_hand_made_cookie_without_a_receipt_brings_the_banner_back() {
         b.find("#signin-remember:enabled").await?;
 
         // After a reload the server confirms it: no banner, and page views count.
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find("#signin-form").await?;
         settled(&b).await?;
         ensure!(!banner_shown(&b).await?, "answered and receipted: no banner after reload");
@@ -140,7 +140,7 @@ async fn a_confirmed_answer_never_flashes_the_banner_on_a_reload() {
         wait_for_receipts(&app, 1).await?;
 
         for _ in 0..3 {
-            b.driver.refresh().await?;
+            b.reload().await?;
             b.find(".hero__title").await?;
             settled(&b).await?;
             ensure!(seen().await? == json!(false), "the banner showed for a moment on a confirmed answer");
@@ -176,7 +176,7 @@ async fn a_cookie_left_behind_by_a_deleted_account_is_asked_about_again() {
         ensure!(r.status == reqwest::StatusCode::NO_CONTENT, "{:?}", r.body);
         ensure!(consent_cookie(&b).await?.is_some());
 
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.find("#signin-link").await?;
         settled(&b).await?;
         ensure!(banner_shown(&b).await?, "its receipts went with the account: ask again");

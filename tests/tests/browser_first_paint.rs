@@ -125,7 +125,7 @@ async fn an_answer_given_before_the_app_starts_is_kept() {
             ensure!(receipts(&app).await? == [("reject_all".to_string(), false, false)]);
             // Now the app arrives, and keeps to that answer.
             devtools.execute_cdp_with_params("Network.setBlockedURLs", serde_json::json!({ "urls": [] })).await?;
-            b.driver.refresh().await?;
+            b.reload().await?;
             b.consent_settled().await?;
             ensure!(b.driver.find_all(By::Css("#consent-banner")).await?.is_empty(), "no banner: the answer counts");
             ensure!(consent_cookie(&b).await?.choices == Default::default());

@@ -124,7 +124,7 @@ async fn compare_marks_inserted_and_deleted_words() {
         // The layout is in the address: a reload or a shared link keeps it.
         let url = b.driver.current_url().await?;
         ensure!(url.query() == Some("from=2&to=3&view=side"), "{url}");
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.consent_settled().await?;
         b.find("#diff-cookies .diff__sides").await?;
         b.click("#diff-view-inline").await?;
@@ -168,7 +168,7 @@ async fn a_member_on_version_one_acknowledges_the_change_once() {
             .await?;
         ensure!(recorded.last() == Some(&(5, "acknowledged".to_string())), "{recorded:?}");
 
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#account-name", "ines").await?;
         ensure_no_banner(&b).await?;
         Ok(())

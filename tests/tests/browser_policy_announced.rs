@@ -76,7 +76,7 @@ async fn a_member_is_told_of_each_announced_material_change_until_they_have_seen
         );
 
         // Seen once is enough: not after a reload either.
-        b.driver.refresh().await?;
+        b.reload().await?;
         b.wait_for_text("#account-name", "olga").await?;
         let status = b.wait_for_answers("GET", "/api/me/policy-status", 1).await?;
         ensure!(status == 200, "the policy status answered {status}");

@@ -176,25 +176,34 @@ pub fn CategorySwitch(
             on_toggle.run((category, event_target_checked(&ev)));
         }
     };
+    // Folded, as a summary with its count: the switches and the answers
+    // stay close together, and the details are one press away.
     let cookies = (!info.cookies.is_empty()).then(|| {
+        let summary = match info.cookies.len() {
+            1 => "1 cookie".to_string(),
+            n => format!("{n} cookies"),
+        };
         view! {
-            <ul class="consent-category__cookies">
-                {info
-                    .cookies
-                    .iter()
-                    .map(|c| {
-                        view! {
-                            <li>
-                                <code>{c.name.clone()}</code>
-                                ": "
-                                {c.purpose.clone()}
-                                " "
-                                <span class="consent-category__lasts">"Lasts: " {c.lasts.clone()}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <details class="consent-category__details">
+                <summary>{summary}</summary>
+                <ul class="consent-category__cookies">
+                    {info
+                        .cookies
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <li>
+                                    <code>{c.name.clone()}</code>
+                                    ": "
+                                    {c.purpose.clone()}
+                                    " "
+                                    <span class="consent-category__lasts">"Lasts: " {c.lasts.clone()}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </details>
         }
     });
     view! {
@@ -217,8 +226,8 @@ pub fn CategorySwitch(
                     {info.always_on.then(|| view! { <span class="consent-switch__state">" (always on)"</span> })}
                 </label>
             </div>
-            <div class="consent-category__text" id=description_id>
-                <p class="hint">{info.description.clone()}</p>
+            <div class="consent-category__text">
+                <p class="hint" id=description_id>{info.description.clone()}</p>
                 {cookies}
             </div>
         </li>

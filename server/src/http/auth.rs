@@ -78,6 +78,7 @@ pub async fn signup(
         minor: gate == Some(AgeGate::Minor),
         remembered: false,
         joined_at: clock::rfc3339(now),
+        follow_requests: 0,
     };
     Ok((StatusCode::CREATED, jar, Json(user)))
 }
@@ -158,6 +159,7 @@ pub async fn signin(
             minor,
             remembered: persistent,
             joined_at: clock::rfc3339(created_at),
+            follow_requests: crate::profiles::pending_request_count(state.db.read(), user_id).await?,
         }),
     ))
 }
@@ -177,9 +179,16 @@ pub async fn signout(
     Ok((StatusCode::NO_CONTENT, session::clear_cookies(jar)))
 }
 
-/// `GET /api/session`: the signed-in member, or 401. Re-issues the CSRF cookie
-/// in case the browser lost it.
-pub async fn session(State(state): State<AppState>, viewer: Viewer, jar: CookieJar) -> (CookieJar, Json<SessionUser>) {
+/// `GET /api/session`: the signed-in member (with how many follow requests
+/// wait for them), or 401. Re-issues the CSRF cookie in case the browser lost
+/// it.
+pub async fn session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+) -> Result<(CookieJar, Json<SessionUser>)> {
     let jar = jar.add(session::csrf_cookie(viewer.csrf_token(), viewer.persistent, state.config.secure_cookies));
-    (jar, Json(viewer.to_wire()))
+    let mut user = viewer.to_wire();
+    user.follow_requests = crate::profiles::pending_request_count(state.db.read(), viewer.user_id).await?;
+    Ok((jar, Json(user)))
 }

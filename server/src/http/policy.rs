@@ -107,19 +107,22 @@ pub async fn version_document(state: &AppState, n: &str) -> Result<Option<Policy
 
 /// A version number from the URL or query; what is wrong with it otherwise.
 fn version_number(field: &'static str, raw: Option<&str>) -> Result<u32> {
+    // Said to people (the compare page shows it), so in words, not names.
+    let which = match field {
+        "from" => "the version to compare from",
+        "to" => "the version to compare with",
+        _ => "a version",
+    };
     let raw = raw.map(str::trim).unwrap_or("");
     if raw.is_empty() {
-        return Err(Error::request(
-            StatusCode::BAD_REQUEST,
-            "bad_version",
-            format!("Say which version to compare: `{field}` is missing."),
-        ));
+        return Err(Error::request(StatusCode::BAD_REQUEST, "bad_version", format!("Pick {which}.")));
     }
     raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        let raw: String = raw.chars().take(40).collect();
         Error::request(
             StatusCode::BAD_REQUEST,
             "bad_version",
-            format!("`{field}` must be a version number such as 1 or 2, not \u{201c}{raw}\u{201d}."),
+            format!("\u{201c}{raw}\u{201d} is not a version number. Versions are numbered 1, 2, 3 and so on: pick {which}."),
         )
     })
 }

@@ -37,6 +37,21 @@ pub fn PolicyComparePage() -> impl IntoView {
         }
     });
     let navigate = use_navigate();
+    // A comparison reads from the older version to the newer: asked the
+    // other way round, the address is put right, so the pickers, the address
+    // and the changes agree (the server does the same for a first load).
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            let number = |v: Option<String>| v.and_then(|v| v.trim().parse::<u32>().ok());
+            if let (Some(a), Some(b)) = (number(from()), number(to())) {
+                if a > b {
+                    let address = compare_address(b, a, layout.get_untracked());
+                    navigate(&address, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                }
+            }
+        }
+    });
     let on_layout = Callback::new(move |which: DiffLayout| {
         let pair = (from().and_then(|f| f.trim().parse().ok()), to().and_then(|t| t.trim().parse().ok()));
         if let (Some(a), Some(b)) = pair {

@@ -80,20 +80,10 @@ pub fn SettingsLayout() -> impl IntoView {
         SessionView::SignedOut => Layout::SignedOut,
         SessionView::SignedIn(_) => Layout::SignedIn,
     });
-    move || match state.get() {
-        Layout::Loading => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
-        Layout::SignedOut => view! {
-            <div class="page page--narrow">
-                <h1>"Settings"</h1>
-                <p>"Sign in to see and change your settings."</p>
-                <p>
-                    <A href="/signin" attr:class="button button--primary">"Sign in"</A>
-                </p>
-            </div>
-        }
-        .into_any(),
-        Layout::SignedIn => view! {
-            <div class="page settings">
+    let signed_in = move || state.get() == Layout::SignedIn;
+    let nav = move || {
+        signed_in().then(|| {
+            view! {
                 <nav class="settings__nav" aria-label="Settings sections">
                     <ul>
                         {SECTIONS
@@ -114,13 +104,47 @@ pub fn SettingsLayout() -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </nav>
-                <div class="settings__section">
-                    <Outlet />
-                </div>
-            </div>
+            }
+        })
+    };
+    let notice = move || match state.get() {
+        Layout::Loading => Some(view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any()),
+        Layout::SignedOut => {
+            set_page_title(Some("Settings"));
+            Some(
+                view! {
+                    <h1>"Settings"</h1>
+                    <p>"Sign in to see and change your settings."</p>
+                    <p>
+                        <A href="/signin" attr:class="button button--primary">"Sign in"</A>
+                    </p>
+                }
+                .into_any(),
+            )
         }
-        .into_any(),
+        Layout::SignedIn => None,
+    };
+    // One outlet whoever is signed in: the router finishes a move between
+    // sections only once the new section is in the page (a section shows
+    // nothing until a member is signed in: see [`MembersOnly`]).
+    view! {
+        <div class=move || if signed_in() { "page settings" } else { "page page--narrow" }>
+            {nav}
+            <div class="settings__section">
+                {notice}
+                <Outlet />
+            </div>
+        </div>
     }
+}
+
+/// Shows `children` only to a signed-in member: every settings section is
+/// wrapped in it, so none asks the server for a member's data otherwise.
+#[component]
+pub fn MembersOnly(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let signed_in = Memo::new(move |_| matches!(session.view(), SessionView::SignedIn(_)));
+    move || signed_in.get().then(|| children())
 }
 
 /// `/settings`: the list of sections, so the page is useful on a phone too.

@@ -83,6 +83,19 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         settings.set(Some(api::profiles::privacy().await.map_err(|e| e.message())));
     });
     load_people();
+    // The header's count of waiting requests follows this list.
+    let session = crate::session::use_session();
+    let scrolled = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = requests.get() {
+            session.set_follow_requests(u32::try_from(list.len()).unwrap_or(u32::MAX));
+            if !scrolled.get_value() {
+                scrolled.set_value(true);
+                // The header's link names the requests' heading.
+                crate::dom::scroll_to_location_hash();
+            }
+        }
+    });
 
     let flip = move |switch: Switch, on: bool| {
         if busy.get_untracked() {
