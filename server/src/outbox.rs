@@ -10,6 +10,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::email_preferences;
 use crate::error::Result;
+use crate::public_url::PublicUrl;
 
 /// A message to one member.
 pub struct Message<'a> {
@@ -107,7 +108,7 @@ pub async fn password_changed_notice(tx: &mut AnyConnection, user_id: i64, to: &
 
 /// For the demonstration: `ana` has turned the newsletter on and has one in
 /// the outbox, so its unsubscribe link can be tried at once. Idempotent.
-pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
+pub async fn load_demo(db: &Db, site: &PublicUrl) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let Some(user_id): Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE username_key = 'ana'").fetch_optional(&mut *tx).await?
@@ -126,7 +127,11 @@ pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
     email_preferences::set(&mut tx, user_id, prefs).await?;
     let email: String =
         sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?;
-    let body = newsletter_body("This week on Curtain: what the community watched, and three films worth a second look.", site, &token);
+    let body = newsletter_body(
+        "This week on Curtain: what the community watched, and three films worth a second look.",
+        site.as_str(),
+        &token,
+    );
     send(&mut tx, Message { user_id: Some(user_id), kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
     tx.commit().await?;
     Ok(())
