@@ -60,7 +60,7 @@ pub async fn load(db: &Db, site: &PublicUrl) -> anyhow::Result<()> {
         tx.commit().await?;
     }
     // An announced version a month ahead, for the "upcoming" notice.
-    crate::policy::store::load_demo_upcoming(db, clock::now()).await?;
+    crate::policy::store::load_demo_upcoming(db, site, clock::now()).await?;
     // ana has the newsletter on and one in the outbox, to try its unsubscribe link.
     crate::outbox::load_demo(db, site).await.map_err(anyhow_from)?;
     // Profiles whose visibility differs, follows and watch history.

@@ -117,7 +117,9 @@ enum ConsentCommand {
 enum PolicyCommand {
     /// Publish a new version from a Markdown file with front matter. It must
     /// be numbered next and take effect no earlier than today; a material
-    /// version at least 30 days ahead, unless published with --urgent.
+    /// version at least 30 days ahead, unless published with --urgent. A
+    /// material version is e-mailed (through the outbox) to every member,
+    /// with links under --public-url; a wording-only one to nobody.
     Publish {
         /// The version file (see policies/privacy/ for the format).
         file: PathBuf,
@@ -125,6 +127,8 @@ enum PolicyCommand {
         /// effect with less than 30 days' notice. Shown on the policy page.
         #[arg(long, value_name = "REASON")]
         urgent: Option<String>,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
@@ -424,15 +428,26 @@ async fn run() -> anyhow::Result<()> {
             println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
             Ok(())
         }
-        Command::Policy { command: PolicyCommand::Publish { file, urgent, database } } => {
+        Command::Policy { command: PolicyCommand::Publish { file, urgent, public_url, database } } => {
+            let site = public_url.or_serve_default()?;
             let source =
                 std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let db = db::connect(&database).await?;
-            let version =
-                curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), curtain_server::clock::now())
-                    .await
-                    .with_context(|| format!("{} was not published", file.display()))?;
+            let now = curtain_server::clock::now();
+            let published = curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), &site, now)
+                .await
+                .with_context(|| format!("{} was not published", file.display()))?;
+            let version = published.version;
             println!("Published privacy policy version {version} from {}.", file.display());
+            if published.material {
+                println!(
+                    "A material change: {} member(s) notified by e-mail, with links to {site} \
+                     (`curtain-server outbox list` shows the messages).",
+                    published.notified
+                );
+            } else {
+                println!("A wording-only change: no member was e-mailed.");
+            }
             let promises = curtain_server::policy::document::parse(&source).map(|v| v.promises()).unwrap_or_default();
             let unproved: Vec<String> = promises
                 .iter()
