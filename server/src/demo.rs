@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::clock;
 use crate::db::Db;
 use crate::password::Passwords;
+use crate::public_url::PublicUrl;
 
 /// The password every demonstration member has.
 pub const DEMO_PASSWORD: &str = "curtain-demo";
@@ -19,7 +20,9 @@ pub const MEMBERS: &[(&str, &str, &str, &str)] = &[
     ("chloe", "chloe@example.org", "2010-02-14", "a minor: private and undiscoverable by default"),
 ];
 
-pub async fn load(db: &Db) -> anyhow::Result<()> {
+/// Loads the members, their data and the demonstration's messages, whose
+/// links start with `site` (the address the demo is reached at).
+pub async fn load(db: &Db, site: &PublicUrl) -> anyhow::Result<()> {
     let today = clock::today();
     let passwords = Passwords::default();
     for (username, email, birth, _) in MEMBERS {
@@ -57,9 +60,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         tx.commit().await?;
     }
     // An announced version a month ahead, for the "upcoming" notice.
-    crate::policy::store::load_demo_upcoming(db, clock::now()).await?;
+    crate::policy::store::load_demo_upcoming(db, site, clock::now()).await?;
     // ana has the newsletter on and one in the outbox, to try its unsubscribe link.
-    crate::outbox::load_demo(db, "http://127.0.0.1:8080").await.map_err(anyhow_from)?;
+    crate::outbox::load_demo(db, site).await.map_err(anyhow_from)?;
     // Profiles whose visibility differs, follows and watch history.
     crate::profiles::load_demo(db).await.map_err(anyhow_from)?;
     Ok(())

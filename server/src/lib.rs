@@ -25,6 +25,7 @@ pub mod profile_cache;
 pub mod privacy_requests;
 pub mod profiles;
 pub mod proxy;
+pub mod public_url;
 pub mod promises;
 pub mod policy;
 pub mod rate_limit;

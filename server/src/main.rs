@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use curtain_server::public_url::PublicUrl;
 use curtain_server::{db, demo, serve, AppState, Config};
 
 #[derive(Parser)]
@@ -19,7 +20,7 @@ enum Command {
     /// Serve the API and the built SPA.
     Serve {
         /// Address to listen on.
-        #[arg(long, env = "CURTAIN_ADDR", default_value = "127.0.0.1:8080")]
+        #[arg(long, env = "CURTAIN_ADDR", default_value = DEFAULT_ADDR)]
         addr: SocketAddr,
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
@@ -33,9 +34,8 @@ enum Command {
         /// Mark cookies Secure (set this when served over https).
         #[arg(long, env = "CURTAIN_SECURE_COOKIES")]
         secure_cookies: bool,
-        /// The site's public address, for links in e-mail (default: http:// and --addr).
-        #[arg(long, env = "CURTAIN_SITE_URL")]
-        site_url: Option<String>,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
         /// A reverse proxy (address or CIDR block) whose X-Forwarded-For and
         /// X-Forwarded-Proto are believed; repeat for several. Without it
         /// those headers are ignored.
@@ -117,7 +117,9 @@ enum ConsentCommand {
 enum PolicyCommand {
     /// Publish a new version from a Markdown file with front matter. It must
     /// be numbered next and take effect no earlier than today; a material
-    /// version at least 30 days ahead, unless published with --urgent.
+    /// version at least 30 days ahead, unless published with --urgent. A
+    /// material version is e-mailed (through the outbox) to every member,
+    /// with links under --public-url; a wording-only one to nobody.
     Publish {
         /// The version file (see policies/privacy/ for the format).
         file: PathBuf,
@@ -125,6 +127,8 @@ enum PolicyCommand {
         /// effect with less than 30 days' notice. Shown on the policy page.
         #[arg(long, value_name = "REASON")]
         urgent: Option<String>,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
@@ -196,13 +200,70 @@ enum NewsletterCommand {
         /// The newsletter's text.
         #[arg(long, default_value = "What the Curtain community watched this week.")]
         body: String,
-        /// The site's address, for the unsubscribe links.
-        #[arg(long, env = "CURTAIN_SITE_URL", default_value = "http://127.0.0.1:8080")]
-        site: String,
+        #[command(flatten)]
+        public_url: PublicUrlArg,
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long, env = "CURTAIN_DATABASE_URL", default_value = "sqlite://data/curtain.db")]
         database: String,
     },
+}
+
+/// `--public-url`, shared by every command that writes links into e-mail.
+#[derive(Args)]
+struct PublicUrlArg {
+    /// The address members reach the site at, e.g. https://curtain.example:
+    /// every link written into an e-mail starts with it. An absolute http(s)
+    /// address without a path, query or fragment. The older names
+    /// --site-url and CURTAIN_SITE_URL still work. Default for `serve`:
+    /// http:// and the address it listens on; for the other commands:
+    /// http:// and CURTAIN_ADDR, as `serve` would use, else
+    /// http://127.0.0.1:8080.
+    #[arg(
+        long = "public-url",
+        visible_alias = "site-url",
+        alias = "site",
+        env = "CURTAIN_PUBLIC_URL",
+        value_name = "URL",
+        value_parser = PublicUrl::parse
+    )]
+    public_url: Option<PublicUrl>,
+}
+
+/// The environment variable `--public-url` was called before.
+const OLD_PUBLIC_URL_VAR: &str = "CURTAIN_SITE_URL";
+/// Where `serve` listens unless told otherwise.
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+impl PublicUrlArg {
+    /// The address given (by flag, `CURTAIN_PUBLIC_URL` or the older
+    /// `CURTAIN_SITE_URL`, in that order), else `default`.
+    fn or(self, default: impl FnOnce() -> anyhow::Result<PublicUrl>) -> anyhow::Result<PublicUrl> {
+        if let Some(url) = self.public_url {
+            return Ok(url);
+        }
+        match std::env::var(OLD_PUBLIC_URL_VAR) {
+            Ok(old) if !old.trim().is_empty() => {
+                PublicUrl::parse(&old).with_context(|| format!("{OLD_PUBLIC_URL_VAR} is not a usable public URL"))
+            }
+            Ok(_) | Err(std::env::VarError::NotPresent) => default(),
+            Err(e) => Err(e).with_context(|| format!("reading {OLD_PUBLIC_URL_VAR}")),
+        }
+    }
+
+    /// For the commands other than `serve`: what `serve` would use given
+    /// the same environment.
+    fn or_serve_default(self) -> anyhow::Result<PublicUrl> {
+        self.or(|| default_public_url(std::env::var("CURTAIN_ADDR").ok().as_deref()))
+    }
+}
+
+/// `http://` and `addr` (`CURTAIN_ADDR`), else `serve`'s own default address.
+fn default_public_url(addr: Option<&str>) -> anyhow::Result<PublicUrl> {
+    let addr = addr.map(str::trim).filter(|a| !a.is_empty()).unwrap_or(DEFAULT_ADDR);
+    let addr: SocketAddr = addr
+        .parse()
+        .with_context(|| format!("CURTAIN_ADDR ({addr}) is not HOST:PORT; give --public-url instead"))?;
+    Ok(PublicUrl::for_addr(addr))
 }
 
 #[derive(Subcommand)]
@@ -228,14 +289,17 @@ async fn run() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies, site_url, trusted_proxies } => {
+        Command::Serve { addr, database, dist, demo: with_demo, secure_cookies, public_url, trusted_proxies } => {
             let db = db::connect(&database).await?;
-            if with_demo {
-                demo::load(&db).await.context("loading demonstration data")?;
-            }
+            // Bound first, so the default public address names the port
+            // really listened on (`--addr 127.0.0.1:0` picks one).
             let listener =
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
-            let site_url = site_url.unwrap_or_else(|| format!("http://{}", listener.local_addr().unwrap_or(addr)));
+            let public_url = public_url.or(|| Ok(PublicUrl::for_addr(listener.local_addr().unwrap_or(addr))))?;
+            if with_demo {
+                demo::load(&db, &public_url).await.context("loading demonstration data")?;
+            }
+            let site_url = public_url.to_string();
             let state = AppState::new(db, Config { dist, secure_cookies, site_url, trusted_proxies });
             println!("Curtain is listening on http://{}/", listener.local_addr()?);
             if with_demo {
@@ -355,23 +419,35 @@ async fn run() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Newsletter { command: NewsletterCommand::Send { subject, body, site, database } } => {
+        Command::Newsletter { command: NewsletterCommand::Send { subject, body, public_url, database } } => {
+            let site = public_url.or_serve_default()?;
             let db = db::connect(&database).await?;
-            let sent = curtain_server::outbox::send_newsletter(&db, &subject, &body, &site)
+            let sent = curtain_server::outbox::send_newsletter(&db, &subject, &body, site.as_str())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
             Ok(())
         }
-        Command::Policy { command: PolicyCommand::Publish { file, urgent, database } } => {
+        Command::Policy { command: PolicyCommand::Publish { file, urgent, public_url, database } } => {
+            let site = public_url.or_serve_default()?;
             let source =
                 std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let db = db::connect(&database).await?;
-            let version =
-                curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), curtain_server::clock::now())
-                    .await
-                    .with_context(|| format!("{} was not published", file.display()))?;
+            let now = curtain_server::clock::now();
+            let published = curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), &site, now)
+                .await
+                .with_context(|| format!("{} was not published", file.display()))?;
+            let version = published.version;
             println!("Published privacy policy version {version} from {}.", file.display());
+            if published.material {
+                println!(
+                    "A material change: {} member(s) notified by e-mail, with links to {site} \
+                     (`curtain-server outbox list` shows the messages).",
+                    published.notified
+                );
+            } else {
+                println!("A wording-only change: no member was e-mailed.");
+            }
             let promises = curtain_server::policy::document::parse(&source).map(|v| v.promises()).unwrap_or_default();
             let unproved: Vec<String> = promises
                 .iter()
@@ -445,4 +521,48 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn commands_other_than_serve_default_to_the_address_serve_would_use() {
+        assert_eq!(default_public_url(None).unwrap().as_str(), "http://127.0.0.1:8080");
+        assert_eq!(default_public_url(Some("")).unwrap().as_str(), "http://127.0.0.1:8080");
+        assert_eq!(default_public_url(Some("10.0.0.5:9000")).unwrap().as_str(), "http://10.0.0.5:9000");
+        let e = default_public_url(Some("curtain.example")).unwrap_err();
+        assert!(format!("{e:#}").contains("--public-url"), "{e:#}");
+    }
+
+    fn newsletter_url(args: &[&str]) -> Result<Option<PublicUrl>, clap::Error> {
+        let mut argv = vec!["curtain-server", "newsletter", "send", "--subject", "Weekly"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Newsletter { command: NewsletterCommand::Send { public_url, .. } } => Ok(public_url.public_url),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_public_url_is_checked_when_the_command_line_is_read() {
+        let given = newsletter_url(&["--public-url", "https://curtain.example/"]).unwrap();
+        assert_eq!(given.unwrap().as_str(), "https://curtain.example");
+        // The older names still work.
+        for flag in ["--site-url", "--site"] {
+            assert_eq!(newsletter_url(&[flag, "https://old.example"]).unwrap().unwrap().as_str(), "https://old.example");
+        }
+        let e = newsletter_url(&["--public-url", "https://curtain.example/?from=mail"]).unwrap_err().to_string();
+        assert!(e.contains("--public-url") && e.contains("must not have a query"), "{e}");
+        let e = newsletter_url(&["--public-url", "curtain.example"]).unwrap_err().to_string();
+        assert!(e.contains("not an absolute address"), "{e}");
+    }
 }

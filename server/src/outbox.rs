@@ -4,12 +4,14 @@
 //! it (an unsubscribe link, say) can be followed end to end.
 
 use crate::db::Flag;
+use curtain_api::CivilDate;
 use sqlx::{AnyConnection, AnyPool};
 
 use crate::clock;
 use crate::db::Db;
 use crate::email_preferences;
 use crate::error::Result;
+use crate::public_url::PublicUrl;
 
 /// A message to one member.
 pub struct Message<'a> {
@@ -105,9 +107,83 @@ pub async fn password_changed_notice(tx: &mut AnyConnection, user_id: i64, to: &
     Ok(())
 }
 
+/// A material version of the privacy policy, as its notice tells members of it.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyChange<'a> {
+    pub version: u32,
+    pub effective: CivilDate,
+    pub summary: &'a str,
+    /// Why it takes effect with less notice than a material change needs.
+    pub urgent_reason: Option<&'a str>,
+    /// The version in force when it was published: the comparison starts there.
+    pub in_force: Option<u32>,
+}
+
+/// The notice's subject: "Our privacy policy changes on 1 June 2026".
+pub fn policy_change_subject(change: &PolicyChange<'_>) -> String {
+    format!("Our privacy policy changes on {}", curtain_ui::policy::long_date(&change.effective.to_string()))
+}
+
+/// The notice's text: the version, its date, its summary, the urgent
+/// reason, and links to the version and to what changes, under `site`.
+pub fn policy_change_body(change: &PolicyChange<'_>, site: &PublicUrl) -> String {
+    let n = change.version;
+    let mut body = format!(
+        "We are changing the Curtain privacy policy. Version {n} takes effect on {}.\n\nWhat changes: {}\n",
+        curtain_ui::policy::long_date(&change.effective.to_string()),
+        change.summary.trim()
+    );
+    if let Some(reason) = change.urgent_reason {
+        body.push_str(&format!("\n{}\n", curtain_ui::policy::urgent_sentence(reason.trim())));
+    }
+    body.push_str(&format!("\nRead version {n}: {}\n", site.link(&format!("/privacy/v/{n}"))));
+    if let Some(from) = change.in_force.filter(|from| *from != n) {
+        let compare = curtain_ui::compare::compare_address(from, n, curtain_ui::diff::DiffLayout::Inline);
+        body.push_str(&format!("See every word that changes from version {from}, the one in force now: {}\n", site.link(&compare)));
+    }
+    body.push_str(
+        "\n--\nYou receive this because you have a Curtain account. It is a notice about how we handle your \
+         information, not marketing, so it is sent whatever your e-mail settings say.\n",
+    );
+    body
+}
+
+/// Tells every member of a material policy version: one message each, to
+/// the account's current address, whatever their e-mail preferences (those
+/// are for marketing). Accounts without an address of their own are left
+/// out, as for the other notices; deleted accounts have no row. One
+/// statement in the caller's write transaction, so a publish that fails
+/// tells nobody. Returns how many were told.
+pub async fn policy_change_notice(
+    tx: &mut AnyConnection,
+    change: &PolicyChange<'_>,
+    site: &PublicUrl,
+    now: i64,
+) -> Result<u64> {
+    let subject = policy_change_subject(change);
+    let body = policy_change_body(change, site);
+    let told = sqlx::query(
+        "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at)
+         SELECT id, $1, email, $2, $3, $4 FROM users WHERE email <> '' ORDER BY id",
+    )
+    .bind(POLICY_CHANGE)
+    .bind(&subject)
+    .bind(&body)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // As in `send`: how many and what kind, never to whom.
+    tracing::info!(messages = told, kind = POLICY_CHANGE, version = change.version, "messages written to the outbox");
+    Ok(told)
+}
+
+/// The outbox `kind` of a policy change notice.
+pub const POLICY_CHANGE: &str = "policy_change";
+
 /// For the demonstration: `ana` has turned the newsletter on and has one in
 /// the outbox, so its unsubscribe link can be tried at once. Idempotent.
-pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
+pub async fn load_demo(db: &Db, site: &PublicUrl) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let Some(user_id): Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE username_key = 'ana'").fetch_optional(&mut *tx).await?
@@ -126,7 +202,11 @@ pub async fn load_demo(db: &Db, site: &str) -> Result<()> {
     email_preferences::set(&mut tx, user_id, prefs).await?;
     let email: String =
         sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?;
-    let body = newsletter_body("This week on Curtain: what the community watched, and three films worth a second look.", site, &token);
+    let body = newsletter_body(
+        "This week on Curtain: what the community watched, and three films worth a second look.",
+        site.as_str(),
+        &token,
+    );
     send(&mut tx, Message { user_id: Some(user_id), kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
     tx.commit().await?;
     Ok(())
@@ -159,5 +239,69 @@ mod tests {
         let body = newsletter_body("New this week.\n", "http://127.0.0.1:8080/", "tok");
         assert!(body.starts_with("New this week.\n\n"));
         assert!(body.contains("http://127.0.0.1:8080/unsubscribe/tok\n"), "{body}");
+    }
+
+    fn change(urgent_reason: Option<&str>) -> PolicyChange<'_> {
+        PolicyChange {
+            version: 7,
+            effective: CivilDate::parse("2026-06-01").unwrap(),
+            summary: "Adds an optional analytics cookie category.",
+            urgent_reason,
+            in_force: Some(5),
+        }
+    }
+
+    #[test]
+    fn a_policy_change_notice_names_the_version_its_date_and_summary() {
+        let site = PublicUrl::parse("https://curtain.example/").unwrap();
+        let notice = change(None);
+        assert_eq!(policy_change_subject(&notice), "Our privacy policy changes on 1 June 2026");
+        let body = policy_change_body(&notice, &site);
+        assert!(body.contains("Version 7 takes effect on 1 June 2026."), "{body}");
+        assert!(!body.contains("2026-06-01"), "the date is written as a person reads it: {body}");
+        assert!(body.contains("What changes: Adds an optional analytics cookie category.\n"), "{body}");
+        assert!(!body.contains("notice because"), "no urgent reason was given: {body}");
+        assert!(body.contains("not marketing"), "{body}");
+        assert!(!body.contains('<'), "plain text: {body}");
+    }
+
+    #[test]
+    fn a_policy_change_notice_links_the_version_and_the_comparison_on_the_public_site() {
+        let site = PublicUrl::parse("https://curtain.example/").unwrap();
+        let body = policy_change_body(&change(None), &site);
+        let links: Vec<&str> = body.split_whitespace().filter(|w| w.contains("://")).collect();
+        assert_eq!(
+            links,
+            ["https://curtain.example/privacy/v/7", "https://curtain.example/privacy/compare?from=5&to=7"],
+            "{body}"
+        );
+        // The comparison is the compare page's own address for the pair.
+        let compare = curtain_ui::compare::compare_address(5, 7, curtain_ui::diff::DiffLayout::Inline);
+        assert!(body.contains(&format!("https://curtain.example{compare}\n")), "{body}");
+        // Under another address, every link follows it.
+        let local = PublicUrl::for_addr("127.0.0.1:41234".parse().unwrap());
+        let body = policy_change_body(&change(None), &local);
+        assert!(body.contains("Read version 7: http://127.0.0.1:41234/privacy/v/7\n"), "{body}");
+        assert!(body.contains(": http://127.0.0.1:41234/privacy/compare?from=5&to=7\n"), "{body}");
+        assert!(!body.contains("curtain.example"), "{body}");
+    }
+
+    #[test]
+    fn a_policy_change_notice_gives_the_urgent_reason() {
+        let site = PublicUrl::parse("https://curtain.example").unwrap();
+        let body = policy_change_body(&change(Some("  A new law requires it next week.  ")), &site);
+        assert!(
+            body.contains("\nAnnounced with less than 30 days' notice because: A new law requires it next week.\n"),
+            "{body}"
+        );
+        assert_eq!(body.matches("A new law").count(), 1, "{body}");
+    }
+
+    #[test]
+    fn without_a_version_in_force_there_is_nothing_to_compare() {
+        let site = PublicUrl::parse("https://curtain.example").unwrap();
+        let body = policy_change_body(&PolicyChange { in_force: None, ..change(None) }, &site);
+        assert!(body.contains("https://curtain.example/privacy/v/7"), "{body}");
+        assert!(!body.contains("/privacy/compare"), "{body}");
     }
 }

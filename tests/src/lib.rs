@@ -78,9 +78,7 @@ impl TestApp {
         };
         let url = match options.database_url.clone() {
             Some(url) => url,
-            // `CURTAIN_TEST_DATABASE=postgres` runs the same tests on PostgreSQL.
-            None if std::env::var("CURTAIN_TEST_DATABASE").is_ok_and(|e| e == "postgres") => postgres::fresh_database().await,
-            None => format!("sqlite://{}", dir.path().join("curtain.db").display()),
+            None => test_database_url(dir.path()).await,
         };
         let trusted_proxies = options
             .trusted_proxies
@@ -140,6 +138,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The server's public address (`http://127.0.0.1:PORT`), which the
+    /// links in its messages start with.
+    pub fn public_url(&self) -> curtain_server::public_url::PublicUrl {
+        curtain_server::public_url::PublicUrl::for_addr(self.addr)
     }
 
     /// A fresh HTTP client with its own cookie jar, like a new browser.
@@ -219,6 +223,18 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A new, empty database for one test: with `CURTAIN_TEST_DATABASE=postgres`
+/// one of its own in the throwaway PostgreSQL cluster, else an SQLite file
+/// in `dir`.
+pub async fn test_database_url(dir: &Path) -> String {
+    // `CURTAIN_TEST_DATABASE=postgres` runs the same tests on PostgreSQL.
+    if std::env::var("CURTAIN_TEST_DATABASE").is_ok_and(|e| e == "postgres") {
+        postgres::fresh_database().await
+    } else {
+        format!("sqlite://{}", dir.join("curtain.db").display())
     }
 }
 

@@ -56,12 +56,17 @@ impl ServerProcess {
     /// --dist DIR EXTRA…` and waits (at most 30 s) for the line that says
     /// where it listens.
     pub async fn spawn(db_path: &Path, extra_args: &[&str]) -> ServerProcess {
+        Self::spawn_on(&database_url(db_path), "127.0.0.1:0", extra_args).await
+    }
+
+    /// [`ServerProcess::spawn`] on the database at `database` (either
+    /// engine), listening on `addr`.
+    pub async fn spawn_on(database: &str, addr: &str, extra_args: &[&str]) -> ServerProcess {
         let dist = tempfile::tempdir().expect("temporary directory");
         let spa = crate::placeholder_spa(dist.path());
         let mut child = Command::new(server_binary())
             .arg("serve")
-            .args(["--addr", "127.0.0.1:0", "--database"])
-            .arg(database_url(db_path))
+            .args(["--addr", addr, "--database", database])
             .arg("--dist")
             .arg(&spa)
             .args(extra_args)
@@ -69,6 +74,8 @@ impl ServerProcess {
             // the environment the tests run in.
             .env_remove("CURTAIN_DEMO")
             .env_remove("CURTAIN_SECURE_COOKIES")
+            .env_remove("CURTAIN_PUBLIC_URL")
+            .env_remove("CURTAIN_SITE_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -205,6 +212,10 @@ where
     command
         .args(args)
         .env_remove("CURTAIN_DATABASE_URL")
+        // Links in messages name the address the test gives, or the default.
+        .env_remove("CURTAIN_PUBLIC_URL")
+        .env_remove("CURTAIN_SITE_URL")
+        .env_remove("CURTAIN_ADDR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -583,8 +583,8 @@ async fn a_child_account_report_reveals_nothing_and_is_listed_for_review() {
 #[tokio::test]
 async fn the_demo_has_a_newsletter_whose_link_works() {
     let app = TestApp::spawn().await;
-    curtain_server::demo::load(&app.command_db).await.unwrap();
-    curtain_server::demo::load(&app.command_db).await.unwrap(); // loading twice adds nothing
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.unwrap();
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.unwrap(); // loading twice adds nothing
     let messages = curtain_server::outbox::list(app.command_db.read()).await.unwrap();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!((messages[0].kind.as_str(), messages[0].to_address.as_str()), ("newsletter", "ana@example.org"));

@@ -3,6 +3,7 @@
 use curtain_api::CivilDate;
 use curtain_server::clock;
 use curtain_server::policy::store::{self, PublishError};
+use curtain_server::public_url::PublicUrl;
 use curtain_tests::TestApp;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -141,8 +142,11 @@ async fn an_upcoming_version_is_announced_but_not_current() {
     let r = c.get("/api/policies/privacy").await;
     assert_eq!((r.body["version"].as_u64(), r.body.get("upcoming").filter(|u| !u.is_null())), (Some(5), None));
     let effective = date_in_days(10);
-    let v = store::publish(&app.command_db, &version_file(6, &effective, "Not for children."), clock::now()).await.unwrap();
-    assert_eq!(v, 6);
+    let published =
+        store::publish(&app.command_db, &version_file(6, &effective, "Not for children."), &app.public_url(), clock::now())
+            .await
+            .unwrap();
+    assert_eq!(published.version, 6);
 
     let r = c.get("/api/policies/privacy").await;
     assert_eq!(r.body["version"], 5, "the upcoming version is not current yet");
@@ -193,7 +197,7 @@ async fn the_feed_is_valid_atom_with_one_entry_per_version() {
 async fn a_script_planted_in_a_version_is_stripped() {
     let app = TestApp::spawn().await;
     let planted = "Hello <script>document.title='owned'</script> there. <img src=x onerror=\"alert(1)\"> [click](javascript:alert(2))";
-    store::publish(&app.command_db, &version_file(6, &date_in_days(0), planted), clock::now()).await.unwrap();
+    store::publish(&app.command_db, &version_file(6, &date_in_days(0), planted), &app.public_url(), clock::now()).await.unwrap();
     let r = app.client().get("/api/policies/privacy/versions/6").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let html = section(&r.body, "children")["html"].as_str().unwrap().to_string();
@@ -270,20 +274,21 @@ async fn published_versions_cannot_change_and_publishing_checks_number_and_date(
     let url = format!("sqlite://{}", dir.path().join("p.db").display());
     let db = curtain_server::db::connect(&url).await.unwrap();
     let now = clock::now();
+    let site = PublicUrl::parse("https://curtain.example").unwrap();
 
-    let e = store::publish(&db, &version_file(7, &date_in_days(1), "x"), now).await.unwrap_err();
+    let e = store::publish(&db, &version_file(7, &date_in_days(1), "x"), &site, now).await.unwrap_err();
     assert!(matches!(e, PublishError::NotNext { expected: 6, found: 7 }), "{e}");
-    let e = store::publish(&db, &version_file(6, "2026-01-01", "x"), now).await.unwrap_err();
+    let e = store::publish(&db, &version_file(6, "2026-01-01", "x"), &site, now).await.unwrap_err();
     assert!(matches!(e, PublishError::BeforePrevious { previous: 5, .. }), "{e}");
     assert!(e.to_string().contains("backdated"), "{e}");
     // A date after version 5's but before today (there is one from 2026-12-01 on).
     if date_in_days(-1).as_str() >= "2026-11-30" {
-        let e = store::publish(&db, &version_file(6, &date_in_days(-1), "x"), now).await.unwrap_err();
+        let e = store::publish(&db, &version_file(6, &date_in_days(-1), "x"), &site, now).await.unwrap_err();
         assert!(matches!(e, PublishError::Backdated { .. }), "{e}");
     }
-    let e = store::publish(&db, "version: 5", now).await.unwrap_err();
+    let e = store::publish(&db, "version: 5", &site, now).await.unwrap_err();
     assert!(matches!(e, PublishError::Source(_)), "{e}");
-    assert_eq!(store::publish(&db, &version_file(6, &date_in_days(0), "x"), now).await.unwrap(), 6);
+    assert_eq!(store::publish(&db, &version_file(6, &date_in_days(0), "x"), &site, now).await.unwrap().version, 6);
     // Starting again is fine while nothing changed.
     db.close().await.unwrap();
     let db = curtain_server::db::connect(&url).await.unwrap();

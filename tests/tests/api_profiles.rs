@@ -427,8 +427,8 @@ async fn profile_rows_go_with_the_account() {
 #[tokio::test]
 async fn demo_members_show_their_different_visibility() {
     let app = TestApp::spawn().await;
-    curtain_server::demo::load(&app.command_db).await.expect("demo loads");
-    curtain_server::demo::load(&app.command_db).await.expect("and loads again without change");
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.expect("demo loads");
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.expect("and loads again without change");
     let anon = app.client();
     let ana = anon.get("/api/users/ana").await.body;
     assert_eq!((ana["location"].clone(), ana["private"].clone()), (json!("Lisbon"), json!(false)), "{ana}");

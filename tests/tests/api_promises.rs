@@ -320,16 +320,17 @@ async fn a_material_change_is_announced_thirty_days_ahead_or_says_why_not() {
     let now = clock::now();
     let next = curtain_server::policy::published::PUBLISHED.len() as u32 + 1;
     let db = &app.command_db;
+    let site = app.public_url();
 
     // Too soon for a material change, with or without a reason too short to read.
     for days in [0, 10, 29] {
-        let e = store::publish(db, &version_file(next, &date_in_days(days), true), now).await.unwrap_err();
+        let e = store::publish(db, &version_file(next, &date_in_days(days), true), &site, now).await.unwrap_err();
         assert!(matches!(e, PublishError::TooSoon { .. }), "{days}: {e}");
         assert!(e.to_string().contains(&date_in_days(30)), "the message names the earliest date: {e}");
     }
-    let e = store::publish_as(db, &version_file(next, &date_in_days(3), true), Some("law"), now).await.unwrap_err();
+    let e = store::publish_as(db, &version_file(next, &date_in_days(3), true), Some("law"), &site, now).await.unwrap_err();
     assert!(matches!(e, PublishError::UrgentWithoutReason), "{e}");
-    let e = store::publish_as(db, &version_file(next, &date_in_days(40), true), Some("A court order requires it."), now).await.unwrap_err();
+    let e = store::publish_as(db, &version_file(next, &date_in_days(40), true), Some("A court order requires it."), &site, now).await.unwrap_err();
     assert!(matches!(e, PublishError::UrgentNotNeeded { .. }), "{e}");
     // The command line refuses it the same way.
     let file = tempfile::NamedTempFile::new().unwrap();
@@ -345,8 +346,8 @@ async fn a_material_change_is_announced_thirty_days_ahead_or_says_why_not() {
     let out = run_server_command(["policy", "publish", &path, "--urgent", reason, "--database", &app.database_url]).await;
     assert!(out.status.success(), "{}", describe_output(&out));
     // Thirty days ahead needs no reason.
-    store::publish(db, &version_file(next + 1, &date_in_days(30), true), now).await.unwrap();
-    store::publish(db, &version_file(next + 2, &date_in_days(31), false), now).await.unwrap();
+    store::publish(db, &version_file(next + 1, &date_in_days(30), true), &site, now).await.unwrap();
+    store::publish(db, &version_file(next + 2, &date_in_days(31), false), &site, now).await.unwrap();
 
     let doc = app.client().get("/api/policies/privacy").await;
     let announced = doc.body["announced"].as_array().unwrap();

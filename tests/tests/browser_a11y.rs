@@ -51,7 +51,7 @@ async fn audit(b: &Browser, path: &str, problems: &mut Vec<String>) -> Result<()
 
 async fn audit_all(scheme: &str) {
     let app = TestApp::spawn_with_spa().await;
-    curtain_server::demo::load(&app.command_db).await.expect("demo data");
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.expect("demo data");
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b
         .attempt(&format!("a11y_{scheme}"), async {

@@ -61,7 +61,7 @@ async fn tab_to(b: &Browser, css: &str) -> Result<()> {
 #[tokio::test]
 async fn the_whole_journey_works_without_a_mouse() {
     let app = TestApp::spawn_with_spa().await;
-    curtain_server::demo::load(&app.command_db).await.expect("demo data");
+    curtain_server::demo::load(&app.command_db, &app.public_url()).await.expect("demo data");
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b
         .attempt("keyboard_journey", async {

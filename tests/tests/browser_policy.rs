@@ -234,6 +234,7 @@ async fn a_policy_change_during_sign_up_asks_to_read_it_and_keeps_the_input() {
             &app.command_db,
             &v6,
             Some("A court order requires this change at once."),
+            &app.public_url(),
             curtain_server::clock::now(),
         )
         .await?;

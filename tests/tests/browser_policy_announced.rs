@@ -30,9 +30,9 @@ async fn announce_two(app: &TestApp) -> (u32, u32) {
     let now = curtain_server::clock::now();
     let first = PUBLISHED.len() as u32 + 1;
     let urgent = source(first, in_days(10), "Says how the new data-broker law applies to Curtain.");
-    store::publish_as(&app.command_db, &urgent, Some(URGENT), now).await.expect("the urgent version is published");
+    store::publish_as(&app.command_db, &urgent, Some(URGENT), &app.public_url(), now).await.expect("the urgent version is published");
     let planned = source(first + 1, in_days(40), "Adds a section on film clubs and what club members see.");
-    store::publish(&app.command_db, &planned, now).await.expect("the planned version is published");
+    store::publish(&app.command_db, &planned, &app.public_url(), now).await.expect("the planned version is published");
     (first, first + 1)
 }
 

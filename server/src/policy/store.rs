@@ -6,6 +6,8 @@ use curtain_api::CivilDate;
 use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::db::Db;
+use crate::outbox::{self, PolicyChange};
+use crate::public_url::PublicUrl;
 
 use super::document::{self, PolicySource, SourceError};
 use super::published;
@@ -162,17 +164,34 @@ async fn max_version(db: impl AnyExecutor<'_>) -> sqlx::Result<u32> {
     Ok(max.unwrap_or(0) as u32)
 }
 
+/// A version just published, and how many members its notice went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub version: u32,
+    pub material: bool,
+    /// Members told by e-mail (through the outbox): everyone with an
+    /// address for a material version, nobody for a wording-only one.
+    pub notified: u64,
+}
+
 /// Publishes a new version from `source`: it must be numbered next and take
 /// effect no earlier than today and no earlier than the version before it; a
-/// material version at least [`MATERIAL_NOTICE_DAYS`] days ahead.
-pub async fn publish(db: &Db, source: &str, now: i64) -> Result<u32, PublishError> {
-    publish_as(db, source, None, now).await
+/// material version at least [`MATERIAL_NOTICE_DAYS`] days ahead. A material
+/// version is announced to every member by e-mail, with links under `site`.
+pub async fn publish(db: &Db, source: &str, site: &PublicUrl, now: i64) -> Result<Published, PublishError> {
+    publish_as(db, source, None, site, now).await
 }
 
 /// [`publish`], where `urgent` is the reason an urgent legal change may take
 /// effect with less notice than a material change needs. The reason is kept
-/// with the version and shown wherever it is.
-pub async fn publish_as(db: &Db, source: &str, urgent: Option<&str>, now: i64) -> Result<u32, PublishError> {
+/// with the version and shown wherever it is, the notices included.
+pub async fn publish_as(
+    db: &Db,
+    source: &str,
+    urgent: Option<&str>,
+    site: &PublicUrl,
+    now: i64,
+) -> Result<Published, PublishError> {
     let mut parsed = document::parse(source)?;
     let short_notice = parsed.material && parsed.effective < super::earliest_material_date(now);
     match urgent.map(str::trim) {
@@ -190,8 +209,9 @@ pub async fn publish_as(db: &Db, source: &str, urgent: Option<&str>, now: i64) -
         Some(reason) if reason.split_whitespace().count() < 3 => return Err(PublishError::UrgentWithoutReason),
         Some(reason) => parsed.urgent_reason = Some(reason.to_string()),
     }
-    // Checked and inserted in one write transaction: two publishers cannot
-    // both take the same number.
+    // Checked, inserted and announced in one write transaction: two
+    // publishers cannot both take the same number, and members are told of
+    // a version exactly when it is published.
     let mut tx = db.begin_write().await?;
     let versions = load(&mut *tx).await?;
     let expected = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
@@ -213,20 +233,32 @@ pub async fn publish_as(db: &Db, source: &str, urgent: Option<&str>, now: i64) -
         return Err(PublishError::Backdated { version: parsed.version, effective: parsed.effective, today });
     }
     insert(&mut tx, &parsed, source, now).await?;
+    let notified = if parsed.material {
+        let change = PolicyChange {
+            version: parsed.version,
+            effective: parsed.effective,
+            summary: &parsed.summary,
+            urgent_reason: parsed.urgent_reason.as_deref(),
+            in_force: super::current(&versions, now).map(|v| v.version),
+        };
+        outbox::policy_change_notice(&mut tx, &change, site, now).await?
+    } else {
+        0
+    };
     tx.commit().await?;
-    Ok(parsed.version)
+    Ok(Published { version: parsed.version, material: parsed.material, notified })
 }
 
 /// For `--demo`: announces an upcoming version a month ahead, unless a
 /// version after the shipped ones exists already (left alone: published
 /// versions never change).
-pub async fn load_demo_upcoming(db: &Db, now: i64) -> anyhow::Result<()> {
+pub async fn load_demo_upcoming(db: &Db, site: &PublicUrl, now: i64) -> anyhow::Result<()> {
     if max_version(db.read()).await? as usize > published::PUBLISHED.len() {
         return Ok(());
     }
     let effective = CivilDate::from_unix_days(now.div_euclid(86_400) + 30);
     let source = published::upcoming_demo(effective);
-    publish(db, &source, now).await.context("publishing the demonstration's upcoming policy version")?;
+    publish(db, &source, site, now).await.context("publishing the demonstration's upcoming policy version")?;
     Ok(())
 }
 
