@@ -52,8 +52,10 @@ lazy_part!(policy_banner_part, crate::components::policy_banner::PolicyBanner);
 pub fn App() -> impl IntoView {
     Session::provide();
     Consent::provide();
+    let (is_routing, set_is_routing) = signal(false);
     view! {
-        <Router>
+        <Router set_is_routing=set_is_routing>
+            <RouteProgress is_routing=is_routing />
             <SkipLink />
             <SiteHeader />
             <ConnectionBanner />
@@ -107,6 +109,30 @@ pub fn App() -> impl IntoView {
             <FocusOnNavigation />
             <ChooseFromAddress />
         </Router>
+    }
+}
+
+/// A thin bar at the top, and "Loading the page…" for screen readers, when
+/// the next page takes more than a moment to arrive (its code or its data).
+#[component]
+fn RouteProgress(is_routing: ReadSignal<bool>) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    Effect::new(move |_| {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        if is_routing.get() {
+            let handle = set_timeout_with_handle(move || shown.set(true), std::time::Duration::from_millis(300));
+            pending.set_value(handle.ok());
+        } else {
+            shown.set(false);
+        }
+    });
+    view! {
+        <div class="route-progress" class:route-progress--on=move || shown.get() role="status">
+            <span class="visually-hidden">{move || shown.get().then_some("Loading the page…")}</span>
+        </div>
     }
 }
 

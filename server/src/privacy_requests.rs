@@ -41,10 +41,11 @@ pub async fn file(tx: &mut AnyConnection, req: &PrivacyRequest, user_id: Option<
     .fetch_one(&mut *tx)
     .await?;
     let body = format!(
-        "We received your privacy request {} ({}) and will answer by {due}.\n\
+        "We received your privacy request {} ({}) and will answer by {}.\n\
          If you did not send it, you can ignore this message.\n\nThe Curtain team\n",
         reference(id),
         req.kind.as_str(),
+        curtain_ui::dates::civil(due),
     );
     outbox::send(
         tx,

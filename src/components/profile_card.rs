@@ -2,31 +2,15 @@
 //! the viewer may not see is simply absent from what the server sent.
 
 use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation};
-use curtain_api::CivilDate;
+use curtain_ui::dates::long_date;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::profile_avatar::Avatar;
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-];
-
 /// "November 2026" from `YYYY-MM-DD`.
 pub fn joined_phrase(date: &str) -> String {
-    match CivilDate::parse(date) {
-        Some(d) => format!("{} {}", MONTHS[usize::from(d.month) - 1], d.year),
-        None => String::new(),
-    }
-}
-
-/// "20 Nov 2026" from `YYYY-MM-DD` (the text as it is, if it is not a date).
-pub fn short_date(date: &str) -> String {
-    match CivilDate::parse(date) {
-        Some(d) => format!("{} {} {}", d.day, &MONTHS[usize::from(d.month) - 1][..3], d.year),
-        None => date.to_string(),
-    }
+    curtain_ui::dates::month_and_year(date)
 }
 
 /// "Vertigo (1958)".
@@ -153,7 +137,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
                                 <li class="history-list__item">
                                     <span class="history-list__title">{title_with_year(&e)}</span>
                                     <span class="history-list__meta">
-                                        {e.kind.label()} " · watched " {short_date(&e.watched_on)}
+                                        {e.kind.label()} " · watched " {long_date(&e.watched_on)}
                                     </span>
                                 </li>
                             }
@@ -279,8 +263,6 @@ mod tests {
     fn dates_read_as_words() {
         assert_eq!(joined_phrase("2026-11-29"), "November 2026");
         assert_eq!(joined_phrase("nonsense"), "");
-        assert_eq!(short_date("2026-01-05"), "5 Jan 2026");
-        assert_eq!(short_date("soon"), "soon");
     }
 
     #[test]

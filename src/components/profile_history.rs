@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::field::FieldError;
-use super::profile_card::{short_date, title_with_year};
+use super::profile_card::title_with_year;
+use curtain_ui::dates::long_date;
 use crate::api;
 use crate::dom::{focus_soon, today};
 use crate::forms::error_id;
@@ -165,7 +166,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
                                 view! {
                                     <li class="history-list__item">
                                         <span class="history-list__title">{title_with_year(&e)}</span>
-                                        <span class="history-list__meta">{e.kind.label()} " · watched " {short_date(&e.watched_on)}</span>
+                                        <span class="history-list__meta">{e.kind.label()} " · watched " {long_date(&e.watched_on)}</span>
                                         <button type="button" class="button button--small button--secondary history-remove"
                                             aria-label=label on:click=move |_| remove(entry.clone())>
                                             "Remove"

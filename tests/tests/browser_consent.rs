@@ -274,6 +274,10 @@ async fn choose_opens_a_keyboard_friendly_modal_dialog() {
         // Keyboard only, an answer: analytics on, preferences off, saved.
         press(&b, Key::Enter).await?;
         b.wait_for_focus("consent-preferences").await?;
+        // Past the folded list of the preferences' cookies, to analytics.
+        press(&b, Key::Tab).await?;
+        let on_summary = b.driver.execute("return document.activeElement.tagName === 'SUMMARY'", vec![]).await?;
+        ensure!(on_summary.json().as_bool() == Some(true), "the cookie list's summary takes focus");
         press(&b, Key::Tab).await?;
         ensure!(active_id(&b).await? == "consent-analytics", "{}", active_id(&b).await?);
         press(&b, Key::Space).await?;

@@ -223,3 +223,78 @@ async fn signed_out_a_link_between_settings_pages_goes_there_and_asks_to_sign_in
         .await;
     b.finish(outcome).await;
 }
+
+#[tokio::test]
+async fn going_public_is_explained_and_asked_first_especially_to_a_minor() {
+    let app = TestApp::spawn_with_spa().await;
+    let year = curtain_server::clock::today().year - 15;
+    let teen = app.client();
+    let r = teen.post("/api/auth/signup", &curtain_tests::signup_body("mia", PW, &format!("{year}-02-01"))).await;
+    assert_eq!(r.status, reqwest::StatusCode::CREATED, "{:?}", r.body);
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("going_public_is_explained_and_asked_first", async {
+            b.sign_in("mia", PW).await?;
+            b.goto("/settings/privacy").await?;
+            let switch = b.find("#privacy-private").await?;
+            ensure!(switch.is_selected().await?, "a minor starts private");
+
+            // One click does not make it public: it asks, and says why.
+            switch.click().await?;
+            b.wait_for_text("#privacy-public-confirm", "Anyone signed in can follow you without asking").await?;
+            b.wait_for_text("#privacy-public-minor", "under 18").await?;
+            b.wait_for_focus("privacy-public-title").await?;
+            ensure!(b.find("#privacy-private").await?.is_selected().await?, "still private while it asks");
+            let stored = app.client();
+            stored.sign_in("mia", PW, false).await;
+            ensure!(stored.get("/api/me/privacy").await.body["private"] == true, "nothing saved yet");
+
+            // "Keep it private" changes nothing and goes back to the switch.
+            b.click("#privacy-public-no").await?;
+            b.wait_gone("#privacy-public-confirm").await?;
+            b.wait_for_focus("privacy-private").await?;
+            ensure!(stored.get("/api/me/privacy").await.body["private"] == true);
+
+            // Confirmed, it is public.
+            b.click("#privacy-private").await?;
+            b.click("#privacy-public-yes").await?;
+            b.wait_for_text("#privacy-status", "Your account is public").await?;
+            ensure!(!b.find("#privacy-private").await?.is_selected().await?);
+            ensure!(stored.get("/api/me/privacy").await.body["private"] == false, "saved");
+            ensure!(b.axe_violations().await?.is_empty(), "{:?}", b.axe_violations().await?);
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn a_page_slow_to_arrive_shows_that_it_is_loading() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("a_page_slow_to_arrive_shows_that_it_is_loading", async {
+            b.goto("/").await?;
+            b.dismiss_consent().await?;
+            ensure!(b.driver.find_all(By::Css(".route-progress--on")).await?.is_empty(), "nothing loading at rest");
+            // A slow line from now on: the next page's code takes a while.
+            let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(b.driver.handle.clone());
+            devtools.execute_cdp("Network.enable").await?;
+            devtools
+                .execute_cdp_with_params(
+                    "Network.emulateNetworkConditions",
+                    json!({ "offline": false, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1 }),
+                )
+                .await?;
+            b.click("footer a[href='/privacy/request']").await?;
+            b.find(".route-progress--on").await.context("the bar shows")?;
+            b.wait_for_text(".route-progress", "Loading the page").await?;
+            // Then the page arrives and the bar goes.
+            b.wait_for_text("#main h1", "Make a privacy request").await?;
+            b.wait_gone(".route-progress--on").await?;
+            ensure!(b.path().await? == "/privacy/request");
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}

@@ -12,6 +12,7 @@
 
 pub mod banner;
 pub mod compare;
+pub mod dates;
 pub mod diff;
 pub mod policy;
 

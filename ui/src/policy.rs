@@ -8,17 +8,7 @@ use leptos::prelude::*;
 
 use crate::compare::PolicyCompareForm;
 
-/// `2026-06-01` -> `1 June 2026`; anything else is shown as it is.
-pub fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ];
-    match curtain_api::CivilDate::parse(iso) {
-        Some(d) => format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year),
-        None => iso.to_string(),
-    }
-}
+pub use crate::dates::long_date;
 
 /// The compare page's address for two versions.
 pub fn compare_href(from: u32, to: u32) -> String {

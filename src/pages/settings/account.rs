@@ -279,13 +279,10 @@ pub fn password_changed_sentence(ended: u64) -> String {
     }
 }
 
-/// The time in the visitor's own zone and language, from an RFC 3339 stamp.
+/// A moment from an RFC 3339 stamp, in the visitor's zone, written the
+/// site's one way ("1 June 2026, 14:05").
 pub fn local_time(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return rfc3339.to_string();
-    }
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED).into()
+    crate::dom::local_date_time(rfc3339)
 }
 
 #[component]

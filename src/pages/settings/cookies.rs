@@ -2,7 +2,6 @@
 //! the dialog, and the member's consent receipts.
 
 use curtain_api::consent::{Choices, ConsentReceipt};
-use curtain_api::CivilDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -43,7 +42,7 @@ pub fn CookieSettings() -> impl IntoView {
     let current = move || match consent.record() {
         Some(record) => format!(
             "Your current answer was given on {} to version {} of our cookie information.",
-            CivilDate::from_unix_days(record.given_at.div_euclid(86_400)),
+            crate::dom::local_date(record.given_at),
             record.revision
         ),
         None => "You have not answered yet on this device, so nothing optional is stored or counted.".to_string(),

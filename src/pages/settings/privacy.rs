@@ -97,10 +97,21 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         }
     });
 
+    // Going public is asked about first: it is easy to do in one click and
+    // hard to undo once others have seen the profile.
+    let confirming = RwSignal::new(false);
     let flip = move |switch: Switch, on: bool| {
         if busy.get_untracked() {
             return;
         }
+        if switch == Switch::Private && !on && !confirming.get_untracked() {
+            confirming.set(true);
+            // The switch shows what is saved (private) until the answer.
+            settings.update(|_| {});
+            focus_soon("privacy-public-title");
+            return;
+        }
+        confirming.set(false);
         busy.set(true);
         status.set(None);
         spawn_local(async move {
@@ -269,6 +280,39 @@ pub fn PrivacySettingsPage() -> impl IntoView {
             }
             .into_any(),
         }}
+        {move || confirming.get().then(|| {
+            let minor = matches!(session.view(), crate::session::SessionView::SignedIn(u) if u.minor);
+            view! {
+                <section id="privacy-public-confirm" class="notice notice--warning" aria-labelledby="privacy-public-title">
+                    <h2 id="privacy-public-title" class="notice__title" tabindex="-1">"Make your account public?"</h2>
+                    <ul>
+                        <li>"Anyone signed in can follow you without asking, and every follower sees what you share with followers."</li>
+                        <li>"What you share with everyone stays visible to anyone, as now."</li>
+                        <li>"Requests already waiting still need your answer below."</li>
+                    </ul>
+                    {minor.then(|| view! {
+                        <p id="privacy-public-minor">
+                            "You told us you are under 18, so your account started private to protect you. "
+                            "Before you change it, think about who could then see your profile; if you are not sure, ask someone you trust."
+                        </p>
+                    })}
+                    <p class="notice__actions">
+                        <button id="privacy-public-yes" type="button" class="button button--primary"
+                            on:click=move |_| flip(Switch::Private, false)>
+                            "Make my account public"
+                        </button>
+                        " "
+                        <button id="privacy-public-no" type="button" class="button button--secondary"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                focus_soon("privacy-private");
+                            }>
+                            "Keep it private"
+                        </button>
+                    </p>
+                </section>
+            }
+        })}
         <section class="privacy-people" aria-labelledby="requests-heading">
             <h2 id="requests-heading">"Follow requests"</h2>
             {requests_view}
