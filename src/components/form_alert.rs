@@ -73,3 +73,15 @@ pub fn SubmitButton(
         </button>
     }
 }
+
+/// "You have unsaved changes." beside a form's Save button while the form
+/// differs from what is saved: every settings page says it the same way.
+#[component]
+pub fn UnsavedNote(id: &'static str, #[prop(into)] dirty: Signal<bool>) -> impl IntoView {
+    view! {
+        <p id=id class="unsaved-note" aria-live="polite">
+            {move || dirty.get().then_some("You have unsaved changes.")}
+        </p>
+    }
+}
+

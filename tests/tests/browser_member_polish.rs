@@ -239,27 +239,34 @@ async fn going_public_is_explained_and_asked_first_especially_to_a_minor() {
             let switch = b.find("#privacy-private").await?;
             ensure!(switch.is_selected().await?, "a minor starts private");
 
-            // One click does not make it public: it asks, and says why.
+            // A change waits for "Save", and the page says so.
             switch.click().await?;
-            b.wait_for_text("#privacy-public-confirm", "Anyone signed in can follow you without asking").await?;
-            b.wait_for_text("#privacy-public-minor", "under 18").await?;
-            b.wait_for_focus("privacy-public-title").await?;
-            ensure!(b.find("#privacy-private").await?.is_selected().await?, "still private while it asks");
+            b.wait_for_text("#privacy-unsaved", "You have unsaved changes").await?;
             let stored = app.client();
             stored.sign_in("mia", PW, false).await;
             ensure!(stored.get("/api/me/privacy").await.body["private"] == true, "nothing saved yet");
 
-            // "Keep it private" changes nothing and goes back to the switch.
+            // Saving does not make it public at once: it asks, and says why.
+            b.click("#privacy-save").await?;
+            b.wait_for_text("#privacy-public-confirm", "Anyone signed in can follow you without asking").await?;
+            b.wait_for_text("#privacy-public-minor", "under 18").await?;
+            b.wait_for_focus("privacy-public-title").await?;
+            ensure!(stored.get("/api/me/privacy").await.body["private"] == true, "nothing saved while it asks");
+
+            // "Keep it private" puts the switch back and saves nothing.
             b.click("#privacy-public-no").await?;
             b.wait_gone("#privacy-public-confirm").await?;
             b.wait_for_focus("privacy-private").await?;
+            ensure!(b.find("#privacy-private").await?.is_selected().await?, "the switch is back on");
             ensure!(stored.get("/api/me/privacy").await.body["private"] == true);
 
-            // Confirmed, it is public.
+            // Confirmed, it is public, and nothing is left unsaved.
             b.click("#privacy-private").await?;
+            b.click("#privacy-save").await?;
             b.click("#privacy-public-yes").await?;
             b.wait_for_text("#privacy-status", "Your account is public").await?;
             ensure!(!b.find("#privacy-private").await?.is_selected().await?);
+            ensure!(b.find("#privacy-unsaved").await?.text().await?.is_empty(), "saved: no unsaved note");
             ensure!(stored.get("/api/me/privacy").await.body["private"] == false, "saved");
             ensure!(b.axe_violations().await?.is_empty(), "{:?}", b.axe_violations().await?);
             Ok(())
@@ -293,6 +300,42 @@ async fn a_page_slow_to_arrive_shows_that_it_is_loading() {
             b.wait_for_text("#main h1", "Make a privacy request").await?;
             b.wait_gone(".route-progress--on").await?;
             ensure!(b.path().await? == "/privacy/request");
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn every_settings_form_says_when_a_change_is_not_saved_yet() {
+    let app = TestApp::spawn_with_spa().await;
+    app.member("ann", PW).await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("every_settings_form_says_when_a_change_is_not_saved_yet", async {
+            b.sign_in("ann", PW).await?;
+            // E-mail lists.
+            b.goto("/settings/email").await?;
+            b.find("#email-newsletter").await?.click().await?;
+            b.wait_for_text("#email-unsaved", "You have unsaved changes").await?;
+            b.find("#email-newsletter").await?.click().await?;
+            // Back as it was: nothing unsaved.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while !b.find("#email-unsaved").await?.text().await?.is_empty() {
+                ensure!(std::time::Instant::now() < deadline, "the note goes when the change is undone");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            b.find("#email-newsletter").await?.click().await?;
+            b.click("#email-save").await?;
+            b.wait_for_text("#email-status", "Saved").await?;
+            ensure!(b.find("#email-unsaved").await?.text().await?.is_empty());
+            // The profile.
+            b.goto("/settings/profile").await?;
+            b.type_into("#profile-location-input", "Lisbon").await?;
+            b.wait_for_text("#settings-profile-unsaved", "You have unsaved changes").await?;
+            b.click("#settings-profile-save").await?;
+            b.wait_for_text("#settings-profile-status", "Profile saved").await?;
+            ensure!(b.find("#settings-profile-unsaved").await?.text().await?.is_empty());
             Ok(())
         })
         .await;

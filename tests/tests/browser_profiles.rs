@@ -150,9 +150,11 @@ async fn private_account_request_approval_preview_and_noindex() {
         b.sign_in("ann", PW).await?;
         b.goto("/settings/privacy").await?;
         b.click("#privacy-private").await?;
+        b.click("#privacy-save").await?;
         b.wait_for_text("#privacy-status", "Your account is private").await?;
         // Not indexed: the profile page carries noindex, and drops it on leaving.
         b.click("#privacy-indexable").await?;
+        b.click("#privacy-save").await?;
         b.wait_for_text("#privacy-status", "not to index").await?;
         b.click("#account-name").await?;
         b.wait_for_text("#profile-username", "@ann").await?;

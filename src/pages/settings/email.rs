@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::field::CheckboxField;
-use crate::components::form_alert::{FormAlert, SubmitButton};
+use crate::components::form_alert::{FormAlert, SubmitButton, UnsavedNote};
 use crate::dom::{focus_soon, set_page_title};
 use crate::forms::Alert;
 use crate::session::use_session;
@@ -34,7 +34,10 @@ pub fn EmailSettings() -> impl IntoView {
     let busy = RwSignal::new(false);
     let no_errors = Signal::derive(Vec::<String>::new);
 
+    // What the server holds, to tell unsaved changes from saved ones.
+    let stored = RwSignal::new(None::<EmailPreferences>);
     let show = move |p: EmailPreferences| {
+        stored.set(Some(p));
         newsletter.set(p.newsletter);
         product_updates.set(p.product_updates);
         partner_offers.set(p.partner_offers);
@@ -88,6 +91,19 @@ pub fn EmailSettings() -> impl IntoView {
         ev.prevent_default();
         save();
     };
+    let dirty = Signal::derive(move || {
+        let now = EmailPreferences {
+            newsletter: newsletter.get(),
+            product_updates: product_updates.get(),
+            partner_offers: partner_offers.get(),
+        };
+        stored.get().is_some_and(|s| s != now)
+    });
+    Effect::new(move |_| {
+        if dirty.get() {
+            saved.set(None);
+        }
+    });
 
     view! {
         <h1>"E-mail"</h1>
@@ -146,6 +162,7 @@ pub fn EmailSettings() -> impl IntoView {
                     </fieldset>
                     <div class="form__actions">
                         <SubmitButton id="email-save" label="Save e-mail settings" busy_label="Saving…" busy=Signal::derive(move || busy.get()) />
+                        <UnsavedNote id="email-unsaved" dirty=dirty />
                         <p id="email-status" class="status-message" role="status">{move || saved.get()}</p>
                     </div>
                 </form>

@@ -1,6 +1,6 @@
 //! `/settings/privacy`: a private account, search discoverability, search
 //! engine indexing; follow requests to approve or deny; followers to remove.
-//! Each switch saves as soon as it changes.
+//! The switches save together with "Save", as every settings page does.
 
 use curtain_api::profile::{FollowRequest, PrivacySettings, PrivacyUpdate};
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::profile_avatar::Avatar;
+use crate::components::form_alert::UnsavedNote;
 use crate::dom::{focus_soon, set_page_title};
 
 /// Which switch, for saving one at a time.
@@ -97,39 +98,71 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         }
     });
 
+    // The switches are a draft until "Save" (as every settings page saves):
+    // the page says when there are unsaved changes.
+    let draft = RwSignal::new(None::<PrivacySettings>);
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = settings.get() {
+            draft.set(Some(saved));
+        }
+    });
+    let dirty = Memo::new(move |_| match (settings.get(), draft.get()) {
+        (Some(Ok(saved)), Some(draft)) => saved != draft,
+        _ => false,
+    });
     // Going public is asked about first: it is easy to do in one click and
     // hard to undo once others have seen the profile.
     let confirming = RwSignal::new(false);
-    let flip = move |switch: Switch, on: bool| {
-        if busy.get_untracked() {
+    let save = move |confirmed: bool| {
+        let (Some(Ok(saved)), Some(wanted)) = (settings.get_untracked(), draft.get_untracked()) else { return };
+        if busy.get_untracked() || saved == wanted {
             return;
         }
-        if switch == Switch::Private && !on && !confirming.get_untracked() {
+        if saved.private && !wanted.private && !confirmed {
             confirming.set(true);
-            // The switch shows what is saved (private) until the answer.
-            settings.update(|_| {});
             focus_soon("privacy-public-title");
             return;
         }
         confirming.set(false);
+        let changed: Vec<Switch> = [Switch::Private, Switch::Discoverable, Switch::Indexable]
+            .into_iter()
+            .filter(|s| s.read(&saved) != s.read(&wanted))
+            .collect();
+        let mut update = PrivacyUpdate::default();
+        for s in &changed {
+            let one = s.update(s.read(&wanted));
+            update.private = update.private.or(one.private);
+            update.discoverable = update.discoverable.or(one.discoverable);
+            update.indexable = update.indexable.or(one.indexable);
+        }
         busy.set(true);
         status.set(None);
         spawn_local(async move {
-            let result = api::profiles::save_privacy(switch.update(on)).await;
+            let result = api::profiles::save_privacy(update).await;
             busy.set(false);
             match result {
                 Ok(p) => {
-                    status.set(Some((true, switch.saved_sentence(switch.read(&p)).to_string())));
+                    let said: Vec<&str> = changed.iter().map(|s| s.saved_sentence(s.read(&p))).collect();
+                    status.set(Some((true, format!("Saved. {}", said.join(" ")))));
                     settings.set(Some(Ok(p)));
                 }
-                Err(e) => {
-                    // Notify without changing: the switch goes back to what
-                    // the server still holds.
-                    settings.update(|_| {});
-                    status.set(Some((false, format!("Not saved: {}", e.message()))));
+                // The draft stays as it is, to save again.
+                Err(e) => status.set(Some((false, format!("Not saved: {} Your changes are still here: try again.", e.message())))),
+            }
+            focus_soon("privacy-status");
+        });
+    };
+    let set_draft = move |switch: Switch, on: bool| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                match switch {
+                    Switch::Private => d.private = on,
+                    Switch::Discoverable => d.discoverable = on,
+                    Switch::Indexable => d.indexable = on,
                 }
             }
         });
+        status.set(None);
     };
 
     let switch = move |switch: Switch, id: &'static str, label: &'static str, hint: &'static str| {
@@ -144,8 +177,8 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                         id=id
                         aria-describedby=hint_id.clone()
                         disabled=move || busy.get()
-                        prop:checked=move || matches!(settings.get(), Some(Ok(ref p)) if switch.read(p))
-                        on:change=move |ev| flip(switch, event_target_checked(&ev))
+                        prop:checked=move || draft.with(|d| d.as_ref().is_some_and(|p| switch.read(p)))
+                        on:change=move |ev| set_draft(switch, event_target_checked(&ev))
                     />
                     <label class="checkbox__label" for=id>{label}</label>
                 </div>
@@ -276,6 +309,15 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                         "When off, nobody finds you by searching, not even by your exact username.")}
                     {switch(Switch::Indexable, "privacy-indexable", "Let search engines index my profile",
                         "When off, your profile page asks search engines not to index it.")}
+                    <div class="form__actions">
+                        <button id="privacy-save" type="button" class="button button--primary"
+                            disabled=move || busy.get() || !dirty.get()
+                            aria-busy=move || busy.get().then_some("true")
+                            on:click=move |_| save(false)>
+                            {move || if busy.get() { "Saving…" } else { "Save privacy settings" }}
+                        </button>
+                        <UnsavedNote id="privacy-unsaved" dirty=dirty />
+                    </div>
                 </div>
             }
             .into_any(),
@@ -298,13 +340,14 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                     })}
                     <p class="notice__actions">
                         <button id="privacy-public-yes" type="button" class="button button--primary"
-                            on:click=move |_| flip(Switch::Private, false)>
+                            on:click=move |_| save(true)>
                             "Make my account public"
                         </button>
                         " "
                         <button id="privacy-public-no" type="button" class="button button--secondary"
                             on:click=move |_| {
                                 confirming.set(false);
+                                set_draft(Switch::Private, true);
                                 focus_soon("privacy-private");
                             }>
                             "Keep it private"

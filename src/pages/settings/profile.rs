@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, profiles::is_stale, ApiError};
 use crate::components::field::FieldError;
+use crate::components::form_alert::UnsavedNote;
 use crate::components::profile_audience::AudienceSelect;
 use crate::components::profile_card::ProfileCard;
 use crate::components::profile_history::HistoryEditor;
@@ -123,7 +124,7 @@ pub fn ProfileSettings() -> impl IntoView {
     let private = RwSignal::new(false);
     let birth_date = RwSignal::new(String::new());
     // What the form was loaded with, and the version that was.
-    let base = StoredValue::new(ProfileDraft::default());
+    let base = RwSignal::new(ProfileDraft::default());
     let etag = StoredValue::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let notice = RwSignal::new(None::<Notice>);
@@ -139,6 +140,18 @@ pub fn ProfileSettings() -> impl IntoView {
         genres: genres.get_untracked(),
         audiences: audiences.get_untracked(),
     };
+    // Whether the form differs from what it was loaded or last saved with.
+    let dirty = Memo::new(move |_| {
+        let now = ProfileDraft {
+            display_name: display_name.get(),
+            location: location.get(),
+            about: about.get(),
+            gender: gender.get(),
+            genres: genres.get(),
+            audiences: audiences.get(),
+        };
+        base.with(|b| *b != now)
+    });
     let show = move |d: ProfileDraft| {
         display_name.set(d.display_name);
         location.set(d.location);
@@ -149,7 +162,7 @@ pub fn ProfileSettings() -> impl IntoView {
     };
     let adopt = move |v: api::profiles::Versioned| {
         let saved = ProfileDraft::from_saved(&v.profile);
-        base.set_value(saved.clone());
+        base.set(saved.clone());
         etag.set_value(v.etag);
         birth_date.set(v.profile.birth_date.clone());
         saved
@@ -231,7 +244,7 @@ pub fn ProfileSettings() -> impl IntoView {
             match result {
                 Ok(v) => {
                     let mine = draft();
-                    let old_base = base.get_value();
+                    let old_base = base.get_untracked();
                     let latest = adopt(v);
                     if merge {
                         show(merge_latest(&old_base, &mine, &latest));
@@ -404,6 +417,7 @@ pub fn ProfileSettings() -> impl IntoView {
                     >
                         {move || if busy.get() { "Saving…" } else { "Save profile" }}
                     </button>
+                    <UnsavedNote id="settings-profile-unsaved" dirty=dirty />
                 </div>
             </form>
             <PreviewPanel username=username.clone() saved_count=saved_count />
