@@ -35,6 +35,7 @@ async fn an_address_is_confirmed_by_its_link_and_a_change_waits_for_its_own() {
         b.type_into("#account-email-password", PW).await?;
         b.click("#account-email-submit").await?;
         b.wait_for_text("#account-email-status", "we sent a link to wren@new.example").await?;
+        b.wait_for_focus("account-email-status").await?;
         b.wait_for_text("#account-current-email", "wren@example.org").await?;
         b.wait_for_text("#account-email-pending", "wren@new.example is waiting").await?;
 

@@ -80,6 +80,8 @@ fn ChangeEmailForm() -> impl IntoView {
                     session.signed_in(user);
                     new_email.set(String::new());
                     password.set(String::new());
+                    // In sight and read out, whatever the screen's size.
+                    crate::dom::focus_soon("account-email-status");
                 }
                 Err(e) => {
                     session.note_error(&e);
@@ -127,7 +129,7 @@ fn ChangeEmailForm() -> impl IntoView {
                 <div class="form__actions">
                     <SubmitButton id="account-email-submit" label="Change e-mail address" busy_label="Changing…" busy=Signal::derive(move || busy.get()) />
                 </div>
-                <p id="account-email-status" class="status-message" role="status">{move || done.get()}</p>
+                <p id="account-email-status" class="status-message" role="status" tabindex="-1">{move || done.get()}</p>
             </form>
         </section>
     }
