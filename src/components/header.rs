@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
 
 use crate::dom::{focus_main, focus_main_heading_soon};
+use crate::pages::lazy::{lazy_part, lazy_part_when};
 use crate::session::{use_session, SessionView};
 use curtain_api::SessionUser;
 
@@ -45,26 +46,14 @@ pub fn SiteHeader() -> impl IntoView {
 
 /// Sign in / sign up, or who is signed in and a way out. While the app does
 /// not yet know, it shows neither; the space is reserved by the stylesheet.
+/// A member's controls are fetched the first time someone is signed in: a
+/// first visit does not need them.
 #[component]
 fn AccountControls() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
-
-    let sign_out = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            if session.sign_out().await {
-                navigate("/", Default::default());
-                // Navigating to the page already shown does not move focus;
-                // the button that had it is gone, so place it on purpose.
-                focus_main_heading_soon();
-            }
-        });
-    };
-
-    move || match session.view() {
-        SessionView::Unknown => None,
-        SessionView::SignedOut => Some(
+    let signed_in = Signal::derive(move || matches!(session.view(), SessionView::SignedIn(_)));
+    let signed_out = move || {
+        matches!(session.view(), SessionView::SignedOut).then(|| {
             view! {
                 <ul class="site-nav__list">
                     <li>
@@ -79,9 +68,35 @@ fn AccountControls() -> impl IntoView {
                     </li>
                 </ul>
             }
-            .into_any(),
-        ),
-        SessionView::SignedIn(user) => Some(view! { <MemberNav user=user sign_out=sign_out.clone() /> }.into_any()),
+        })
+    };
+    view! {
+        {signed_out}
+        {lazy_part_when(signed_in, member_controls_part::view)}
+    }
+}
+
+lazy_part!(member_controls_part, crate::components::header::MemberControls);
+
+/// The signed-in member's controls, while someone is signed in.
+#[component]
+pub fn MemberControls() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if session.sign_out().await {
+                navigate("/", Default::default());
+                // Navigating to the page already shown does not move focus;
+                // the button that had it is gone, so place it on purpose.
+                focus_main_heading_soon();
+            }
+        });
+    };
+    move || match session.view() {
+        SessionView::SignedIn(user) => Some(view! { <MemberNav user=user sign_out=sign_out.clone() /> }),
+        _ => None,
     }
 }
 
