@@ -168,27 +168,32 @@ async fn a_comparison_asked_newest_first_reads_oldest_first_everywhere() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b
         .attempt("a_comparison_asked_newest_first", async {
-            // Typed in: the server puts the address right.
-            b.goto("/privacy/compare?from=3&to=1").await?;
-            b.find("#policy-diff").await?;
-            ensure!(address(&b).await? == "/privacy/compare?from=1&to=3", "{}", address(&b).await?);
-            ensure!(b.value("#compare-from").await? == "1" && b.value("#compare-to").await? == "3");
+            for phone in [false, true] {
+                if phone {
+                    b.emulate_phone().await?;
+                }
+                // Typed in: the server puts the address right.
+                b.goto("/privacy/compare?from=3&to=1").await?;
+                b.find("#policy-diff").await?;
+                ensure!(address(&b).await? == "/privacy/compare?from=1&to=3", "{}", address(&b).await?);
+                ensure!(b.value("#compare-from").await? == "1" && b.value("#compare-to").await? == "3");
 
-            // Followed inside the app: the app does the same.
-            b.driver
-                .execute(
-                    "history.pushState(null, '', '/privacy/compare?from=2&to=1&view=side'); dispatchEvent(new PopStateEvent('popstate'));",
-                    vec![],
-                )
-                .await?;
-            b.wait_for_text("#compare-from option:checked", "Version 1").await?;
-            ensure!(address(&b).await? == "/privacy/compare?from=1&to=2&view=side", "{}", address(&b).await?);
-            ensure!(b.value("#compare-to").await? == "2");
+                // Followed inside the app: the app does the same.
+                b.driver
+                    .execute(
+                        "history.pushState(null, '', '/privacy/compare?from=2&to=1&view=side'); dispatchEvent(new PopStateEvent('popstate'));",
+                        vec![],
+                    )
+                    .await?;
+                b.wait_for_text("#compare-from option:checked", "Version 1").await?;
+                ensure!(address(&b).await? == "/privacy/compare?from=1&to=2&view=side", "{}", address(&b).await?);
+                ensure!(b.value("#compare-to").await? == "2");
 
-            // A bad address is explained in words, not code.
-            b.goto("/privacy/compare?from=one&to=2").await?;
-            let said = b.wait_for_text("#compare-error", "is not a version number").await?;
-            ensure!(!said.contains('`'), "{said}");
+                // A bad address is explained in words, not code.
+                b.goto("/privacy/compare?from=one&to=2").await?;
+                let said = b.wait_for_text("#compare-error", "is not a version number").await?;
+                ensure!(!said.contains('`'), "{said}");
+            }
             Ok(())
         })
         .await;
@@ -201,23 +206,28 @@ async fn signed_out_a_link_between_settings_pages_goes_there_and_asks_to_sign_in
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let outcome = b
         .attempt("signed_out_a_link_between_settings_pages", async {
-            b.goto("/settings/account").await?;
-            b.wait_for_text("#main", "Sign in to see and change your settings.").await?;
-            // A link to another settings page, as any page may hold one.
-            b.driver
-                .execute(
-                    "const a = document.createElement('a'); a.id = 'probe'; a.href = '/settings/email'; a.textContent = 'E-mail settings'; document.querySelector('#main').prepend(a);",
-                    vec![],
-                )
-                .await?;
-            b.click("#probe").await?;
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-            while address(&b).await? != "/settings/email" {
-                ensure!(std::time::Instant::now() < deadline, "the address moved on: {}", address(&b).await?);
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            for phone in [false, true] {
+                if phone {
+                    b.emulate_phone().await?;
+                }
+                b.goto("/settings/account").await?;
+                b.wait_for_text("#main", "Sign in to see and change your settings.").await?;
+                // A link to another settings page, as any page may hold one.
+                b.driver
+                    .execute(
+                        "const a = document.createElement('a'); a.id = 'probe'; a.href = '/settings/email'; a.textContent = 'E-mail settings'; document.querySelector('#main').prepend(a);",
+                        vec![],
+                    )
+                    .await?;
+                b.click("#probe").await?;
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+                while address(&b).await? != "/settings/email" {
+                    ensure!(std::time::Instant::now() < deadline, "the address moved on: {}", address(&b).await?);
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                b.wait_for_text("#main", "Sign in to see and change your settings.").await?;
+                ensure!(b.driver.title().await?.contains("Settings"), "{}", b.driver.title().await?);
             }
-            b.wait_for_text("#main", "Sign in to see and change your settings.").await?;
-            ensure!(b.driver.title().await?.contains("Settings"), "{}", b.driver.title().await?);
             Ok(())
         })
         .await;
