@@ -21,12 +21,12 @@ async fn your_data_says_how_long_each_kind_is_kept() {
         b.wait_for_text("#retention-sessions", "until the session ends").await?;
         b.wait_for_text("#retention-child-report-ips", "90 days after the report").await?;
         b.wait_for_text("#retention", "within an hour").await?;
-        let rows = b.driver.find_all(By::Css("#retention-periods tbody tr")).await?;
+        let rows = b.driver.find_all(By::Css("#retention-periods > li")).await?;
         let periods = app.client().get("/api/retention").await.body["periods"].as_array().map_or(0, Vec::len);
         ensure!(rows.len() == periods && periods > 0, "one row per kind: {} rows, {periods} kinds", rows.len());
         // And beside what is held, how long it is kept.
-        b.wait_for_text("#data-signin-log .data-section__kept", "Kept one year after the sign-in.").await?;
-        b.wait_for_text("#data-account .data-section__kept", "Kept as long as you have an account.").await?;
+        b.wait_for_text("#data-signin-log .data-kind__kept", "Kept for one year after the sign-in.").await?;
+        b.wait_for_text("#data-account .data-kind__kept", "Kept as long as you have an account.").await?;
         b.find("#retention a[href=\"/privacy#retention\"]").await?;
         Ok(())
     })

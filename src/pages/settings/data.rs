@@ -1,17 +1,25 @@
-//! `/settings/data`: "Your data". What Curtain holds about the member,
-//! section by section (read from the same export the download gives), how
-//! long each kind is kept (from the server's retention table), the download
-//! itself, and deleting the account.
+//! `/settings/data`: "Your data". What Curtain holds about the member, in
+//! words, grouped as the privacy policy groups it: each kind of data with
+//! what it is for, how long it is kept (from the server's retention table),
+//! the member's own values and a link to the control that changes them. All
+//! of it is read from the same export the download gives, which stays the
+//! complete, machine-readable copy. Then how long every kind of record is
+//! kept, and deleting the account.
+
+mod cards;
+mod kinds;
+mod words;
 
 use curtain_api::account::{self as rules, DeleteAccountRequest};
-use curtain_api::retention::{Retention, RetentionPeriod};
+use curtain_api::retention::Retention;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
-use super::account::local_time;
+use self::kinds::{Ctx, Group};
+use self::words::{kept_sentence, purge_delay_words, time_words};
 use super::email::Load;
 use crate::api;
 use crate::components::field::TextField;
@@ -66,14 +74,16 @@ pub fn YourData() -> impl IntoView {
     view! {
         <h1>"Your data"</h1>
         <p class="lede">
-            "Everything Curtain holds about you, as it is stored. Nothing is recorded that this page does not show."
+            "Everything Curtain holds about you, in words, grouped as our "
+            <a href="/privacy#information-we-collect">"privacy policy"</a>
+            " groups it. Nothing is recorded that this page does not show."
         </p>
         <p>
             <a id="export-download" class="button button--primary" href=api::account::EXPORT_URL download="">
                 "Download all of it (JSON)"
             </a>
         </p>
-        <p class="hint">"One file with every section below. Its format is described in the project's documentation."</p>
+        <p class="hint">"One file with everything on this page, in JSON, a format other programs can read."</p>
         {move || match load.get() {
             Load::Loading => view! { <p class="muted" aria-busy="true">"Gathering your data…"</p> }.into_any(),
             Load::Failed(message) => view! {
@@ -83,10 +93,10 @@ pub fn YourData() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Load::Ready => retention.with(|r| data.with(|d| sections(d, r.as_ref()))).into_any(),
+            Load::Ready => retention.with(|r| data.with(|d| groups(d, r.as_ref()))).into_any(),
         }}
-        <section id="retention" class="data-section" aria-labelledby="retention-heading">
-            <h2 id="retention-heading">"How long we keep it"</h2>
+        <section id="retention" class="data-retention" aria-labelledby="retention-heading">
+            <h2 id="retention-heading">"How long we keep each kind of record"</h2>
             {move || match retention_load.get() {
                 Load::Loading => view! { <p class="muted" aria-busy="true">"Loading how long each kind is kept…"</p> }.into_any(),
                 Load::Failed(message) => view! {
@@ -98,152 +108,46 @@ pub fn YourData() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Load::Ready => retention.with(|r| r.as_ref().map(periods_table)).into_any(),
+                Load::Ready => retention.with(|r| r.as_ref().map(periods)).into_any(),
             }}
         </section>
         <DeleteAccount />
     }
 }
 
-/// A section title for each part of the export.
-pub fn section_title(key: &str) -> String {
-    match key {
-        "account" => "Account".into(),
-        "email_preferences" => "E-mail settings".into(),
-        "sessions" => "Sessions (where you're signed in)".into(),
-        "signin_log" => "Sign-in log".into(),
-        "ended_sessions" => "Sessions that have ended (deleted within the hour)".into(),
-        "failed_signins" => "Failed sign-ins to your account".into(),
-        "privacy_requests" => "Your privacy requests".into(),
-        "reports_sent" => "Reports you sent about children's accounts".into(),
-        "profiles" => "Profile and privacy settings".into(),
-        "consent_receipts" => "Cookie consent receipts".into(),
-        "policy_acceptances" => "Privacy policy acknowledgements".into(),
-        "follows" => "Follows (both ways)".into(),
-        "watch_history" => "Watch history".into(),
-        "outbox" => "Messages we would have e-mailed you".into(),
-        other => {
-            let words = other.replace('_', " ");
-            let mut chars = words.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
+/// Every kind of data the export holds, group by group.
+fn groups(export: &Value, retention: Option<&Retention>) -> AnyView {
+    let ctx = Ctx { me: export["account"]["username"].as_str().unwrap_or(""), time: &time_words };
+    let as_of = export["exported_at"].as_str().map(|at| {
+        view! { <p class="hint data-as-of">{format!("As it stood on {}.", time_words(at))}</p> }
+    });
+    let groups = Group::ALL
+        .into_iter()
+        .filter_map(|group| {
+            let cards = cards::cards(group, export, &ctx, retention);
+            if cards.is_empty() {
+                return None;
             }
-        }
-    }
-}
-
-/// A stored value as people read it.
-pub fn show_value(v: &Value) -> String {
-    match v {
-        Value::Null => "(empty)".into(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::String(s) if s.is_empty() => "(empty)".into(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// A column name in words: `follower_id` -> "Follower".
-fn field_name(key: &str) -> String {
-    match key {
-        "ip" => return "IP address".into(),
-        "id" => return "Number".into(),
-        _ => {}
-    }
-    let words = key.strip_suffix("_id").unwrap_or(key).replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn cell(key: &str, v: &Value) -> String {
-    match v.as_str() {
-        Some(s) if key == "at" || key.ends_with("_at") => local_time(s),
-        _ => show_value(v),
-    }
-}
-
-/// The columns of a list of rows: every key, in the order first seen.
-pub fn columns(rows: &[Value]) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    for row in rows {
-        if let Some(map) = row.as_object() {
-            for k in map.keys() {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
-                }
-            }
-        }
-    }
-    keys
-}
-
-fn table(title: &str, rows: &[Value]) -> AnyView {
-    let keys = columns(rows);
-    // Its own name: the section around it is already a landmark named by its heading.
-    let label = format!("{title}: table, scrolls sideways");
+            let heading = format!("{}-heading", group.id());
+            let labelled_by = heading.clone();
+            Some(view! {
+                <section class="data-group" id=group.id() aria-labelledby=labelled_by>
+                    <h2 id=heading>{group.title()}</h2>
+                    <p class="data-group__intro">{group.intro()}</p>
+                    {cards}
+                </section>
+            })
+        })
+        .collect_view();
     view! {
-        // Scrolls sideways on a narrow screen; focusable so keyboards can too.
-        <div class="data-table-wrap" role="region" aria-label=label tabindex="0">
-            <table class="data-table">
-                <thead>
-                    <tr>{keys.iter().map(|k| view! { <th scope="col">{field_name(k)}</th> }).collect_view()}</tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .iter()
-                        .map(|row| {
-                            view! {
-                                <tr>
-                                    {keys
-                                        .iter()
-                                        .map(|k| view! { <td>{cell(k, row.get(k).unwrap_or(&Value::Null))}</td> })
-                                        .collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        {as_of}
+        <div id="your-data" class="data-groups">{groups}</div>
     }
     .into_any()
 }
 
-fn record(id: String, v: &Value) -> AnyView {
-    match v.as_object() {
-        Some(map) => view! {
-            <dl class="data-record" id=id>
-                {map.iter()
-                    .map(|(k, v)| view! { <div><dt>{field_name(k)}</dt><dd>{cell(k, v)}</dd></div> })
-                    .collect_view()}
-            </dl>
-        }
-        .into_any(),
-        None => view! { <p>{show_value(v)}</p> }.into_any(),
-    }
-}
-
-/// The period that applies to an export section, if the server named one.
-pub fn period_for<'a>(retention: Option<&'a Retention>, key: &str) -> Option<&'a RetentionPeriod> {
-    retention?.periods.iter().find(|p| p.export_sections.iter().any(|s| s == key))
-}
-
-/// "deleted within an hour" / "within 30 minutes", from the purge's schedule.
-pub fn purge_delay_words(minutes: u32) -> String {
-    match minutes {
-        60 => "within an hour".into(),
-        m if m.is_multiple_of(60) => format!("within {} hours", m / 60),
-        1 => "within a minute".into(),
-        m => format!("within {m} minutes"),
-    }
-}
-
-fn periods_table(retention: &Retention) -> AnyView {
+/// Every kind of record Curtain keeps, the member's or not, and for how long.
+fn periods(retention: &Retention) -> AnyView {
     view! {
         <p>
             "Each kind of record is deleted automatically "
@@ -252,81 +156,23 @@ fn periods_table(retention: &Retention) -> AnyView {
             <a href="/privacy#retention">"privacy policy"</a>
             " says the same."
         </p>
-        <div class="data-table-wrap" role="region" aria-label="How long we keep it: table, scrolls sideways" tabindex="0">
-            <table class="data-table" id="retention-periods">
-                <thead>
-                    <tr>
-                        <th scope="col">"What"</th>
-                        <th scope="col">"What it holds"</th>
-                        <th scope="col">"Kept"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {retention
-                        .periods
-                        .iter()
-                        .map(|p| {
-                            view! {
-                                <tr id=format!("retention-{}", p.kind.replace('_', "-"))>
-                                    <th scope="row">{p.name.clone()}</th>
-                                    <td>{p.detail.clone()}</td>
-                                    <td>{p.kept.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ul id="retention-periods" class="data-periods">
+            {retention
+                .periods
+                .iter()
+                .map(|p| {
+                    view! {
+                        <li id=format!("retention-{}", p.kind.replace('_', "-"))>
+                            <strong>{p.name.clone()}</strong>
+                            {format!(": {}. ", p.detail)}
+                            <span class="data-periods__kept">{kept_sentence(p)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
     .into_any()
-}
-
-fn section(key: &str, v: &Value, retention: Option<&Retention>) -> AnyView {
-    let id = format!("data-{}", key.replace('_', "-"));
-    let title = section_title(key);
-    let kept = period_for(retention, key).map(|p| view! { <p class="hint data-section__kept">{format!("Kept {}.", p.kept)}</p> });
-    let body = match v {
-        Value::Array(rows) if rows.is_empty() => view! { <p class="muted">"Nothing."</p> }.into_any(),
-        Value::Array(rows) => view! {
-            <p class="hint">{format!("{} {}", rows.len(), if rows.len() == 1 { "entry" } else { "entries" })}</p>
-            {table(&title, rows)}
-        }
-        .into_any(),
-        other => record(format!("{id}-0"), other),
-    };
-    view! {
-        <section class="data-section" aria-labelledby=format!("{id}-heading") id=id.clone()>
-            <h2 id=format!("{id}-heading")>{title}</h2>
-            {kept}
-            {body}
-        </section>
-    }
-    .into_any()
-}
-
-fn sections(d: &Value, retention: Option<&Retention>) -> impl IntoView {
-    let mut parts = Vec::new();
-    for key in [
-        "account",
-        "email_preferences",
-        "sessions",
-        "ended_sessions",
-        "signin_log",
-        "failed_signins",
-        "privacy_requests",
-        "reports_sent",
-    ] {
-        if let Some(v) = d.get(key) {
-            parts.push(section(key, v, retention));
-        }
-    }
-    if let Some(tables) = d.get("tables").and_then(Value::as_object) {
-        for (key, v) in tables {
-            parts.push(section(key, v, retention));
-        }
-    }
-    view! { <div id="your-data" class="data-sections">{parts}</div> }
 }
 
 #[component]
@@ -428,54 +274,5 @@ fn DeleteAccount() -> impl IntoView {
                 </div>
             </form>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sections_have_names_in_words() {
-        assert_eq!(section_title("watch_history"), "Watch history");
-        assert_eq!(section_title("film_reviews"), "Film reviews", "a table added later still gets a title");
-        assert_eq!(field_name("follower_id"), "Follower");
-        assert_eq!(field_name("last_seen_at"), "Last seen at");
-        // Each key once, in the order rows first name them (one new key per
-        // row, so the answer does not depend on how a JSON map orders keys).
-        let rows = vec![serde_json::json!({"b": 1}), serde_json::json!({"a": 2, "b": 3}), serde_json::json!({"c": 3})];
-        assert_eq!(columns(&rows), ["b", "a", "c"]);
-    }
-
-    #[test]
-    fn a_section_shows_the_period_that_names_it() {
-        let period = |kind: &str, sections: &[&str]| RetentionPeriod {
-            kind: kind.into(),
-            name: kind.into(),
-            detail: String::new(),
-            kept: format!("kept for {kind}"),
-            days: None,
-            export_sections: sections.iter().map(|s| s.to_string()).collect(),
-        };
-        let retention = Retention {
-            periods: vec![period("account", &["account", "profiles"]), period("signin_log", &["signin_log"]), period("child_reports", &[])],
-            purged_every_minutes: 60,
-        };
-        assert_eq!(period_for(Some(&retention), "profiles").map(|p| p.kind.as_str()), Some("account"));
-        assert_eq!(period_for(Some(&retention), "signin_log").map(|p| p.kind.as_str()), Some("signin_log"));
-        assert!(period_for(Some(&retention), "film_reviews").is_none(), "a table with no period shows none");
-        assert!(period_for(None, "account").is_none(), "nothing until the periods have loaded");
-        assert_eq!(purge_delay_words(60), "within an hour");
-        assert_eq!(purge_delay_words(15), "within 15 minutes");
-        assert_eq!(purge_delay_words(120), "within 2 hours");
-    }
-
-    #[test]
-    fn values_read_as_words() {
-        assert_eq!(show_value(&Value::Bool(true)), "yes");
-        assert_eq!(show_value(&Value::Null), "(empty)");
-        assert_eq!(show_value(&serde_json::json!("")), "(empty)");
-        assert_eq!(show_value(&serde_json::json!(1949)), "1949");
-        assert_eq!(show_value(&serde_json::json!(["a"])), "[\"a\"]");
     }
 }
