@@ -305,8 +305,54 @@ async fn table_rows(conn: &mut AnyConnection, table: &MemberTable, user_id: i64)
     );
     let rows: Vec<String> = sqlx::query_scalar(&sql).bind(user_id).fetch_all(conn).await?;
     rows.iter()
-        .map(|r| serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into())))
+        .map(|r| {
+            let mut row: Value = serde_json::from_str(r).map_err(|e| crate::error::Error::Internal(e.into()))?;
+            without_link_secrets(&mut row);
+            Ok(row)
+        })
         .collect()
+}
+
+/// Addresses whose last segment is a secret: whoever holds the link can act
+/// with it (confirm an address, turn e-mail off).
+const LINKS_WITH_SECRETS: &[&str] = &["/verify-email/", "/unsubscribe/"];
+
+/// What a link's secret becomes in the export.
+const REMOVED_SECRET: &str = "[removed]";
+
+/// Takes the secret out of every link in `value`'s text (the copies of
+/// e-mail hold them): the export leaves out "the secrets behind your links".
+fn without_link_secrets(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if LINKS_WITH_SECRETS.iter().any(|path| text.contains(path)) {
+                *text = redact_links(text);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_link_secrets),
+        Value::Object(fields) => fields.values_mut().for_each(without_link_secrets),
+        _ => {}
+    }
+}
+
+fn redact_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, path)) =
+        LINKS_WITH_SECRETS.iter().filter_map(|p| rest.find(p).map(|at| (at, *p))).min_by_key(|(at, _)| *at)
+    {
+        let secret_start = at + path.len();
+        out.push_str(&rest[..secret_start]);
+        let secret_len = rest[secret_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len() - secret_start);
+        if secret_len > 0 {
+            out.push_str(REMOVED_SECRET);
+        }
+        rest = &rest[secret_start + secret_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The member's live sessions, most recently used first.
@@ -427,6 +473,14 @@ mod tests {
         assert!(!is_member_column_name("username"));
         assert!(is_secret_column("password_hash"));
         assert!(is_secret_column("unsubscribe_token"));
+        let body = "Confirm: https://x.example/verify-email/AbC_12-z.\nStop: https://x.example/unsubscribe/tok123\nBye /unsubscribe/";
+        assert_eq!(
+            redact_links(body),
+            "Confirm: https://x.example/verify-email/[removed].\nStop: https://x.example/unsubscribe/[removed]\nBye /unsubscribe/"
+        );
+        let mut row = serde_json::json!({"body": "https://x/unsubscribe/s3cret", "n": 1});
+        without_link_secrets(&mut row);
+        assert_eq!(row, serde_json::json!({"body": "https://x/unsubscribe/[removed]", "n": 1}));
         assert!(!is_secret_column("newsletter"));
     }
 

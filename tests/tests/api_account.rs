@@ -466,6 +466,25 @@ async fn the_export_holds_everything_about_the_member_and_nothing_private_of_oth
     for secret in ["pablo@example.org", "Secretville", "Hidden Title", "$argon2", "token_hash", "unsubscribe_token"] {
         assert!(!text.contains(secret), "the export reveals {secret:?}");
     }
+    // The copies of e-mail keep their links, without the secrets in them: no
+    // one holding the file can confirm an address or turn e-mail off.
+    let unsubscribe: String = sqlx::query_scalar("SELECT unsubscribe_token FROM email_preferences WHERE user_id = $1")
+        .bind(olga)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox WHERE user_id = $1").bind(olga).fetch_all(&app.db).await.unwrap();
+    let mut secrets = vec![unsubscribe];
+    for body in &bodies {
+        if let Some(at) = body.find("/verify-email/") {
+            secrets.push(body[at + "/verify-email/".len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect());
+        }
+    }
+    assert!(secrets.len() >= 2, "the test needs a confirmation link and an unsubscribe link: {bodies:?}");
+    for secret in &secrets {
+        assert!(secret.len() >= 16 && !text.contains(secret.as_str()), "the export holds a link's secret");
+    }
+    assert!(tables["outbox"].as_array().unwrap().iter().any(|m| m["body"].as_str().unwrap().contains("/unsubscribe/[removed]")));
 }
 
 // promise: deletion-is-complete, delete-account
