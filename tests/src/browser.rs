@@ -346,6 +346,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Lets the page download files, into `dir`.
+    pub async fn download_to(&self, dir: &std::path::Path) -> Result<()> {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        devtools
+            .execute_cdp_with_params(
+                "Browser.setDownloadBehavior",
+                serde_json::json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() }),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Makes the page a phone's: 390 by 780 CSS pixels, touch, mobile.
     pub async fn emulate_phone(&self) -> Result<()> {
         let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());

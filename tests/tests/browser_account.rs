@@ -10,7 +10,6 @@ use anyhow::{bail, ensure, Context, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
 use serde_json::{json, Value};
-use thirtyfour::extensions::cdp::ChromeDevTools;
 use thirtyfour::prelude::*;
 
 const PW: &str = "correct horse battery";
@@ -182,13 +181,7 @@ async fn the_export_downloads_as_one_json_file() {
     let b = Browser::start(&app.base).await.expect("headless Chromium starts");
     let downloads = tempfile::tempdir().unwrap();
     let outcome = b.attempt("the_export_downloads_as_one_json_file", async {
-        let devtools = ChromeDevTools::new(b.driver.handle.clone());
-        devtools
-            .execute_cdp_with_params(
-                "Browser.setDownloadBehavior",
-                json!({"behavior": "allow", "downloadPath": downloads.path().to_str().unwrap()}),
-            )
-            .await?;
+        b.download_to(downloads.path()).await?;
         b.sign_in("xena", PW).await?;
         b.goto("/settings/data").await?;
         b.wait_for_text("#data-account", "xena@example.org").await?;

@@ -138,12 +138,7 @@ async fn your_data_reads_in_words_grouped_as_the_policy_groups_it() {
         let devtools = ChromeDevTools::new(b.driver.handle.clone());
         // Times are shown in the member's own zone: make it a known one.
         devtools.execute_cdp_with_params("Emulation.setTimezoneOverride", json!({"timezoneId": "UTC"})).await?;
-        devtools
-            .execute_cdp_with_params(
-                "Browser.setDownloadBehavior",
-                json!({"behavior": "allow", "downloadPath": downloads.path().to_str().unwrap()}),
-            )
-            .await?;
+        b.download_to(downloads.path()).await?;
         b.sign_in("lena", PW).await?;
         b.goto("/settings/data").await?;
         b.wait_for_text("#data-consent-receipts", "Accepted all").await?;
