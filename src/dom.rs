@@ -159,6 +159,11 @@ pub fn current_path() -> String {
     format!("{}{}", location.pathname().unwrap_or_else(|_| "/".into()), location.search().unwrap_or_default())
 }
 
+/// The day `date` falls on in the visitor's time zone.
+fn calendar_day(date: &js_sys::Date) -> Option<CivilDate> {
+    CivilDate::new(date.get_full_year() as i32, date.get_month() as u8 + 1, date.get_date() as u8)
+}
+
 /// A moment from an RFC 3339 stamp, in the visitor's time zone, written the
 /// site's one way ("1 June 2026, 14:05"); the stamp as it is if it is not one.
 pub fn local_date_time(rfc3339: &str) -> String {
@@ -166,8 +171,7 @@ pub fn local_date_time(rfc3339: &str) -> String {
     if date.get_time().is_nan() {
         return rfc3339.to_string();
     }
-    let day = CivilDate::new(date.get_full_year() as i32, date.get_month() as u8 + 1, date.get_date() as u8);
-    match day {
+    match calendar_day(&date) {
         Some(day) => curtain_ui::dates::date_and_time(day, date.get_hours(), date.get_minutes()),
         None => rfc3339.to_string(),
     }
@@ -177,7 +181,7 @@ pub fn local_date_time(rfc3339: &str) -> String {
 /// site's one way ("1 June 2026").
 pub fn local_date(unix_seconds: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_seconds as f64 * 1000.0));
-    match CivilDate::new(date.get_full_year() as i32, date.get_month() as u8 + 1, date.get_date() as u8) {
+    match calendar_day(&date) {
         Some(day) => curtain_ui::dates::civil(day),
         None => String::new(),
     }
@@ -187,7 +191,7 @@ pub fn local_date(unix_seconds: i64) -> String {
 /// server decides with its own clock.
 pub fn today() -> CivilDate {
     let now = js_sys::Date::new_0();
-    CivilDate::new(now.get_full_year() as i32, now.get_month() as u8 + 1, now.get_date() as u8)
+    calendar_day(&now)
         .unwrap_or(CivilDate { year: 1970, month: 1, day: 1 })
 }
 

@@ -358,6 +358,26 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits for a finished JSON download named `name` in `dir` (see
+    /// [`Browser::download_to`]) and returns its text.
+    pub async fn downloaded(dir: &std::path::Path, name: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        let path = dir.join(name);
+        loop {
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)?;
+                if !text.is_empty() && serde_json::from_str::<serde_json::Value>(&text).is_ok() {
+                    return Ok(text);
+                }
+            }
+            if Instant::now() > deadline {
+                let seen: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+                bail!("no {name} in the download folder; found {seen:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Makes the page a phone's: 390 by 780 CSS pixels, touch, mobile.
     pub async fn emulate_phone(&self) -> Result<()> {
         let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());

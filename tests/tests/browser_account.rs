@@ -3,10 +3,9 @@
 //! download and deleting the account.
 
 use curtain_server::db::Flag;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
 use serde_json::{json, Value};
@@ -154,25 +153,6 @@ async fn revoking_a_session_signs_the_other_browser_out() {
     laptop.finish(outcome).await;
 }
 
-/// Waits for a finished download named `name` in `dir`.
-async fn downloaded(dir: &Path, name: &str) -> Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let path = dir.join(name);
-    loop {
-        if path.is_file() {
-            let text = std::fs::read_to_string(&path)?;
-            if !text.is_empty() && serde_json::from_str::<Value>(&text).is_ok() {
-                return Ok(text);
-            }
-        }
-        if Instant::now() > deadline {
-            let seen: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
-            bail!("no {name} in the download folder; found {seen:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 // promise: export-everything
 #[tokio::test]
 async fn the_export_downloads_as_one_json_file() {
@@ -188,7 +168,7 @@ async fn the_export_downloads_as_one_json_file() {
         b.wait_for_text("#data-signin-log", "127.0.0.1").await?;
         b.wait_for_text("#data-email-preferences", "Newsletter").await?;
         b.click("#export-download").await?;
-        let text = downloaded(downloads.path(), "curtain-export-xena.json").await?;
+        let text = Browser::downloaded(downloads.path(), "curtain-export-xena.json").await?;
         let export: Value = serde_json::from_str(&text)?;
         ensure!(export["format"] == "curtain-export", "{export}");
         ensure!(export["account"]["username"] == "xena");

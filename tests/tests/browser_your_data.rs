@@ -5,8 +5,6 @@
 //! still shown; nothing wider than a phone; axe clean; and the download still
 //! the complete JSON.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 use curtain_api::consent::{self, Choices};
@@ -78,24 +76,6 @@ async fn lena_with_data(app: &TestApp) -> String {
         .await
         .expect("a review");
     consent_id
-}
-
-/// Waits for a finished download named `name` in `dir`.
-async fn downloaded(dir: &Path, name: &str) -> Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let path = dir.join(name);
-    loop {
-        if path.is_file() {
-            let text = std::fs::read_to_string(&path)?;
-            if !text.is_empty() && serde_json::from_str::<Value>(&text).is_ok() {
-                return Ok(text);
-            }
-        }
-        if Instant::now() > deadline {
-            bail!("no {name} in the download folder");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn script(b: &Browser, js: &str) -> Result<Value> {
@@ -260,7 +240,7 @@ async fn your_data_reads_in_words_grouped_as_the_policy_groups_it() {
 
         // The download is still the whole export, machine-readable as before.
         b.click("#export-download").await?;
-        let export: Value = serde_json::from_str(&downloaded(downloads.path(), "curtain-export-lena.json").await?)?;
+        let export: Value = serde_json::from_str(&Browser::downloaded(downloads.path(), "curtain-export-lena.json").await?)?;
         ensure!(export["format"] == "curtain-export" && export["version"] == 1, "{export}");
         for section in
             ["account", "email_preferences", "sessions", "ended_sessions", "signin_log", "failed_signins", "reports_sent", "privacy_requests"]
