@@ -150,6 +150,11 @@ fn foreground(mut command: Command, line: &str) -> Result<(), String> {
 /// Every test in the workspace; the end-to-end ones find the SPA, the browser
 /// and the server binary (for the tests that run it as a separate process:
 /// shutdown, backup and restore) through these variables.
+///
+/// The tests crate is built on its own (`-p curtain-tests`), in both of its
+/// runs: cargo resolves features per command, so building it once with the
+/// whole workspace and once alone would link every test binary twice. Every
+/// run goes ahead even when one before it failed; the task fails at the end.
 fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: &[String]) -> Result<(), String> {
     // A dev build: it shares all but `main.rs` with what `cargo test` compiles.
     tools.run(
@@ -160,7 +165,20 @@ fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: 
     let server = target_dir(tools.root())
         .join("debug")
         .join(format!("curtain-server{}", env::consts::EXE_SUFFIX));
-    tools.run(
+    let mut failed = Vec::new();
+    // The unit tests of every other crate: the SPA's logic, the API types,
+    // the shared views, the server, the tasks and the vendored splitter.
+    println!("\nthe unit tests:");
+    if let Err(err) = tools.run(
+        tools
+            .cargo()
+            .args(["test", "--workspace", "--exclude", "curtain-tests", "--no-fail-fast"])
+            .args(cargo_test_args),
+    ) {
+        failed.push(err);
+    }
+    println!("\nthe API, browser and load tests, on SQLite:");
+    if let Err(err) = tools.run(
         tools
             .cargo()
             .env("CURTAIN_SERVER_BIN", &server)
@@ -170,13 +188,15 @@ fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: 
             .env("AXE_CORE_JS", tools.axe_script())
             .env("CURTAIN_PG_BIN", postgres)
             .env("CURTAIN_TRUNK_DIST", trunk_dist)
-            .args(["test", "--workspace", "--no-fail-fast"])
+            .args(["test", "-p", "curtain-tests", "--no-fail-fast"])
             .args(cargo_test_args),
-    )?;
+    ) {
+        failed.push(err);
+    }
     // The API tests and the mixed load again, each on a database of its own
     // in a throwaway PostgreSQL cluster.
     println!("\nthe API tests and the mixed load again, on PostgreSQL:");
-    tools.run(
+    if let Err(err) = tools.run(
         tools
             .cargo()
             .env("CURTAIN_TEST_DATABASE", "postgres")
@@ -184,7 +204,14 @@ fn test(tools: &Toolchain, postgres: &Path, trunk_dist: &Path, cargo_test_args: 
             .env("CURTAIN_PG_BIN", postgres)
             .args(["test", "-p", "curtain-tests", "--no-fail-fast", "--test", "api_*", "--test", "load"])
             .args(cargo_test_args),
-    )
+    ) {
+        failed.push(err);
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(failed.join("\n"))
+    }
 }
 
 /// Runs the benchmark driver (in the tests crate, which has the browser
