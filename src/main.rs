@@ -15,6 +15,7 @@ mod components;
 mod consent;
 mod dom;
 mod forms;
+mod lang;
 mod pages;
 mod session;
 

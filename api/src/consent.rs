@@ -430,6 +430,15 @@ pub struct ConsentReceiptRequest {
     pub categories: Vec<Category>,
     pub gpc: bool,
     pub method: ConsentMethod,
+    /// The language the banner or dialog was shown in (`en`, `de`, `pt-BR`);
+    /// English when a client does not say.
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+/// The language a receipt records when its request names none.
+pub fn default_language() -> String {
+    "en".to_string()
 }
 
 /// A stored receipt, as `POST /api/consent` and `GET /api/me/consents` return it.
@@ -440,6 +449,9 @@ pub struct ConsentReceipt {
     pub categories: Vec<Category>,
     pub gpc: bool,
     pub method: ConsentMethod,
+    /// The language the answer was given in.
+    #[serde(default = "default_language")]
+    pub language: String,
     /// RFC 3339, the server's clock.
     pub recorded_at: String,
 }

@@ -150,6 +150,8 @@ pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> 
         categories: receipt.choices.categories(),
         gpc: receipt.gpc,
         method: receipt.method,
+        // Stored with the receipt: a later change (the language issue).
+        language: curtain_api::consent::default_language(),
         recorded_at: clock::rfc3339(now),
     })
 }
@@ -172,6 +174,7 @@ pub async fn receipts_of(db: &AnyPool, user_id: i64) -> Result<Vec<ConsentReceip
             gpc,
             // The column's CHECK allows only the three names.
             method: ConsentMethod::parse(&method).unwrap_or(ConsentMethod::Custom),
+            language: curtain_api::consent::default_language(),
             recorded_at: clock::rfc3339(recorded_at),
         })
         .collect())

@@ -178,6 +178,7 @@ pub async fn page(
                 _ => path.to_string(),
             },
             csrf: viewer.map(Viewer::csrf_token),
+            lang: curtain_ui::Lang::En,
         }));
     }
     page.consent = Some(ConsentConfig {

@@ -24,6 +24,7 @@ pub fn ConsentBanner() -> impl IntoView {
                 changes: consent.changes_since_last_answer(),
                 gpc: consent.gpc(),
                 return_to: crate::dom::current_path(),
+                lang: crate::lang::page_lang(),
                 ..BannerContent::default()
             };
             view! { <ConsentBannerView content=content on_answer=on_answer /> }

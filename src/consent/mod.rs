@@ -264,7 +264,14 @@ impl Consent {
         self.record.set(Some(record));
         self.missing.set(None);
         self.apply_preferences();
-        let receipt = ConsentReceiptRequest { consent_id: id, revision, categories: choices.categories(), gpc, method };
+        let receipt = ConsentReceiptRequest {
+            consent_id: id,
+            revision,
+            categories: choices.categories(),
+            gpc,
+            method,
+            language: crate::lang::page_lang().tag().to_string(),
+        };
         spawn_local(async move {
             let result = api::consent::record(&receipt).await;
             // Only now: a tab told earlier would ask the server before it

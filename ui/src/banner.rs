@@ -8,6 +8,9 @@
 
 use curtain_api::consent::{Category, CategoryInfo, Choices};
 use leptos::prelude::*;
+use leptos_i18n::td_string;
+
+use crate::Lang;
 
 /// The form fields `POST /consent` reads.
 pub mod fields {
@@ -19,6 +22,8 @@ pub mod fields {
     pub const RETURN_TO: &str = "return_to";
     /// A signed-in visitor's CSRF token (a form cannot send the header).
     pub const CSRF: &str = "csrf";
+    /// The language the banner was shown in (`en`, `de`, `pt-BR`), for the receipt.
+    pub const LANGUAGE: &str = "language";
 }
 
 /// The query parameter that asks the page to show the switches in the banner.
@@ -50,6 +55,8 @@ pub struct BannerContent {
     pub return_to: String,
     /// The signed-in visitor's CSRF token, for the form.
     pub csrf: Option<String>,
+    /// The page's language: the banner's words, and what the receipt records.
+    pub lang: Lang,
 }
 
 #[component]
@@ -59,10 +66,12 @@ pub fn ConsentBannerView(
     #[prop(optional)]
     on_answer: Option<Callback<BannerAnswer>>,
 ) -> impl IntoView {
+    let lang = content.lang;
+    let l = lang.locale();
     let changes = content.changes.clone().map(|changes| {
         view! {
             <p id="consent-changes" class="consent-banner__changes">
-                <strong>"What changed since you last answered: "</strong>
+                <strong>{td_string!(l, banner.changes)}</strong>
                 {changes}
             </p>
         }
@@ -70,8 +79,7 @@ pub fn ConsentBannerView(
     let gpc = content.gpc.then(|| {
         view! {
             <p id="consent-gpc-note" class="consent-banner__gpc">
-                "Your browser sends a Global Privacy Control signal, and we honour it: "
-                "analytics stays off, even if you accept all. You can still turn it on yourself under \u{201c}Choose\u{201d}."
+                {td_string!(l, banner.gpc)}
             </p>
         }
     });
@@ -79,13 +87,13 @@ pub fn ConsentBannerView(
         let choices = content.choices;
         view! {
             <fieldset id="consent-banner-choices" class="consent-banner__choices">
-                <legend class="consent-banner__legend">"Choose what you allow"</legend>
+                <legend class="consent-banner__legend">{td_string!(l, banner.legend)}</legend>
                 <ul class="consent-categories">
                     {categories
                         .into_iter()
                         .map(|info| {
                             let checked = info.always_on || choices.grants(info.id);
-                            view! { <CategorySwitch prefix="consent-banner" info=info checked=Signal::stored(checked) /> }
+                            view! { <CategorySwitch prefix="consent-banner" info=info checked=Signal::stored(checked) lang=lang /> }
                         })
                         .collect_view()}
                 </ul>
@@ -96,7 +104,7 @@ pub fn ConsentBannerView(
                     id="consent-banner-save"
                     class="button button--primary"
                 >
-                    "Save my choices"
+                    {td_string!(l, banner.save)}
                 </button>
             </fieldset>
         }
@@ -106,21 +114,18 @@ pub fn ConsentBannerView(
             <form class="consent-banner__inner" method="post" action="/consent">
                 <input type="hidden" name=fields::REVISION value=content.revision.to_string() />
                 <input type="hidden" name=fields::RETURN_TO value=content.return_to.clone() />
+                <input type="hidden" name=fields::LANGUAGE value=lang.tag() />
                 {content.csrf.clone().map(|token| view! { <input type="hidden" name=fields::CSRF value=token /> })}
                 <div class="consent-banner__text">
-                    <h2 id="consent-banner-title" class="consent-banner__title">"Your cookie choices"</h2>
-                    <p>
-                        "Curtain uses cookies the site needs to work: your sign-in, form protection and this answer. "
-                        "With your permission it would also remember your preferences (keeping you signed in, your theme) "
-                        "and count page views on its own server. Nothing optional is stored until you answer."
-                    </p>
+                    <h2 id="consent-banner-title" class="consent-banner__title">{td_string!(l, banner.title)}</h2>
+                    <p>{td_string!(l, banner.lede)}</p>
                     {changes}
                     {gpc}
                 </div>
                 <div class="consent-banner__actions">
-                    {answer_button(BannerAnswer::AcceptAll, on_answer)}
-                    {answer_button(BannerAnswer::RejectAll, on_answer)}
-                    {answer_button(BannerAnswer::Choose, on_answer)}
+                    {answer_button(BannerAnswer::AcceptAll, lang, on_answer)}
+                    {answer_button(BannerAnswer::RejectAll, lang, on_answer)}
+                    {answer_button(BannerAnswer::Choose, lang, on_answer)}
                 </div>
                 {choosing}
             </form>
@@ -130,11 +135,12 @@ pub fn ConsentBannerView(
 
 /// One of the three answers, all of the same size and weight: a submit
 /// button of the form (its `answer` field), which the SPA answers in place.
-fn answer_button(answer: BannerAnswer, on_answer: Option<Callback<BannerAnswer>>) -> impl IntoView {
+fn answer_button(answer: BannerAnswer, lang: Lang, on_answer: Option<Callback<BannerAnswer>>) -> impl IntoView {
+    let l = lang.locale();
     let (value, id, label) = match answer {
-        BannerAnswer::AcceptAll => ("accept_all", "consent-accept-all", "Accept all"),
-        BannerAnswer::RejectAll => ("reject_all", "consent-reject-all", "Reject all"),
-        BannerAnswer::Choose => ("choose", "consent-choose", "Choose"),
+        BannerAnswer::AcceptAll => ("accept_all", "consent-accept-all", td_string!(l, banner.accept_all)),
+        BannerAnswer::RejectAll => ("reject_all", "consent-reject-all", td_string!(l, banner.reject_all)),
+        BannerAnswer::Choose => ("choose", "consent-choose", td_string!(l, banner.choose)),
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         if let Some(on_answer) = on_answer {
@@ -167,7 +173,11 @@ pub fn CategorySwitch(
     info: CategoryInfo,
     checked: Signal<bool>,
     #[prop(optional)] on_toggle: Option<Callback<(Category, bool)>>,
+    /// The language of the words around the category's own.
+    #[prop(optional)]
+    lang: Lang,
 ) -> impl IntoView {
+    let l = lang.locale();
     let id = format!("{prefix}-{}", info.id.as_str());
     let description_id = format!("{id}-description");
     let category = info.id;
@@ -179,10 +189,8 @@ pub fn CategorySwitch(
     // Folded, as a summary with its count: the switches and the answers
     // stay close together, and the details are one press away.
     let cookies = (!info.cookies.is_empty()).then(|| {
-        let summary = match info.cookies.len() {
-            1 => "1 cookie".to_string(),
-            n => format!("{n} cookies"),
-        };
+        let count = i32::try_from(info.cookies.len()).unwrap_or(i32::MAX);
+        let summary = leptos_i18n::td!(l, category.cookies, count = move || count);
         view! {
             <details class="consent-category__details">
                 <summary>{summary}</summary>
@@ -197,7 +205,7 @@ pub fn CategorySwitch(
                                     ": "
                                     {c.purpose.clone()}
                                     " "
-                                    <span class="consent-category__lasts">"Lasts: " {c.lasts.clone()}</span>
+                                    <span class="consent-category__lasts">{td_string!(l, category.lasts)} {c.lasts.clone()}</span>
                                 </li>
                             }
                         })
@@ -223,7 +231,7 @@ pub fn CategorySwitch(
                 />
                 <label class="consent-switch__label" for=id>
                     {info.name.clone()}
-                    {info.always_on.then(|| view! { <span class="consent-switch__state">" (always on)"</span> })}
+                    {info.always_on.then(|| view! { <span class="consent-switch__state">{td_string!(l, category.always_on)}</span> })}
                 </label>
             </div>
             <div class="consent-category__text">

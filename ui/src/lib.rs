@@ -14,7 +14,22 @@ pub mod banner;
 pub mod compare;
 pub mod dates;
 pub mod diff;
+pub mod lang;
 pub mod policy;
+
+// The words of every language (`locales/*.json`), checked against English at
+// compile time. The macro is deprecated upstream in favour of generating the
+// module in a build script, which would pull ICU's data exporter into every
+// build of the server and the SPA for nothing we use; plural forms are
+// written as ranges, so each language states its own rule and no ICU plural
+// data ships in the wasm.
+#[allow(deprecated)]
+mod i18n_words {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_words::i18n;
+
+pub use lang::Lang;
 
 /// Renders a view to HTML, as the server sends it.
 pub fn render<V: leptos::prelude::RenderHtml>(view: impl FnOnce() -> V) -> String {

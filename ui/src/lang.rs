@@ -1,0 +1,179 @@
+//! The languages Curtain speaks, and which one a visitor gets.
+//!
+//! English is the default and the authoritative text; German and Brazilian
+//! Portuguese are translations. A page's language is in its address: English
+//! pages have no prefix (or `/en`, when a visitor chose English over what
+//! their browser asks for), the others start with `/de` or `/pt-BR`. Nothing
+//! is stored in a cookie, so choosing a language needs no optional consent.
+//!
+//! The words themselves are in `ui/locales/*.json`, loaded at compile time by
+//! `leptos_i18n` (the `i18n` module), which checks every key and
+//! interpolation against English.
+
+/// A language of the interface and of the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    De,
+    PtBr,
+}
+
+impl Lang {
+    /// Every language, English first.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::PtBr];
+
+    /// The BCP 47 tag: `<html lang>`, `hreflang`, the address prefix and what receipts record.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::PtBr => "pt-BR",
+        }
+    }
+
+    /// The language's own name for itself, as the switcher shows it.
+    pub const fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::De => "Deutsch",
+            Lang::PtBr => "Português (Brasil)",
+        }
+    }
+
+    /// A tag as a page, a form or a stored preference gives it: exact
+    /// (ASCII case aside) for ours, `pt` for Brazilian Portuguese.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim();
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.tag().eq_ignore_ascii_case(tag))
+            .or_else(|| tag.eq_ignore_ascii_case("pt").then_some(Lang::PtBr))
+    }
+
+    /// The address prefix: empty for English.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Lang::En => "",
+            Lang::De => "/de",
+            Lang::PtBr => "/pt-BR",
+        }
+    }
+
+    /// `path` (starting with `/`) in this language.
+    pub fn path(self, path: &str) -> String {
+        match (self.prefix(), path) {
+            ("", path) => path.to_string(),
+            (prefix, "/") => prefix.to_string(),
+            (prefix, path) => format!("{prefix}{path}"),
+        }
+    }
+
+    /// Splits a language prefix off `path`: `/de/privacy` is German
+    /// `/privacy`; `/en/privacy` is English chosen on purpose. `None` for a
+    /// path with no language in it.
+    pub fn split_path(path: &str) -> Option<(Lang, &str)> {
+        let rest = path.strip_prefix('/')?;
+        let end = rest.find('/').unwrap_or(rest.len());
+        let lang = match &rest[..end] {
+            "en" => Lang::En,
+            "de" => Lang::De,
+            "pt-BR" => Lang::PtBr,
+            _ => return None,
+        };
+        let tail = &rest[end..];
+        Some((lang, if tail.is_empty() { "/" } else { tail }))
+    }
+
+    /// The best of our languages for a browser's preferences, in the form of
+    /// an `Accept-Language` header (`de-AT,de;q=0.9,en;q=0.5`) or of
+    /// `navigator.languages` joined by commas. `None` when it names none of
+    /// ours; a `q=0` language is refused, not chosen.
+    pub fn negotiate(accept: &str) -> Option<Lang> {
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (position, item) in accept.split(',').enumerate() {
+            let mut parts = item.split(';');
+            let range = parts.next().unwrap_or("").trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            if !(q > 0.0) {
+                continue;
+            }
+            let Some(lang) = Lang::for_range(range) else { continue };
+            // Higher q wins; for equal q, the one named first.
+            let better = match best {
+                None => true,
+                Some((best_q, best_pos, _)) => q > best_q || (q == best_q && position < best_pos),
+            };
+            if better {
+                best = Some((q, position, lang));
+            }
+        }
+        best.map(|(_, _, lang)| lang)
+    }
+
+    /// One language range: `de`, `de-CH`, `pt`, `pt-BR`, `pt-PT`, `en-GB`...
+    /// Any Portuguese gets Brazilian Portuguese, the one we have.
+    fn for_range(range: &str) -> Option<Lang> {
+        let primary = range.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "de" => Some(Lang::De),
+            "pt" => Some(Lang::PtBr),
+            _ => None,
+        }
+    }
+
+    /// The `leptos_i18n` locale with this language's words.
+    pub const fn locale(self) -> crate::i18n::Locale {
+        match self {
+            Lang::En => crate::i18n::Locale::en,
+            Lang::De => crate::i18n::Locale::de,
+            Lang::PtBr => crate::i18n::Locale::pt_BR,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+        assert_eq!(Lang::from_tag("PT-br"), Some(Lang::PtBr));
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn paths_gain_and_lose_their_prefix() {
+        assert_eq!(Lang::De.path("/privacy"), "/de/privacy");
+        assert_eq!(Lang::De.path("/"), "/de");
+        assert_eq!(Lang::En.path("/privacy"), "/privacy");
+        assert_eq!(Lang::split_path("/de/privacy/v/2"), Some((Lang::De, "/privacy/v/2")));
+        assert_eq!(Lang::split_path("/pt-BR"), Some((Lang::PtBr, "/")));
+        assert_eq!(Lang::split_path("/de/"), Some((Lang::De, "/")));
+        assert_eq!(Lang::split_path("/en/u/ana"), Some((Lang::En, "/u/ana")));
+        assert_eq!(Lang::split_path("/privacy"), None);
+        assert_eq!(Lang::split_path("/dev/null"), None);
+        assert_eq!(Lang::split_path("/pt-br/privacy"), None, "the prefix is exact");
+    }
+
+    #[test]
+    fn negotiation_follows_the_browser() {
+        assert_eq!(Lang::negotiate("de-AT,de;q=0.9,en;q=0.5"), Some(Lang::De));
+        assert_eq!(Lang::negotiate("fr-FR,fr;q=0.9,pt-BR;q=0.8,en;q=0.7"), Some(Lang::PtBr));
+        assert_eq!(Lang::negotiate("en-US,en;q=0.9,de;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::negotiate("de;q=0.5,pt-PT;q=0.8"), Some(Lang::PtBr));
+        assert_eq!(Lang::negotiate("fr,es"), None);
+        assert_eq!(Lang::negotiate(""), None);
+        assert_eq!(Lang::negotiate("de;q=0,en"), Some(Lang::En), "q=0 refuses");
+        assert_eq!(Lang::negotiate("*"), None);
+        assert_eq!(Lang::negotiate("de;q=abc"), Some(Lang::De), "a bad q counts as 1");
+    }
+}
