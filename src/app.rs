@@ -52,9 +52,13 @@ lazy_part!(policy_banner_part, crate::components::policy_banner::PolicyBanner);
 pub fn App() -> impl IntoView {
     Session::provide();
     Consent::provide();
+    // The page's language: the shared views read it for their words and
+    // links; the router keeps its prefix on every route and `<A>`.
+    let page = crate::lang::page();
+    provide_context(page);
     let (is_routing, set_is_routing) = signal(false);
     view! {
-        <Router set_is_routing=set_is_routing>
+        <Router set_is_routing=set_is_routing base=page.prefix()>
             <RouteProgress is_routing=is_routing />
             <SkipLink />
             <SiteHeader />
@@ -186,7 +190,8 @@ fn ChooseFromAddress() -> impl IntoView {
         let rest: Vec<&str> = params.into_iter().filter(|p| *p != curtain_ui::banner::CHOOSE_QUERY).collect();
         let path = location.pathname.get_untracked();
         let address = if rest.is_empty() { path } else { format!("{path}?{}", rest.join("&")) };
-        navigate(&address, leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        // The address is whole, its language prefix included: not resolved against the router's base.
+        navigate(&address, leptos_router::NavigateOptions { replace: true, scroll: false, resolve: false, ..Default::default() });
         consent.open_dialog();
     });
 }

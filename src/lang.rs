@@ -1,24 +1,23 @@
-//! The page's language. The server decides it (from the address's prefix,
-//! `/de/...`, or the browser's `Accept-Language` on a first visit) and writes
-//! it in `<html lang>`; the app reads it once. Choosing another language is a
-//! link to the same page under another prefix, a new page load.
+//! The page's language. It is in the address (`/de/...`, `/pt-BR/...`, or
+//! `/en/...` for English chosen over the browser's wish; English without a
+//! prefix), where the server found it too: it wrote it in `<html lang>` and
+//! rendered the first paint in it. The app reads it once, at start: the
+//! router's base is the prefix, so every route and `<A>` link keeps it.
+//! Choosing another language is a link to the same page under another
+//! prefix, a new page load.
 
-use curtain_ui::Lang;
+use curtain_ui::{Lang, PageLang};
 
 thread_local! {
-    static PAGE_LANG: Lang = read_page_lang();
+    static PAGE: PageLang = PageLang::of_path(&web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default());
+}
+
+/// The language of this page load, and whether its address names it.
+pub fn page() -> PageLang {
+    PAGE.with(|page| *page)
 }
 
 /// The language of this page load.
 pub fn page_lang() -> Lang {
-    PAGE_LANG.with(|lang| *lang)
-}
-
-fn read_page_lang() -> Lang {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|html| html.get_attribute("lang"))
-        .and_then(|tag| Lang::from_tag(&tag))
-        .unwrap_or_default()
+    page().lang
 }

@@ -1,6 +1,7 @@
 //! The site footer.
 
 use leptos::prelude::*;
+use curtain_ui::switch::LanguageSwitch;
 use leptos_router::components::A;
 
 use crate::consent::theme::ThemePicker;
@@ -9,6 +10,7 @@ use crate::consent::use_consent;
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     let consent = use_consent();
+    let location = leptos_router::hooks::use_location();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
@@ -43,6 +45,9 @@ pub fn SiteFooter() -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
+                <LanguageSwitch page=Signal::derive(move || {
+                    curtain_ui::switch::without_prefix(&format!("{}{}", location.pathname.get(), location.search.get()))
+                }) />
                 <ThemePicker />
                 <p class="site-footer__note">
                     "Curtain is a community for people who love films and series. You choose who sees what you share."

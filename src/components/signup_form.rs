@@ -122,7 +122,7 @@ pub fn SignupForm() -> impl IntoView {
             <div id=REFUSED_ID class="notice" role="alert" tabindex="-1">
                 <p class="notice__title">"Sorry, we can\u{2019}t create an account for you."</p>
                 <p>"Nothing you entered has been kept."</p>
-                <p><a href="/">"Back to the home page"</a></p>
+                <p><a href=crate::lang::page().path("/")>"Back to the home page"</a></p>
             </div>
         }
     };
@@ -175,7 +175,7 @@ pub fn SignupForm() -> impl IntoView {
                     hint="The policy opens in a new tab, so nothing you have typed here is lost."
                 >
                     "I have read the "
-                    <a href="/privacy" target="_blank">"privacy policy"</a>
+                    <a href=crate::lang::page().path("/privacy") target="_blank">"privacy policy"</a>
                     {move || policy_version.get().map(|v| format!(" (version {v})"))}
                 </CheckboxField>
                 <div class="form__actions">

@@ -4,6 +4,7 @@
 use curtain_api::consent::{Category, Choices, ConsentMethod};
 use curtain_ui::banner::CategorySwitch;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 
 use super::use_consent;
 
@@ -39,13 +40,14 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
             on_answer.run(());
         }
     };
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
     let blocked_id = format!("{}-blocked", ids.switches);
     let blocked = move || {
         consent.cookies_blocked().then(|| {
             view! {
                 <p id=blocked_id.clone() class="form-error consent-choices__blocked" role="alert">
-                    "Your browser is blocking cookies for Curtain, so no choice made here can be kept, and nothing optional is stored. "
-                    "To choose, allow cookies for this site in your browser\u{2019}s settings, then reload the page."
+                    {td_string!(l, dialog.blocked)}
                 </p>
             }
         })
@@ -62,6 +64,7 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                         })
                         info=info
                         on_toggle=toggle
+                        lang=lang
                     />
                 </For>
             </ul>
@@ -73,7 +76,7 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                     class="button button--primary consent-actions__button"
                     on:click=move |_| answer(draft.get_untracked(), ConsentMethod::Custom)
                 >
-                    "Save my choices"
+                    {td_string!(l, banner.save)}
                 </button>
                 <button
                     type="button"
@@ -81,7 +84,7 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                     class="button button--secondary consent-actions__button"
                     on:click=move |_| answer(curtain_api::consent::accept_all(consent.gpc()), ConsentMethod::AcceptAll)
                 >
-                    "Accept all"
+                    {td_string!(l, banner.accept_all)}
                 </button>
                 <button
                     type="button"
@@ -89,7 +92,7 @@ pub fn ConsentChoices(ids: ChoiceIds, draft: RwSignal<Choices>, on_answer: Callb
                     class="button button--secondary consent-actions__button"
                     on:click=move |_| answer(Choices::NONE, ConsentMethod::RejectAll)
                 >
-                    "Reject all"
+                    {td_string!(l, banner.reject_all)}
                 </button>
             </div>
         </div>

@@ -4,6 +4,7 @@
 
 use curtain_api::consent::Choices;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use wasm_bindgen::JsCast;
 
 use super::choices::{ChoiceIds, ConsentChoices};
@@ -66,12 +67,12 @@ pub fn ConsentDialog() -> impl IntoView {
         accept_all: "consent-dialog-accept-all",
         reject_all: "consent-dialog-reject-all",
     };
+    let l = crate::lang::page_lang().locale();
     let gpc_note = move || {
         consent.gpc().then(|| {
             view! {
                 <p class="consent-dialog__gpc" id="consent-dialog-gpc">
-                    "Your browser sends a Global Privacy Control signal, so analytics starts off and \u{201c}Accept all\u{201d} leaves it off. "
-                    "Turning the analytics switch on and saving is the only way to allow it."
+                    {td_string!(l, dialog.gpc)}
                 </p>
             }
         })
@@ -88,18 +89,18 @@ pub fn ConsentDialog() -> impl IntoView {
             on:keydown=on_keydown
         >
             <div class="consent-dialog__header">
-                <h2 id="consent-dialog-title">"Cookie settings"</h2>
+                <h2 id="consent-dialog-title">{td_string!(l, dialog.title)}</h2>
                 <button
                     type="button"
                     id="consent-dialog-close"
                     class="button button--small button--secondary"
                     on:click=move |_| consent.close_dialog()
                 >
-                    "Close"
+                    {td_string!(l, dialog.close)}
                 </button>
             </div>
             <p id="consent-dialog-intro">
-                "Choose what Curtain may store and count. You can change this at any time from \u{201c}Cookie settings\u{201d} at the bottom of every page."
+                {td_string!(l, dialog.intro)}
             </p>
             {gpc_note}
             <ConsentChoices ids=ids draft=draft on_answer=Callback::new(move |()| consent.close_dialog()) />

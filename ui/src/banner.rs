@@ -178,6 +178,7 @@ pub fn CategorySwitch(
     lang: Lang,
 ) -> impl IntoView {
     let l = lang.locale();
+    let info = localized(&info, lang);
     let id = format!("{prefix}-{}", info.id.as_str());
     let description_id = format!("{id}-description");
     let category = info.id;
@@ -239,5 +240,73 @@ pub fn CategorySwitch(
                 {cookies}
             </div>
         </li>
+    }
+}
+
+/// A category's words in `lang`: its name, what it is for, and what each of
+/// its cookies does and how long it lasts. The server's descriptions are the
+/// English ones (a test keeps the two the same); a cookie this table does
+/// not know keeps the server's words.
+pub fn localized(info: &CategoryInfo, lang: Lang) -> CategoryInfo {
+    let l = lang.locale();
+    let mut out = info.clone();
+    let (name, description) = match info.id {
+        Category::Necessary => (td_string!(l, categories.necessary.name), td_string!(l, categories.necessary.description)),
+        Category::Preferences => (td_string!(l, categories.preferences.name), td_string!(l, categories.preferences.description)),
+        Category::Analytics => (td_string!(l, categories.analytics.name), td_string!(l, categories.analytics.description)),
+    };
+    out.name = name.to_string();
+    out.description = description.to_string();
+    for cookie in &mut out.cookies {
+        let words = match (info.id, cookie.name.as_str()) {
+            (Category::Necessary, "curtain_session") => {
+                Some((td_string!(l, categories.necessary.session_purpose), td_string!(l, categories.necessary.session_lasts)))
+            }
+            (Category::Necessary, "curtain_csrf") => {
+                Some((td_string!(l, categories.necessary.csrf_purpose), td_string!(l, categories.necessary.csrf_lasts)))
+            }
+            (Category::Necessary, "curtain_consent") => {
+                Some((td_string!(l, categories.necessary.consent_purpose), td_string!(l, categories.necessary.consent_lasts)))
+            }
+            (Category::Preferences, "curtain_session") => {
+                Some((td_string!(l, categories.preferences.session_purpose), td_string!(l, categories.preferences.session_lasts)))
+            }
+            (Category::Preferences, "curtain_theme") => {
+                Some((td_string!(l, categories.preferences.theme_purpose), td_string!(l, categories.preferences.theme_lasts)))
+            }
+            _ => None,
+        };
+        if let Some((purpose, lasts)) = words {
+            cookie.purpose = purpose.to_string();
+            cookie.lasts = lasts.to_string();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// English is the server's own text: the table of words says the same.
+    #[test]
+    fn english_words_are_the_servers() {
+        for info in curtain_api::consent::category_descriptions() {
+            assert_eq!(localized(&info, Lang::En), info);
+        }
+    }
+
+    #[test]
+    fn every_category_and_cookie_is_translated() {
+        for info in curtain_api::consent::category_descriptions() {
+            for lang in [Lang::De, Lang::PtBr] {
+                let words = localized(&info, lang);
+                assert_ne!(words.name, info.name, "{lang:?} {:?}", info.id);
+                assert_ne!(words.description, info.description, "{lang:?} {:?}", info.id);
+                for (theirs, ours) in words.cookies.iter().zip(&info.cookies) {
+                    assert_ne!(theirs.purpose, ours.purpose, "{lang:?} {}", ours.name);
+                }
+            }
+        }
     }
 }

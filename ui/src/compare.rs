@@ -6,6 +6,8 @@ use curtain_api::policy::{PolicyStatus, PolicyVersionSummary};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 
+use crate::page_lang;
+
 use crate::diff::DiffLayout;
 use crate::policy::long_date;
 
@@ -87,7 +89,7 @@ pub fn PolicyCompareForm(
     };
     let invalid = move || error.with(Option::is_some);
     view! {
-        <form id="compare-form" class="compare-form" method="get" action="/privacy/compare" on:submit=on_submit novalidate=true>
+        <form id="compare-form" class="compare-form" method="get" action=page_lang().path("/privacy/compare") on:submit=on_submit novalidate=true>
             <div class="field compare-form__field">
                 <label class="field__label" for="compare-from">"From version"</label>
                 <select id="compare-from" name="from" class="input" on:change=move |ev| from.set(event_target_value(&ev))>
@@ -151,7 +153,7 @@ pub fn DiffLayoutSwitch(
         }
     };
     view! {
-        <form method="get" action="/privacy/compare">
+        <form method="get" action=page_lang().path("/privacy/compare")>
             {move || from.get().map(|from| view! { <input type="hidden" name="from" value=from /> })}
             {move || to.get().map(|to| view! { <input type="hidden" name="to" value=to /> })}
             <div class="diff__toolbar" role="group" aria-label="Show changes">

@@ -137,6 +137,50 @@ impl Lang {
     }
 }
 
+/// The language of the page being rendered, and whether its address names
+/// it (`/en/...` is English chosen over what the browser asks for, and its
+/// links keep the `/en`). Views read it from the context (`page_lang()`);
+/// the server provides it while rendering (`html::in_language`), the SPA at
+/// its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageLang {
+    pub lang: Lang,
+    /// The address carries the prefix (always so for German and Portuguese).
+    pub explicit: bool,
+}
+
+impl PageLang {
+    /// From a page's path: the language its prefix names, or English.
+    pub fn of_path(path: &str) -> PageLang {
+        match Lang::split_path(path) {
+            Some((lang, _)) => PageLang { lang, explicit: true },
+            None => PageLang::default(),
+        }
+    }
+
+    /// The prefix this page's links keep.
+    pub const fn prefix(self) -> &'static str {
+        match (self.lang, self.explicit) {
+            (Lang::En, true) => "/en",
+            (lang, _) => lang.prefix(),
+        }
+    }
+
+    /// `path` (starting with `/`) in this page's language.
+    pub fn path(self, path: &str) -> String {
+        match (self.prefix(), path) {
+            ("", path) => path.to_string(),
+            (prefix, "/") => prefix.to_string(),
+            (prefix, path) => format!("{prefix}{path}"),
+        }
+    }
+}
+
+/// The language of the page being rendered (English outside any).
+pub fn page_lang() -> PageLang {
+    leptos::prelude::use_context::<PageLang>().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +206,15 @@ mod tests {
         assert_eq!(Lang::split_path("/privacy"), None);
         assert_eq!(Lang::split_path("/dev/null"), None);
         assert_eq!(Lang::split_path("/pt-br/privacy"), None, "the prefix is exact");
+    }
+
+    #[test]
+    fn pages_keep_their_prefix() {
+        let chosen_english = PageLang::of_path("/en/privacy");
+        assert_eq!(chosen_english, PageLang { lang: Lang::En, explicit: true });
+        assert_eq!(chosen_english.path("/privacy/versions"), "/en/privacy/versions");
+        assert_eq!(PageLang::of_path("/privacy").path("/u/ana"), "/u/ana");
+        assert_eq!(PageLang::of_path("/pt-BR/u/ana").path("/"), "/pt-BR");
     }
 
     #[test]

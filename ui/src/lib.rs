@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diff;
 pub mod lang;
 pub mod policy;
+pub mod switch;
 
 // The words of every language (`locales/*.json`), checked against English at
 // compile time. The macro is deprecated upstream in favour of generating the
@@ -29,16 +30,35 @@ mod i18n_words {
 }
 pub use i18n_words::i18n;
 
-pub use lang::Lang;
+pub use lang::{page_lang, Lang, PageLang};
 
-/// Renders a view to HTML, as the server sends it.
+thread_local! {
+    /// The language `render` provides to the views: set by `html::in_language`
+    /// for the (synchronous) renders of one page.
+    static RENDER_LANG: std::cell::Cell<PageLang> = std::cell::Cell::new(PageLang::default());
+}
+
+/// Renders a view to HTML, as the server sends it, in the page's language.
 pub fn render<V: leptos::prelude::RenderHtml>(view: impl FnOnce() -> V) -> String {
     let owner = leptos::prelude::Owner::new();
-    owner.with(|| view().to_html())
+    let lang = RENDER_LANG.with(std::cell::Cell::get);
+    owner.with(|| {
+        leptos::prelude::provide_context(lang);
+        view().to_html()
+    })
 }
 
 /// The shared views as HTML, for the server's first paint.
 pub mod html {
+    /// Renders with `lang` as the page's language: every view rendered in
+    /// `f` takes its words and its links' prefix from it.
+    pub fn in_language<T>(lang: crate::PageLang, f: impl FnOnce() -> T) -> T {
+        let before = super::RENDER_LANG.with(|l| l.replace(lang));
+        let out = f();
+        super::RENDER_LANG.with(|l| l.set(before));
+        out
+    }
+
     use curtain_api::policy::{PolicyDiff, PolicyDocument, PolicyVersionSummary};
     use leptos::prelude::*;
 
@@ -46,6 +66,13 @@ pub mod html {
     use crate::compare::{DiffLayoutSwitch, PolicyCompareForm, COMPARE_HEADING};
     use crate::diff::{DiffLayout, PolicyDiffView};
     use crate::policy::{ErrorNotice, PolicyDocumentView, PolicyPageFrame, PolicyVersionsView, VERSIONS_LEDE};
+
+    /// The footer's language switcher for a page (path and query, with or
+    /// without its prefix).
+    pub fn language_switch(path_and_query: &str) -> String {
+        let page = crate::switch::without_prefix(path_and_query);
+        super::render(move || view! { <crate::switch::LanguageSwitch page=page /> })
+    }
 
     pub fn consent_banner(content: BannerContent) -> String {
         super::render(move || view! { <ConsentBannerView content=content /> })

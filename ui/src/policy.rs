@@ -7,6 +7,7 @@ use curtain_api::policy::{PolicyDocument, PolicySection, PolicyStatus, PolicyVer
 use leptos::prelude::*;
 
 use crate::compare::PolicyCompareForm;
+use crate::page_lang;
 
 pub use crate::dates::long_date;
 
@@ -33,7 +34,7 @@ pub fn PolicyDocumentView(
     let changes_link = doc.previous_version.map(|previous| {
         view! {
             <li>
-                <a href=compare_href(previous, meta.version) id="policy-changes-link">
+                <a href=page_lang().path(&compare_href(previous, meta.version)) id="policy-changes-link">
                     {format!("What changed since version {previous}")}
                 </a>
             </li>
@@ -48,11 +49,11 @@ pub fn PolicyDocumentView(
                     meta.version,
                     long_date(&meta.effective_date)
                 ),
-                compare_href(current, meta.version),
+                page_lang().path(&compare_href(current, meta.version)),
             ),
             _ => (
                 format!("This is version {}, an earlier version that no longer applies. Version {current} is in effect now.", meta.version),
-                compare_href(meta.version, current),
+                page_lang().path(&compare_href(meta.version, current)),
             ),
         };
         view! {
@@ -64,7 +65,7 @@ pub fn PolicyDocumentView(
                 </p>
                 <p>{what}</p>
                 <p class="notice__links">
-                    <a href="/privacy">"Read the current version"</a>
+                    <a href=page_lang().path("/privacy")>"Read the current version"</a>
                     " · "
                     <a href=compare>"See the differences"</a>
                 </p>
@@ -91,10 +92,10 @@ pub fn PolicyDocumentView(
             <p class="policy__summary">{meta.summary.clone()}</p>
             {urgent}
             <ul class="policy__links">
-                <li><a href="/privacy/versions">"All versions"</a></li>
+                <li><a href=page_lang().path("/privacy/versions")>"All versions"</a></li>
                 {changes_link}
-                <li><a href=promises_href id="policy-promises-link">"How we keep each promise"</a></li>
-                <li><a href="/privacy/request">"Make a privacy request"</a></li>
+                <li><a href=page_lang().path(&promises_href) id="policy-promises-link">"How we keep each promise"</a></li>
+                <li><a href=page_lang().path("/privacy/request")>"Make a privacy request"</a></li>
                 <li>
                     // A file, not a page of the app: the router must let it through.
                     <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">"Atom feed of changes"</a>
@@ -145,11 +146,11 @@ fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl
                                 <p>{v.summary.clone()}</p>
                                 {urgent}
                                 <p class="notice__links">
-                                    <a href=compare_href(current, v.version)>
+                                    <a href=page_lang().path(&compare_href(current, v.version))>
                                         {format!("Preview the changes from version {current}")}
                                     </a>
                                     " · "
-                                    <a href=format!("/privacy/v/{}", v.version)>{format!("Read version {}", v.version)}</a>
+                                    <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{format!("Read version {}", v.version)}</a>
                                 </p>
                             </li>
                         }
@@ -232,7 +233,7 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
                             view! {
                                 <tr id=format!("policy-version-{}", v.version)>
                                     <th scope="row">
-                                        <a href=format!("/privacy/v/{}", v.version)>{format!("Version {}", v.version)}</a>
+                                        <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{format!("Version {}", v.version)}</a>
                                     </th>
                                     <td>{long_date(&v.effective_date)}</td>
                                     <td><span class=status_class>{status}</span></td>
@@ -249,7 +250,7 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
                                             .map(|p| {
                                                 view! {
                                                     " "
-                                                    <a href=compare_href(p, v.version)>
+                                                    <a href=page_lang().path(&compare_href(p, v.version))>
                                                         {format!("What changed from version {p}")}
                                                     </a>
                                                 }

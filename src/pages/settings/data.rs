@@ -75,7 +75,7 @@ pub fn YourData() -> impl IntoView {
         <h1>"Your data"</h1>
         <p class="lede">
             "Everything Curtain holds about you, in words, grouped as our "
-            <a href="/privacy#information-we-collect">"privacy policy"</a>
+            <a href=crate::lang::page().path("/privacy#information-we-collect")>"privacy policy"</a>
             " groups it. Nothing is recorded that this page does not show."
         </p>
         <p>
@@ -153,7 +153,7 @@ fn periods(retention: &Retention) -> AnyView {
             "Each kind of record is deleted automatically "
             {purge_delay_words(retention.purged_every_minutes)}
             " of the end of its period. The "
-            <a href="/privacy#retention">"privacy policy"</a>
+            <a href=crate::lang::page().path("/privacy#retention")>"privacy policy"</a>
             " says the same."
         </p>
         <ul id="retention-periods" class="data-periods">

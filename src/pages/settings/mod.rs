@@ -93,8 +93,8 @@ pub fn SettingsLayout() -> impl IntoView {
                                 view! {
                                     <li>
                                         <a
-                                            href=path
-                                            aria-current=move || (location.pathname.get() == path).then_some("page")
+                                            href=crate::lang::page().path(path)
+                                            aria-current=move || (location.pathname.get() == crate::lang::page().path(path)).then_some("page")
                                         >
                                             {s.label}
                                         </a>
@@ -159,7 +159,7 @@ pub fn SettingsHome() -> impl IntoView {
                 .map(|s| {
                     view! {
                         <li>
-                            <a href=s.path>{s.label}</a>
+                            <a href=crate::lang::page().path(s.path)>{s.label}</a>
                             <p class="hint">{s.summary}</p>
                         </li>
                     }

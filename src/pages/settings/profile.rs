@@ -401,7 +401,7 @@ pub fn ProfileSettings() -> impl IntoView {
             <p class="lede">
                 "Choose who sees each part of your profile. Your username and avatar are always visible; "
                 "your e-mail address never is. "
-                <a href=format!("/u/{username}") id="settings-profile-view">"See your profile"</a>
+                <a href=crate::lang::page().path(&format!("/u/{username}")) id="settings-profile-view">"See your profile"</a>
             </p>
             <form class="form profile-form" id="settings-profile-form" novalidate=true on:submit=on_submit>
                 {status}

@@ -125,7 +125,7 @@ fn card(
             {kept.map(|kept| view! { <p class="data-kind__kept">{kept}</p> })}
             {body(values)}
             <p class="data-kind__control">
-                <a href=control.0>{control.1}</a>
+                <a href=crate::lang::page().path(control.0)>{control.1}</a>
             </p>
         </section>
     }
