@@ -9,7 +9,13 @@
 use curtain_ui::{Lang, PageLang};
 
 thread_local! {
-    static PAGE: PageLang = PageLang::of_path(&web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default());
+    static PAGE: PageLang = {
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        let page = PageLang::of_path(&path);
+        // An app built for one language speaks only it; the server sends it
+        // with that language's pages.
+        PageLang { lang: curtain_ui::lang::BUILT_FOR.unwrap_or(page.lang), ..page }
+    };
 }
 
 /// The language of this page load, and whether its address names it.

@@ -127,13 +127,57 @@ impl Lang {
         }
     }
 
-    /// The `leptos_i18n` locale with this language's words.
+    /// The `leptos_i18n` locale with this language's words. In an app built
+    /// for one language (`BUILT_FOR`), that language's, whatever is asked:
+    /// the choice is then a constant, and the other languages' words are
+    /// left out of the wasm.
     pub const fn locale(self) -> crate::i18n::Locale {
-        match self {
+        let lang = match BUILT_FOR {
+            Some(lang) => lang,
+            None => self,
+        };
+        match lang {
             Lang::En => crate::i18n::Locale::en,
             Lang::De => crate::i18n::Locale::de,
             Lang::PtBr => crate::i18n::Locale::pt_BR,
         }
+    }
+}
+
+/// The one language the wasm app was built for: the release build makes an
+/// app per language (`CURTAIN_LANG=de` at compile time), so a visitor
+/// downloads the words of their language only, and the server sends each
+/// language's pages with its app. Unset (the Trunk dev loop, and the server,
+/// which renders every language), every language is in and the page's
+/// address chooses.
+#[cfg(target_arch = "wasm32")]
+pub const BUILT_FOR: Option<Lang> = built_for(option_env!("CURTAIN_LANG"));
+#[cfg(not(target_arch = "wasm32"))]
+pub const BUILT_FOR: Option<Lang> = None;
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+const fn built_for(tag: Option<&str>) -> Option<Lang> {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    match tag {
+        None => None,
+        Some(tag) if same(tag, "") => None,
+        Some(tag) if same(tag, "en") => Some(Lang::En),
+        Some(tag) if same(tag, "de") => Some(Lang::De),
+        Some(tag) if same(tag, "pt-BR") => Some(Lang::PtBr),
+        Some(_) => panic!("CURTAIN_LANG is one of en, de and pt-BR"),
     }
 }
 
@@ -184,6 +228,15 @@ pub fn page_lang() -> PageLang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_names_its_language() {
+        assert_eq!(built_for(None), None);
+        assert_eq!(built_for(Some("")), None);
+        assert_eq!(built_for(Some("de")), Some(Lang::De));
+        assert_eq!(built_for(Some("pt-BR")), Some(Lang::PtBr));
+        assert_eq!(built_for(Some("en")), Some(Lang::En));
+    }
 
     #[test]
     fn tags_round_trip() {

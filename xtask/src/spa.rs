@@ -10,6 +10,9 @@
 //!    they can be cached for a year; they refer to each other by relative path),
 //!    the stylesheet and icon beside it with hashed names, and write
 //!    `dist/index.html` from the root `index.html` with the tags that load them;
+//!
+//! once per language (`LANGUAGES`): each language is an app of its own, with
+//! its words only, and a page of its own (`index.de.html`);
 //! 5. write brotli and gzip twins of everything (`compress.rs`).
 
 use std::fmt::Write as _;
@@ -42,16 +45,43 @@ pub enum Outcome {
 /// The build's own code: a change to how the SPA is built must rebuild it.
 const BUILD_CODE: [&str; 2] = [include_str!("spa.rs"), include_str!("compress.rs")];
 
+/// The languages, each an app of its own (`CURTAIN_LANG` at compile time:
+/// an app carries the words of its language only), and the page that loads
+/// it. The server sends each language's pages with its page.
+pub const LANGUAGES: [(&str, &str); 3] = [("en", "index.html"), ("de", "index.de.html"), ("pt-BR", "index.pt-BR.html")];
+
 /// Builds the SPA into `dist` (which it replaces), with precompressed twins.
 /// When the compiled wasm, the page, the stylesheet, the icon, the tool
 /// versions and this build code are all what the last build had (one hash
 /// of them all is the key), the last build's output is copied instead.
 pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<Outcome, String> {
-    tools.run(tools.cargo().args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN, "--features", "split"]))?;
-    let compiled = target_dir.join(WASM_TARGET).join("release").join(format!("{BIN}.wasm"));
+    let kept = target_dir.join("spa-compiled");
+    fs::create_dir_all(&kept).map_err(|e| format!("creating {}: {e}", kept.display()))?;
+    let mut compiled = Vec::new();
+    for (lang, _) in LANGUAGES {
+        tools.run(
+            tools
+                .cargo()
+                .env("CURTAIN_LANG", lang)
+                .args(["build", "--release", "--target", WASM_TARGET, "--bin", BIN, "--features", "split"]),
+        )?;
+        let out = target_dir.join(WASM_TARGET).join("release").join(format!("{BIN}.wasm"));
+        let copy = kept.join(format!("{BIN}-{lang}.wasm"));
+        fs::copy(&out, &copy).map_err(|e| format!("copying {}: {e}", out.display()))?;
+        compiled.push(copy);
+    }
     let key = input_key(tools.root(), &compiled)?;
     cached(&target_dir.join("spa-cache"), &key, dist, |dist| {
-        build_from(tools, target_dir, &compiled, dist)?;
+        recreate(dist)?;
+        let stylesheet = copy_hashed(&tools.root().join(STYLESHEET), dist)?;
+        let icon = copy_hashed(&tools.root().join(ICON), dist)?;
+        for ((lang, page), compiled) in LANGUAGES.iter().zip(&compiled) {
+            let app_dir = build_app(tools, &target_dir.join("spa").join(lang), compiled, dist)?;
+            let tags = LoaderTags { app_dir: &app_dir, stylesheet: &stylesheet, icon: &icon };
+            let html = with_loader(&read(&tools.root().join(PAGE))?, &tags)?;
+            write(&dist.join(page), html.as_bytes())?;
+            println!("✓ wrote the app in {lang} into {}", dist.join(&app_dir).display());
+        }
         let count = crate::compress::precompress(dist)?;
         println!("✓ precompressed {count} files in dist/ (brotli and gzip)");
         Ok(())
@@ -60,9 +90,9 @@ pub fn build(tools: &Toolchain, target_dir: &Path, dist: &Path) -> Result<Outcom
 
 /// The digest of everything the split build's output depends on once the
 /// wasm is compiled.
-pub fn input_key(root: &Path, compiled: &Path) -> Result<String, String> {
+pub fn input_key(root: &Path, compiled: &[PathBuf]) -> Result<String, String> {
     let mut hasher = Sha256::new();
-    for file in [compiled.to_path_buf(), root.join(PAGE), root.join(STYLESHEET), root.join(ICON)] {
+    for file in compiled.iter().cloned().chain([root.join(PAGE), root.join(STYLESHEET), root.join(ICON)]) {
         let bytes = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(&bytes);
@@ -106,14 +136,13 @@ fn hex(digest: &[u8]) -> String {
     })
 }
 
-/// Splits, binds and optimises `compiled` and writes the site into `dist`.
-fn build_from(tools: &Toolchain, target_dir: &Path, compiled: &Path, dist: &Path) -> Result<(), String> {
-    let compiled = compiled.to_path_buf();
-    let work = target_dir.join("spa");
-    recreate(&work)?;
+/// Splits, binds and optimises `compiled` (in `work`) and copies the app into
+/// `dist/app-<hash>/`. Returns that folder's name.
+fn build_app(tools: &Toolchain, work: &Path, compiled: &Path, dist: &Path) -> Result<String, String> {
+    recreate(work)?;
     let app = work.join("app");
     let split_main = work.join(format!("{BIN}_split.wasm"));
-    let chunks = split(&compiled, &app, &split_main)?;
+    let chunks = split(compiled, &app, &split_main)?;
     println!("✓ split the wasm into a main module and {chunks} lazily loaded modules");
 
     tools.run(
@@ -130,17 +159,9 @@ fn build_from(tools: &Toolchain, target_dir: &Path, compiled: &Path, dist: &Path
     }
     optimise_all(tools, &app)?;
 
-    recreate(dist)?;
     let app_dir = format!("app-{}", digest_of_dir(&app)?);
     copy_dir(&app, &dist.join(&app_dir))?;
-    let stylesheet = copy_hashed(&tools.root().join(STYLESHEET), dist)?;
-    let icon = copy_hashed(&tools.root().join(ICON), dist)?;
-    let page = read(&tools.root().join(PAGE))?;
-    let tags = LoaderTags { app_dir: &app_dir, stylesheet: &stylesheet, icon: &icon };
-    let page = with_loader(&page, &tags)?;
-    write(&dist.join("index.html"), page.as_bytes())?;
-    println!("✓ wrote the SPA into {}", dist.display());
-    Ok(())
+    Ok(app_dir)
 }
 
 /// How many bytes of code (before compression) a page may load without

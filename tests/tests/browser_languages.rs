@@ -1,0 +1,176 @@
+//! Curtain in German and Brazilian Portuguese, in headless Chromium against
+//! the real server: the banner and the preferences dialog in the page's
+//! language, receipts that record it, links that keep it, the footer's
+//! switcher, a keyboard-only answer, and the no-JavaScript banner.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Result};
+use curtain_tests::browser::Browser;
+use curtain_tests::TestApp;
+use thirtyfour::prelude::*;
+
+/// The languages receipts recorded, oldest first, once there are `n`.
+async fn receipt_languages(app: &TestApp, n: usize) -> Result<Vec<String>> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT language FROM consent_receipts ORDER BY id").fetch_all(&app.db).await?;
+        if rows.len() >= n {
+            return Ok(rows);
+        }
+        if Instant::now() > deadline {
+            bail!("{} receipts stored, expected {n}", rows.len());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn html_lang(b: &Browser) -> Result<String> {
+    let v = b.driver.execute("return document.documentElement.lang", vec![]).await?;
+    Ok(v.json().as_str().unwrap_or("").to_string())
+}
+
+async fn text(b: &Browser, css: &str) -> Result<String> {
+    Ok(b.find(css).await?.text().await?)
+}
+
+async fn axe_clean(b: &Browser) -> Result<()> {
+    let violations = b.axe_violations().await?;
+    ensure!(violations.is_empty(), "axe: {violations:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn german_banner_and_dialog_record_a_german_answer() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("german_banner_and_dialog", async {
+            b.goto("/de").await?;
+            b.consent_settled().await?;
+            ensure!(html_lang(&b).await? == "de", "the page says it is German");
+            b.wait_for_text("#consent-banner-title", "Ihre Cookie-Auswahl").await?;
+            ensure!(text(&b, "#consent-reject-all").await? == "Alle ablehnen");
+            ensure!(text(&b, "#consent-accept-all").await? == "Alle akzeptieren");
+            axe_clean(&b).await?;
+
+            b.click("#consent-choose").await?;
+            b.find("#consent-dialog[open]").await?;
+            b.wait_for_text("#consent-dialog-title", "Cookie-Einstellungen").await?;
+            let dialog = text(&b, "#consent-dialog").await?;
+            for words in ["Notwendig", "Einstellungen", "Statistik", "3 Cookies", "Meine Auswahl speichern"] {
+                ensure!(dialog.contains(words), "the dialog says {words:?}: {dialog}");
+            }
+            for english in ["Necessary", "Analytics", "Save my choices", "Reject all"] {
+                ensure!(!dialog.contains(english), "no English ({english:?}) in the German dialog: {dialog}");
+            }
+            axe_clean(&b).await?;
+            b.click("#consent-dialog-reject-all").await?;
+            b.wait_gone("#consent-dialog[open]").await?;
+            ensure!(receipt_languages(&app, 1).await? == ["de"], "the receipt records German");
+            ensure!(b.cookie("curtain_consent").await?.is_some(), "the answer is kept");
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn portuguese_pages_keep_their_language_from_link_to_link() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("portuguese_pages_keep_their_language", async {
+            b.goto("/pt-BR/privacy").await?;
+            b.consent_settled().await?;
+            ensure!(html_lang(&b).await? == "pt-BR");
+            b.wait_for_text("#consent-reject-all", "Recusar tudo").await?;
+            b.click("#consent-reject-all").await?;
+            b.wait_gone("#consent-banner").await?;
+            ensure!(receipt_languages(&app, 1).await? == ["pt-BR"], "the receipt records Portuguese");
+
+            // The policy's own links, and the app's, keep the prefix.
+            let versions = b.find("a[href$='/privacy/versions']").await?;
+            let href = versions.attr("href").await?.unwrap_or_default();
+            ensure!(href == "/pt-BR/privacy/versions", "the link keeps the language: {href}");
+            versions.click().await?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while b.path().await? != "/pt-BR/privacy/versions" {
+                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            let footer_privacy = b.find(".site-footer__links a[href$='/privacy']").await?;
+            ensure!(footer_privacy.attr("href").await?.as_deref() == Some("/pt-BR/privacy"));
+            ensure!(html_lang(&b).await? == "pt-BR");
+            axe_clean(&b).await?;
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn the_switcher_opens_the_same_page_in_another_language_by_keyboard() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("the_switcher_by_keyboard", async {
+            b.goto("/privacy").await?;
+            b.consent_settled().await?;
+            let current = b.find(".language-switch a[aria-current]").await?;
+            ensure!(current.text().await? == "English", "English is the current one");
+            // Keyboard only: focus the German link and press Enter.
+            let deutsch = b.find(".language-switch a[hreflang='de']").await?;
+            ensure!(deutsch.attr("lang").await?.as_deref() == Some("de"), "the name is marked as German");
+            b.driver.execute("arguments[0].focus()", vec![deutsch.to_json()?]).await?;
+            deutsch.send_keys(Key::Enter).await?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while b.path().await? != "/de/privacy" {
+                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            b.wait_for_text("#consent-banner-title", "Ihre Cookie-Auswahl").await?;
+            ensure!(html_lang(&b).await? == "de");
+            // Answer the German banner with the keyboard.
+            let reject = b.find("#consent-reject-all").await?;
+            b.driver.execute("arguments[0].focus()", vec![reject.to_json()?]).await?;
+            reject.send_keys(Key::Enter).await?;
+            b.wait_gone("#consent-banner").await?;
+            ensure!(receipt_languages(&app, 1).await? == ["de"]);
+            // English again, chosen on purpose: the address says so.
+            b.click(".language-switch a[hreflang='en']").await?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while b.path().await? != "/en/privacy" {
+                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            ensure!(html_lang(&b).await? == "en");
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn without_javascript_the_german_banner_answers_in_german() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start_without_javascript(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("german_banner_without_javascript", async {
+            b.driver.goto(format!("{}/de/privacy", app.base)).await?;
+            ensure!(html_lang(&b).await? == "de");
+            ensure!(text(&b, "#consent-reject-all").await? == "Alle ablehnen");
+            b.click("#consent-reject-all").await?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while b.path().await? != "/de/privacy" || b.driver.find_all(By::Css("#consent-banner")).await?.len() > 0 {
+                ensure!(Instant::now() < deadline, "at {} with the banner still there", b.path().await?);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            ensure!(receipt_languages(&app, 1).await? == ["de"]);
+            let hreflangs = b.driver.find_all(By::Css("link[rel='alternate'][hreflang]")).await?;
+            ensure!(hreflangs.len() == 4, "en, de, pt-BR and x-default: {}", hreflangs.len());
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
