@@ -173,9 +173,13 @@ pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> 
     })
 }
 
+/// A receipt as `receipts_of` reads it: consent id, revision, preferences,
+/// analytics, gpc, method, recorded at, language.
+type ReceiptRow = (String, i64, Flag, Flag, Flag, String, i64, String);
+
 /// A member's receipts, newest first.
 pub async fn receipts_of(db: &AnyPool, user_id: i64) -> Result<Vec<ConsentReceipt>> {
-    let rows: Vec<(String, i64, Flag, Flag, Flag, String, i64, String)> = sqlx::query_as(
+    let rows: Vec<ReceiptRow> = sqlx::query_as(
         "SELECT consent_id, revision, preferences, analytics, gpc, method, recorded_at, language
          FROM consent_receipts WHERE user_id = $1 ORDER BY id DESC LIMIT 500",
     )
