@@ -18,6 +18,7 @@ use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use crate::clock;
 use crate::db::Db;
+use curtain_ui::Lang;
 use crate::error::{Error, Result};
 use crate::AppState;
 
@@ -125,14 +126,30 @@ pub struct NewReceipt<'a> {
     pub gpc: bool,
     pub method: ConsentMethod,
     pub user_id: Option<i64>,
+    /// The language the answer was given in: the words the visitor read.
+    pub language: Lang,
+}
+
+/// The language an answer names (`language` in the JSON or the banner's
+/// form): one of ours, English when it names none. Anything else is refused
+/// rather than stored as English, so a receipt never claims words the
+/// visitor was not shown.
+pub fn answer_language(named: Option<&str>) -> Result<Lang, String> {
+    match named {
+        None => Ok(Lang::En),
+        Some(tag) => Lang::from_tag(tag).ok_or_else(|| {
+            let ours: Vec<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
+            format!("The language must be one of {}.", ours.join(", "))
+        }),
+    }
 }
 
 /// Stores a receipt and returns it as the wire shows it.
 pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> Result<ConsentReceipt> {
     let now = clock::now();
     sqlx::query(
-        "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO consent_receipts (consent_id, revision, preferences, analytics, gpc, method, user_id, recorded_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(receipt.consent_id)
     .bind(receipt.revision as i64)
@@ -142,6 +159,7 @@ pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> 
     .bind(receipt.method.as_str())
     .bind(receipt.user_id)
     .bind(now)
+    .bind(receipt.language.tag())
     .execute(tx)
     .await?;
     Ok(ConsentReceipt {
@@ -150,16 +168,19 @@ pub async fn record_receipt(tx: &mut AnyConnection, receipt: NewReceipt<'_>) -> 
         categories: receipt.choices.categories(),
         gpc: receipt.gpc,
         method: receipt.method,
-        // Stored with the receipt: a later change (the language issue).
-        language: curtain_api::consent::default_language(),
+        language: receipt.language.tag().to_string(),
         recorded_at: clock::rfc3339(now),
     })
 }
 
+/// A receipt as `receipts_of` reads it: consent id, revision, preferences,
+/// analytics, gpc, method, recorded at, language.
+type ReceiptRow = (String, i64, Flag, Flag, Flag, String, i64, String);
+
 /// A member's receipts, newest first.
 pub async fn receipts_of(db: &AnyPool, user_id: i64) -> Result<Vec<ConsentReceipt>> {
-    let rows: Vec<(String, i64, Flag, Flag, Flag, String, i64)> = sqlx::query_as(
-        "SELECT consent_id, revision, preferences, analytics, gpc, method, recorded_at
+    let rows: Vec<ReceiptRow> = sqlx::query_as(
+        "SELECT consent_id, revision, preferences, analytics, gpc, method, recorded_at, language
          FROM consent_receipts WHERE user_id = $1 ORDER BY id DESC LIMIT 500",
     )
     .bind(user_id)
@@ -167,14 +188,14 @@ pub async fn receipts_of(db: &AnyPool, user_id: i64) -> Result<Vec<ConsentReceip
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(consent_id, revision, Flag(preferences), Flag(analytics), Flag(gpc), method, recorded_at)| ConsentReceipt {
+        .map(|(consent_id, revision, Flag(preferences), Flag(analytics), Flag(gpc), method, recorded_at, language)| ConsentReceipt {
             consent_id,
             revision: revision as u32,
             categories: Choices { preferences, analytics }.categories(),
             gpc,
             // The column's CHECK allows only the three names.
             method: ConsentMethod::parse(&method).unwrap_or(ConsentMethod::Custom),
-            language: curtain_api::consent::default_language(),
+            language,
             recorded_at: clock::rfc3339(recorded_at),
         })
         .collect())
@@ -210,6 +231,15 @@ pub async fn count_page_view(tx: &mut AnyConnection, path: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_names_one_of_our_languages_or_none() {
+        assert_eq!(answer_language(None), Ok(Lang::En));
+        assert_eq!(answer_language(Some("de")), Ok(Lang::De));
+        assert_eq!(answer_language(Some("pt-BR")), Ok(Lang::PtBr));
+        assert!(answer_language(Some("fr")).is_err());
+        assert!(answer_language(Some("")).is_err());
+    }
 
     #[test]
     fn only_sec_gpc_one_is_the_signal() {

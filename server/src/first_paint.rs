@@ -22,6 +22,8 @@ use curtain_api::routes::route_of;
 use curtain_ui::banner::{BannerContent, CHOOSE_QUERY};
 
 use crate::consent::{self as consent_store, gpc_header, RequestConsent};
+use crate::language::PageLang;
+use curtain_ui::Lang;
 use crate::policy::feed::escape;
 use crate::error::{Error, Result};
 use crate::session::Viewer;
@@ -54,6 +56,11 @@ pub struct Page {
     /// This page's proper address, when the request named it another way
     /// (a comparison asked newest first): answered with a redirect.
     pub redirect: Option<String>,
+    /// The page's language: `<html lang>` and the banner's words.
+    pub lang: Lang,
+    /// The same page in each language (`hreflang`, absolute address), and
+    /// `x-default`, the address without a prefix.
+    pub alternates: Vec<(&'static str, String)>,
 }
 
 /// The built `index.html`, filled in per request.
@@ -67,7 +74,7 @@ impl Template {
     }
 
     pub fn fill(&self, page: &Page) -> String {
-        let mut html = self.html.clone();
+        let mut html = set_html_lang(&self.html, page.lang.tag());
         let title = match &page.title {
             Some(title) => format!("<title>{} · {SITE_NAME}</title>", escape(title)),
             None => DEFAULT_TITLE.to_string(),
@@ -80,6 +87,12 @@ impl Template {
         if page.noindex {
             // The app removes it on its first navigation: it is about this address only.
             head_extra.push_str("<meta id=\"first-paint-robots\" name=\"robots\" content=\"noindex\" />\n");
+        }
+        for (hreflang, href) in &page.alternates {
+            head_extra.push_str(&format!(
+                "<link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\" />\n",
+                escape(href)
+            ));
         }
         if let Some(at) = html.find("</head>") {
             html.insert_str(at, &head_extra);
@@ -152,8 +165,15 @@ pub async fn page(
     headers: &axum::http::HeaderMap,
     jar: &axum_extra::extract::cookie::CookieJar,
     viewer: Option<&Viewer>,
+    lang: PageLang,
 ) -> Result<Page> {
     let mut page = describe(state, path, query, viewer).await?;
+    page.lang = lang.lang;
+    // Redirects and the banner's way back keep the address's language.
+    page.redirect = page.redirect.map(|to| lang.address(&to));
+    if page.status == 200 {
+        page.alternates = alternates(&state.config.site_url, path, query);
+    }
     let current = consent_store::current_revision(state.db.read()).await?;
     let gpc = gpc_header(headers);
     let cookie = jar.get(curtain_api::CONSENT_COOKIE).map(|c| c.value().to_string());
@@ -174,11 +194,11 @@ pub async fn page(
             choosing: choosing.then(category_descriptions),
             choices: previous.unwrap_or_default(),
             return_to: match query {
-                Some(q) if !q.is_empty() => format!("{path}?{q}"),
-                _ => path.to_string(),
+                Some(q) if !q.is_empty() => format!("{}?{q}", lang.address(path)),
+                _ => lang.address(path),
             },
             csrf: viewer.map(Viewer::csrf_token),
-            lang: curtain_ui::Lang::En,
+            lang: lang.lang,
         }));
     }
     page.consent = Some(ConsentConfig {
@@ -190,6 +210,41 @@ pub async fn page(
         cookie_confirmed: trusted.is_some(),
     });
     Ok(page)
+}
+
+/// `path` (with `query`) in every language, as `hreflang` alternates:
+/// absolute, from the site's public address. English is the `/en` address,
+/// which never redirects; `x-default` the one without a prefix, which sends
+/// a browser asking for another language there. The banner's "choose" step
+/// is no part of the page's address.
+pub fn alternates(site_url: &str, path: &str, query: Option<&str>) -> Vec<(&'static str, String)> {
+    let base = site_url.trim_end_matches('/');
+    let query: Vec<&str> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && *p != CHOOSE_QUERY).collect();
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+    let chosen = |lang: Lang| PageLang { lang, in_address: true }.address(path);
+    let mut links: Vec<(&'static str, String)> =
+        Lang::ALL.into_iter().map(|lang| (lang.tag(), format!("{base}{}{query}", chosen(lang)))).collect();
+    links.push(("x-default", format!("{base}{path}{query}")));
+    links
+}
+
+/// `html` with its root element's `lang` attribute set to `tag` (added when
+/// the build wrote none).
+fn set_html_lang(html: &str, tag: &str) -> String {
+    let Some(start) = html.find("<html") else { return html.to_string() };
+    let Some(len) = html[start..].find('>') else { return html.to_string() };
+    let element = &html[start..start + len];
+    let new_element = match element.find(" lang=\"") {
+        Some(at) => {
+            let value_start = at + " lang=\"".len();
+            match element[value_start..].find('"') {
+                Some(value_len) => format!("{}{tag}{}", &element[..value_start], &element[value_start + value_len..]),
+                None => return html.to_string(),
+            }
+        }
+        None => format!("<html lang=\"{tag}\"{}", &element["<html".len()..]),
+    };
+    format!("{}{new_element}{}", &html[..start], &html[start + len..])
 }
 
 /// The status, words and content of the page at `path`.
@@ -335,39 +390,61 @@ fn replace_meta_content(html: &str, name: &str, content: &str) -> String {
 }
 
 /// `/robots.txt`: everything may be crawled but the API and the pages that
-/// hold a secret or only make sense signed in; where the sitemap is.
+/// hold a secret or only make sense signed in (in every language); where
+/// the sitemap is.
 pub fn robots_txt(site_url: &str) -> String {
-    format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /settings\nDisallow: /unsubscribe/\nDisallow: /verify-email/\n\
-         Disallow: /consent\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        site_url.trim_end_matches('/')
-    )
+    let mut robots = String::from("User-agent: *\nDisallow: /api/\nDisallow: /consent\n");
+    let prefixes = std::iter::once(String::new()).chain(Lang::ALL.iter().map(|lang| format!("/{}", lang.tag())));
+    for prefix in prefixes {
+        for page in ["/settings", "/unsubscribe/", "/verify-email/"] {
+            robots.push_str(&format!("Disallow: {prefix}{page}\n"));
+        }
+    }
+    robots.push_str(&format!("Allow: /\n\nSitemap: {}/sitemap.xml\n", site_url.trim_end_matches('/')));
+    robots
 }
 
 /// `/sitemap.xml`: the policy pages (each version's permanent address too)
-/// and the profiles whose owners allow search engines.
+/// and the profiles whose owners allow search engines, each in every
+/// language: every address of a page is listed, each with the same
+/// `xhtml:link` alternates as the page's own `hreflang` links.
 pub async fn sitemap_xml(state: &AppState) -> Result<String> {
-    let base = state.config.site_url.trim_end_matches('/');
+    let site = state.config.site_url.as_str();
     let list = crate::http::policy::version_list(state).await?;
-    let mut urls: Vec<(String, Option<String>)> = vec![
-        (format!("{base}/"), None),
-        (format!("{base}/privacy"), list.versions.iter().find(|v| v.version == list.current_version).map(|v| v.effective_date.clone())),
-        (format!("{base}/privacy/versions"), None),
-        (format!("{base}/privacy/promises"), None),
+    let mut pages: Vec<(String, Option<String>)> = vec![
+        ("/".into(), None),
+        ("/privacy".into(), list.versions.iter().find(|v| v.version == list.current_version).map(|v| v.effective_date.clone())),
+        ("/privacy/versions".into(), None),
+        ("/privacy/promises".into(), None),
     ];
     for v in &list.versions {
-        urls.push((format!("{base}/privacy/v/{}", v.version), Some(v.effective_date.clone())));
+        pages.push((format!("/privacy/v/{}", v.version), Some(v.effective_date.clone())));
     }
     for username in crate::profiles::indexable_usernames(state.db.read()).await? {
-        urls.push((format!("{base}/u/{username}"), None));
+        pages.push((format!("/u/{username}"), None));
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (loc, lastmod) in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&loc)));
-        if let Some(lastmod) = lastmod {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", escape(&lastmod)));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (path, lastmod) in pages {
+        let links = alternates(site, &path, None);
+        let mut alternate_links = String::new();
+        for (hreflang, href) in &links {
+            alternate_links
+                .push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\"/>", escape(href)));
         }
-        xml.push_str("</url>\n");
+        // The address without a prefix (x-default) first, as before languages.
+        let mut locs: Vec<&String> = links.iter().map(|(_, href)| href).collect();
+        locs.rotate_right(1);
+        for loc in locs {
+            xml.push_str(&format!("  <url><loc>{}</loc>", escape(loc)));
+            if let Some(lastmod) = &lastmod {
+                xml.push_str(&format!("<lastmod>{}</lastmod>", escape(lastmod)));
+            }
+            xml.push_str(&alternate_links);
+            xml.push_str("</url>\n");
+        }
     }
     xml.push_str("</urlset>\n");
     Ok(xml)
@@ -377,7 +454,7 @@ pub async fn sitemap_xml(state: &AppState) -> Result<String> {
 mod tests {
     use super::*;
 
-    const INDEX: &str = "<html><head><meta name=\"description\" content=\"Old.\" /><title>Curtain</title></head>\
+    const INDEX: &str = "<html lang=\"en\"><head><meta name=\"description\" content=\"Old.\" /><title>Curtain</title></head>\
         <body><div id=\"loading-shell\"><header></header><!-- first-paint:banner --><main>\
         <!-- first-paint:main --><p>Loading</p><!-- /first-paint:main --></main></div></body></html>";
 
@@ -392,6 +469,8 @@ mod tests {
             main: Some("<h1>Policy</h1>".into()),
             consent: None,
             redirect: None,
+            lang: Lang::En,
+            alternates: vec![],
         };
         let html = Template::new(INDEX.into()).fill(&page);
         assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");
@@ -406,6 +485,33 @@ mod tests {
     fn an_empty_page_keeps_the_build_as_it_is() {
         let html = Template::new(INDEX.into()).fill(&Page { status: 200, ..Page::default() });
         assert_eq!(html, INDEX);
+    }
+
+    #[test]
+    fn the_page_says_its_language_and_where_the_others_are() {
+        let index = INDEX.replacen("<html lang=\"en\">", "<html lang=\"en\" class=\"x\">", 1);
+        let page = Page {
+            status: 200,
+            lang: Lang::PtBr,
+            alternates: alternates("https://curtain.example/", "/privacy/compare", Some("from=1&to=2&consent=choose")),
+            ..Page::default()
+        };
+        let html = Template::new(index).fill(&page);
+        assert!(html.starts_with("<html lang=\"pt-BR\" class=\"x\">"), "{html}");
+        for link in [
+            "hreflang=\"en\" href=\"https://curtain.example/en/privacy/compare?from=1&amp;to=2\"",
+            "hreflang=\"de\" href=\"https://curtain.example/de/privacy/compare?from=1&amp;to=2\"",
+            "hreflang=\"pt-BR\" href=\"https://curtain.example/pt-BR/privacy/compare?from=1&amp;to=2\"",
+            "hreflang=\"x-default\" href=\"https://curtain.example/privacy/compare?from=1&amp;to=2\"",
+        ] {
+            assert!(html.contains(link), "{link} in {html}");
+        }
+        // A build without the attribute gets one.
+        let bare = INDEX.replacen("<html lang=\"en\">", "<html>", 1);
+        let html = Template::new(bare).fill(&Page { lang: Lang::De, ..Page::default() });
+        assert!(html.starts_with("<html lang=\"de\"><head>"), "{html}");
+        assert_eq!(alternates("http://h", "/", None)[1], ("de", "http://h/de".to_string()));
+        assert_eq!(alternates("http://h", "/", None)[3], ("x-default", "http://h/".to_string()));
     }
 
     #[test]

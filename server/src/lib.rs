@@ -19,6 +19,7 @@ pub mod email_verification;
 pub mod error;
 pub mod first_paint;
 mod http;
+pub mod language;
 pub mod outbox;
 pub mod password;
 pub mod profile_cache;
@@ -115,7 +116,8 @@ pub fn app(state: AppState) -> Router {
         // Served over https: tell browsers never to try plain http.
         security_headers.push(("strict-transport-security", "max-age=31536000; includeSubDomains".to_string()));
     }
-    let mut router = Router::new()
+    let assets = Arc::new(spa::Assets::load(&state.config.dist));
+    let routed = Router::new()
         .nest("/api", http::router(state.clone()).with_state(state.clone()))
         // The nested router answers `/api` and everything below `/api/`, but
         // not `/api/` itself: that is the API's too, never the SPA's page.
@@ -129,8 +131,13 @@ pub fn app(state: AppState) -> Router {
                 .route("/sitemap.xml", axum::routing::get(first_paint_sitemap))
                 .with_state(state.clone()),
         )
-        .merge(spa::router(state.clone()))
+        .merge(spa::router(state.clone(), assets.clone()))
         .layer(CompressionLayer::new().br(true).gzip(true).compress_when(DefaultPredicate::new().and(NotShortJson)));
+    // A page's language prefix comes off before the path is routed (see
+    // `language`), so it wraps the routed app as a service of its own.
+    let by_language =
+        tower::Layer::layer(&axum::middleware::from_fn_with_state(assets, language::route), routed);
+    let mut router = Router::new().fallback_service(by_language);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),

@@ -13,10 +13,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{Extension, Router};
 use axum_extra::extract::cookie::CookieJar;
 
 use crate::first_paint::{self, Template};
+use crate::language::PageLang;
 use crate::AppState;
 
 /// One file, ready to send.
@@ -93,6 +94,12 @@ impl Assets {
             return Found::NotInBuild;
         }
         self.index.as_ref().map_or(Found::NotBuilt, Found::Page)
+    }
+
+    /// Whether `path` is answered with the app's page rather than a file
+    /// (or a missing file of the build).
+    pub fn serves_page(&self, path: &str) -> bool {
+        !self.files.contains_key(path) && !is_hashed_asset(path) && path != "/index.html"
     }
 }
 
@@ -188,9 +195,9 @@ pub fn negotiate(accept_encoding: &str) -> Coding {
     }
 }
 
-/// The built app's files, and every other address as the app's page.
-pub fn router(state: AppState) -> Router {
-    let assets = Arc::new(Assets::load(&state.config.dist));
+/// The built app's files (loaded once, [`Assets::load`]), and every other
+/// address as the app's page.
+pub fn router(state: AppState, assets: Arc<Assets>) -> Router {
     Router::new().fallback(serve).with_state((state, assets))
 }
 
@@ -199,13 +206,17 @@ async fn serve(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    lang: Option<Extension<PageLang>>,
 ) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
     let asset = match assets.get(uri.path()) {
         Found::File(asset) => asset,
-        Found::Page(template) => return page(&state, template, &method, &uri, &headers).await,
+        Found::Page(template) => {
+            let lang = lang.map(|Extension(lang)| lang).unwrap_or_default();
+            return page(&state, template, &method, &uri, &headers, lang).await;
+        }
         Found::NotInBuild => return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response(),
         Found::NotBuilt => return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response(),
     };
@@ -236,11 +247,18 @@ async fn serve(
 }
 
 /// The app's page for an address, filled in for this request.
-async fn page(state: &AppState, template: &Template, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+async fn page(
+    state: &AppState,
+    template: &Template,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    lang: PageLang,
+) -> Response {
     let jar = CookieJar::from_headers(headers);
     let filled = async {
         let viewer = crate::session::viewer_of(state, &jar).await?;
-        first_paint::page(state, uri.path(), uri.query(), headers, &jar, viewer.as_ref()).await
+        first_paint::page(state, uri.path(), uri.query(), headers, &jar, viewer.as_ref(), lang).await
     };
     match filled.await {
         Ok(page) => {

@@ -62,6 +62,8 @@ pub async fn record(
     if let Err(message) = receipt_matches_method(req.method, choices, gpc) {
         return Err(Error::invalid_field("categories", message));
     }
+    // Serde fills in English when the JSON has no `language`.
+    let language = consent::answer_language(Some(&req.language)).map_err(invalid_language)?;
     let (receipt, jar) = store_answer(
         &state,
         viewer,
@@ -74,10 +76,23 @@ pub async fn record(
             gpc,
             method: req.method,
             user_id: None,
+            language,
         },
     )
     .await?;
     Ok((StatusCode::CREATED, jar, Json(receipt)))
+}
+
+/// 400 `invalid_language`, the message on the `language` field.
+fn invalid_language(message: String) -> Error {
+    let mut fields = curtain_api::FieldErrors::new();
+    fields.insert("language".to_string(), vec![message]);
+    Error::RequestWithFields {
+        status: StatusCode::BAD_REQUEST,
+        code: "invalid_language",
+        message: "That is not a language Curtain speaks.".to_string(),
+        fields,
+    }
 }
 
 /// Stores an answer's receipt (tied to `viewer` when signed in), once its
@@ -154,6 +169,8 @@ pub struct BannerForm {
     csrf: Option<String>,
     preferences: Option<String>,
     analytics: Option<String>,
+    /// The banner's language (`curtain_ui::banner::fields::LANGUAGE`).
+    language: Option<String>,
 }
 
 /// `POST /consent`: the consent banner's answer without JavaScript. Sets
@@ -203,6 +220,12 @@ async fn answer_by_form(
             ));
         }
     }
+    let Ok(language) = consent::answer_language(form.language.as_deref()) else {
+        return Ok(refusal(
+            StatusCode::BAD_REQUEST,
+            "The page's language could not be read, so nothing was stored. Go back to the page and choose again.",
+        ));
+    };
     let gpc = gpc_header(headers);
     let (choices, method) = match form.answer.as_str() {
         "accept_all" => (curtain_api::consent::accept_all(gpc), ConsentMethod::AcceptAll),
@@ -230,7 +253,8 @@ async fn answer_by_form(
         .get(CONSENT_COOKIE)
         .and_then(|c| ConsentRecord::decode(c.value()).ok())
         .map_or_else(new_consent_id, |record| record.id);
-    let answer = NewReceipt { consent_id: &consent_id, revision: current.revision, choices, gpc, method, user_id: None };
+    let answer =
+        NewReceipt { consent_id: &consent_id, revision: current.revision, choices, gpc, method, user_id: None, language };
     let jar = match store_answer(state, viewer, client, jar, answer).await {
         Ok((_, jar)) => jar,
         // A revision started since the check above: ask again.
