@@ -31,6 +31,8 @@ use crate::{clock, AppState};
 
 /// Where the page goes in `index.html` (both builds keep comments).
 const BANNER_MARK: &str = "<!-- first-paint:banner -->";
+/// Where the footer's language switcher goes.
+const LANGUAGES_MARK: &str = "<!-- first-paint:languages -->";
 const MAIN_START: &str = "<!-- first-paint:main -->";
 const MAIN_END: &str = "<!-- /first-paint:main -->";
 const DEFAULT_TITLE: &str = "<title>Curtain</title>";
@@ -61,6 +63,8 @@ pub struct Page {
     /// The same page in each language (`hreflang`, absolute address), and
     /// `x-default`, the address without a prefix.
     pub alternates: Vec<(&'static str, String)>,
+    /// The footer's language switcher.
+    pub languages: Option<String>,
 }
 
 /// The built `index.html`, filled in per request.
@@ -99,6 +103,9 @@ impl Template {
         }
         if let Some(banner) = &page.banner {
             html = html.replacen(BANNER_MARK, banner, 1);
+        }
+        if let Some(languages) = &page.languages {
+            html = html.replacen(LANGUAGES_MARK, languages, 1);
         }
         if let Some(main) = &page.main {
             if let (Some(start), Some(end)) = (html.find(MAIN_START), html.find(MAIN_END)) {
@@ -167,8 +174,15 @@ pub async fn page(
     viewer: Option<&Viewer>,
     lang: PageLang,
 ) -> Result<Page> {
-    let mut page = describe(state, path, query, viewer).await?;
+    let ui_lang = curtain_ui::PageLang { lang: lang.lang, explicit: lang.in_address };
+    let mut page = describe(state, path, query, viewer, ui_lang).await?;
     page.lang = lang.lang;
+    // The footer's switcher: this page in each language.
+    let here = match query {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_string(),
+    };
+    page.languages = Some(curtain_ui::html::in_language(ui_lang, || curtain_ui::html::language_switch(&here)));
     // Redirects and the banner's way back keep the address's language.
     page.redirect = page.redirect.map(|to| lang.address(&to));
     if page.status == 200 {
@@ -187,7 +201,7 @@ pub async fn page(
             Err(NoConsent::OldRevision)
         );
         let previous = cookie.as_deref().and_then(|c| ConsentRecord::decode(c).ok()).map(|r| r.choices);
-        page.banner = Some(curtain_ui::html::consent_banner(BannerContent {
+        page.banner = Some(curtain_ui::html::in_language(ui_lang, || curtain_ui::html::consent_banner(BannerContent {
             revision: current.revision,
             changes: old_answer.then(|| current.summary.clone()),
             gpc,
@@ -199,7 +213,7 @@ pub async fn page(
             },
             csrf: viewer.map(Viewer::csrf_token),
             lang: lang.lang,
-        }));
+        })));
     }
     page.consent = Some(ConsentConfig {
         revision: current.revision,
@@ -248,7 +262,14 @@ fn set_html_lang(html: &str, tag: &str) -> String {
 }
 
 /// The status, words and content of the page at `path`.
-async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Option<&Viewer>) -> Result<Page> {
+async fn describe(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+    viewer: Option<&Viewer>,
+    lang: curtain_ui::PageLang,
+) -> Result<Page> {
+    let render = |f: &dyn Fn() -> String| curtain_ui::html::in_language(lang, f);
     let Some(route) = route_of(path) else {
         return Ok(not_found());
     };
@@ -276,7 +297,7 @@ async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Opt
             let doc = crate::http::policy::current_document(state).await?;
             page.description = Some(format!("Curtain's privacy policy, version {}: {}", doc.meta.version, doc.meta.summary));
             page.title = Some("Privacy policy".into());
-            page.main = Some(curtain_ui::html::policy_page("Privacy policy".into(), doc));
+            page.main = Some(render(&|| curtain_ui::html::policy_page("Privacy policy".into(), doc.clone())));
         }
         "/privacy/v/:n" => {
             let Some(doc) = crate::http::policy::version_document(state, &segment(3)).await? else {
@@ -285,13 +306,13 @@ async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Opt
             let heading = format!("Privacy policy, version {}", doc.meta.version);
             page.description = Some(format!("Version {} of Curtain's privacy policy: {}", doc.meta.version, doc.meta.summary));
             page.title = Some(heading.clone());
-            page.main = Some(curtain_ui::html::policy_page(heading, doc));
+            page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/versions" => {
             let list = crate::http::policy::version_list(state).await?;
             page.title = Some("Privacy policy versions".into());
             page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
-            page.main = Some(curtain_ui::html::versions_page("Privacy policy versions".into(), list.versions));
+            page.main = Some(render(&|| curtain_ui::html::versions_page("Privacy policy versions".into(), list.versions.clone())));
         }
         "/privacy/compare" => {
             let param = |name: &str| query_param(query, name);
@@ -322,7 +343,9 @@ async fn describe(state: &AppState, path: &str, query: Option<&str>, viewer: Opt
             page.title = title.map(str::to_string);
             page.description = description.map(str::to_string);
             let versions = crate::http::policy::version_list(state).await?.versions;
-            page.main = Some(curtain_ui::html::compare_page(versions, from, to, layout, diff));
+            page.main = Some(render(&|| {
+                curtain_ui::html::compare_page(versions.clone(), from.clone(), to.clone(), layout, diff.clone())
+            }));
         }
         other => {
             let (title, description) = words_of(other);
@@ -456,7 +479,8 @@ mod tests {
 
     const INDEX: &str = "<html lang=\"en\"><head><meta name=\"description\" content=\"Old.\" /><title>Curtain</title></head>\
         <body><div id=\"loading-shell\"><header></header><!-- first-paint:banner --><main>\
-        <!-- first-paint:main --><p>Loading</p><!-- /first-paint:main --></main></div></body></html>";
+        <!-- first-paint:main --><p>Loading</p><!-- /first-paint:main --></main>\
+        <footer><!-- first-paint:languages --></footer></div></body></html>";
 
     #[test]
     fn the_page_is_filled_in_where_the_build_marked_it() {
@@ -471,8 +495,10 @@ mod tests {
             redirect: None,
             lang: Lang::En,
             alternates: vec![],
+            languages: Some("<nav class=\"language-switch\"></nav>".into()),
         };
         let html = Template::new(INDEX.into()).fill(&page);
+        assert!(html.contains("<footer><nav class=\"language-switch\"></nav></footer>"), "{html}");
         assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");
         assert!(html.contains("content=\"Say &quot;hi&quot;\""), "{html}");
         assert!(html.contains("name=\"robots\" content=\"noindex\" />"), "{html}");

@@ -18,6 +18,7 @@ use axum_extra::extract::cookie::CookieJar;
 
 use crate::first_paint::{self, Template};
 use crate::language::PageLang;
+use curtain_ui::Lang;
 use crate::AppState;
 
 /// One file, ready to send.
@@ -34,8 +35,20 @@ struct Asset {
 pub struct Assets {
     files: HashMap<String, Arc<Asset>>,
     /// `index.html`, which every address of the app gets filled in
-    /// ([`crate::first_paint`]).
+    /// ([`crate::first_paint`]); and each language's own page, which loads
+    /// the app built for it (`index.de.html`). A build with only
+    /// `index.html` (the Trunk dev loop's: one app with every language)
+    /// serves it for every language.
     index: Option<Template>,
+    index_in: HashMap<Lang, Template>,
+}
+
+/// The page that loads the app built for `lang`, as the build names it.
+pub fn index_file(lang: Lang) -> String {
+    match lang {
+        Lang::En => "/index.html".to_string(),
+        lang => format!("/index.{}.html", lang.tag()),
+    }
 }
 
 /// Files smaller than this are not worth compressing.
@@ -72,35 +85,52 @@ impl Assets {
                 }
             }
         }
-        // The page is never sent as it is built: it is filled in per request.
-        let index = files
-            .remove("/index.html")
-            .map(|asset| Template::new(String::from_utf8_lossy(&asset.identity).into_owned()));
+        // The pages are never sent as they are built: they are filled in per request.
+        let mut template = |name: &str| {
+            files.remove(name).map(|asset| Template::new(String::from_utf8_lossy(&asset.identity).into_owned()))
+        };
+        let index = template("/index.html");
+        let index_in = Lang::ALL
+            .into_iter()
+            .filter(|lang| *lang != Lang::En)
+            .filter_map(|lang| template(&index_file(lang)).map(|t| (lang, t)))
+            .collect();
         if index.is_none() {
             tracing::warn!("{}/index.html does not exist: build the SPA first (cargo xtask run does)", dist.display());
         }
-        Assets { files, index }
+        Assets { files, index, index_in }
+    }
+
+    /// The page for `lang`: its own if the build made one, else `index.html`.
+    fn page_in(&self, lang: Lang) -> Option<&Template> {
+        self.index_in.get(&lang).or(self.index.as_ref())
     }
 
     /// The file at `path`; else, for an app route, the page (history
     /// fallback). A build file that is not there (an open tab asking for a
     /// module of the build before the last) gets no page: its loader then
     /// reports the failure instead of trying to run HTML as code.
-    fn get(&self, path: &str) -> Found<'_> {
+    fn get(&self, path: &str, lang: Lang) -> Found<'_> {
         if let Some(file) = self.files.get(path) {
             return Found::File(file.clone());
         }
-        if is_hashed_asset(path) || path == "/index.html" {
+        if is_hashed_asset(path) || is_index_file(path) {
             return Found::NotInBuild;
         }
-        self.index.as_ref().map_or(Found::NotBuilt, Found::Page)
+        self.page_in(lang).map_or(Found::NotBuilt, Found::Page)
     }
 
     /// Whether `path` is answered with the app's page rather than a file
     /// (or a missing file of the build).
     pub fn serves_page(&self, path: &str) -> bool {
-        !self.files.contains_key(path) && !is_hashed_asset(path) && path != "/index.html"
+        !self.files.contains_key(path) && !is_hashed_asset(path) && !is_index_file(path)
     }
+}
+
+/// One of the build's pages (`/index.html`, `/index.de.html`): filled in
+/// per request, never sent as a file.
+fn is_index_file(path: &str) -> bool {
+    path == "/index.html" || Lang::ALL.into_iter().any(|lang| path == index_file(lang))
 }
 
 enum Found<'a> {
@@ -211,12 +241,10 @@ async fn serve(
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
-    let asset = match assets.get(uri.path()) {
+    let lang = lang.map(|Extension(lang)| lang).unwrap_or_default();
+    let asset = match assets.get(uri.path(), lang.lang) {
         Found::File(asset) => asset,
-        Found::Page(template) => {
-            let lang = lang.map(|Extension(lang)| lang).unwrap_or_default();
-            return page(&state, template, &method, &uri, &headers, lang).await;
-        }
+        Found::Page(template) => return page(&state, template, &method, &uri, &headers, lang).await,
         Found::NotInBuild => return (StatusCode::NOT_FOUND, "No such file in this build of the app.").into_response(),
         Found::NotBuilt => return (StatusCode::SERVICE_UNAVAILABLE, "The app has not been built.").into_response(),
     };
@@ -274,8 +302,12 @@ async fn page(
 /// `index.html`, allowed by its hash (computed at start, so a rebuild needs no
 /// configuration). `'wasm-unsafe-eval'` lets the page compile its own wasm.
 pub fn content_security_policy(dist: &Path) -> String {
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    policy_for_index(&index)
+    // Every language's page: each loads its own app with its own loader.
+    let pages: String = Lang::ALL
+        .into_iter()
+        .filter_map(|lang| std::fs::read_to_string(dist.join(index_file(lang).trim_start_matches('/'))).ok())
+        .collect();
+    policy_for_index(&pages)
 }
 
 /// The policy for a given `index.html` text (see [`content_security_policy`]).

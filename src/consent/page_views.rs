@@ -16,7 +16,8 @@ pub fn PageViews() -> impl IntoView {
     // A memo, so changing another category does not count the page twice.
     let active = Memo::new(move |_| consent.analytics_active());
     Effect::new(move |_| {
-        let path = location.pathname.get();
+        // Counted per page, whatever its language: the address without its prefix.
+        let path = curtain_ui::switch::without_prefix(&location.pathname.get());
         if active.get() {
             spawn_local(async move {
                 // A page view that does not arrive is not worth bothering anyone about.
