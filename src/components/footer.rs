@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use curtain_ui::switch::LanguageSwitch;
-use leptos_router::components::A;
+use crate::components::link::A;
 
 use crate::consent::theme::ThemePicker;
 use crate::consent::use_consent;

@@ -4,7 +4,7 @@
 use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation};
 use curtain_ui::dates::long_date;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::components::link::A;
 
 use super::profile_avatar::Avatar;
 

@@ -3,7 +3,7 @@
 use curtain_api::profile::Relation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use crate::components::link::A;
 
 use crate::api;
 

@@ -5,7 +5,7 @@ use curtain_api::profile::SearchResults;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use crate::components::link::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::components::link::A;
 
 use crate::components::signup_form::SignupForm;
 use crate::dom::set_page_title;

@@ -5,7 +5,7 @@
 use curtain_api::account::{EmailPreferences, UnsubscribeStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use crate::components::link::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};

@@ -5,7 +5,7 @@
 
 use curtain_api::policy::{PolicyStatus, PolicyVersionSummary, Promise, PromiseList};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::components::link::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};

@@ -10,7 +10,7 @@ use curtain_api::account::{
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use crate::components::link::A;
 
 use crate::api;
 use crate::components::field::{described_by, FieldError, TextField};

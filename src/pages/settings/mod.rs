@@ -11,7 +11,8 @@ pub mod privacy;
 pub mod profile;
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use crate::components::link::A;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::dom::set_page_title;
