@@ -7,19 +7,26 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::field::FieldError;
-use super::profile_card::title_with_year;
+use super::profile_card::{kind_label, title_with_year};
+use curtain_ui::Lang;
+use leptos_i18n::td_string;
 use curtain_ui::dates::long_date;
 use crate::api;
 use crate::dom::{focus_soon, today};
 use crate::forms::error_id;
 
+/// `template` (from the locale files) with the title in place of `{title}`.
+fn with_title(template: &str, entry: &HistoryEntry) -> String {
+    template.replace("{title}", &title_with_year(entry))
+}
+
 /// The year box as typed: empty is "not given"; anything else must be a number.
-pub fn parse_year(typed: &str) -> Result<Option<i32>, String> {
+pub fn parse_year(typed: &str, lang: Lang) -> Result<Option<i32>, String> {
     let typed = typed.trim();
     if typed.is_empty() {
         return Ok(None);
     }
-    typed.parse().map(Some).map_err(|_| "Enter the year as four digits, for example 1958.".to_string())
+    typed.parse().map(Some).map_err(|_| td_string!(lang.locale(), history.year_digits).to_string())
 }
 
 #[component]
@@ -33,6 +40,8 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
     let username = StoredValue::new(username);
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
 
     let load = move || {
         spawn_local(async move {
@@ -47,7 +56,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let year_value = parse_year(&year.get_untracked());
+        let year_value = parse_year(&year.get_untracked(), lang);
         let entry = NewHistoryEntry {
             title: title.get_untracked(),
             year: year_value.clone().unwrap_or(None),
@@ -70,7 +79,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(saved) => {
-                    message.set(Some((true, format!("Added {}.", title_with_year(&saved)))));
+                    message.set(Some((true, with_title(td_string!(l, history.added), &saved))));
                     title.set(String::new());
                     year.set(String::new());
                     load();
@@ -90,7 +99,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
         spawn_local(async move {
             match api::profiles::delete_history(entry.id).await {
                 Ok(()) => {
-                    message.set(Some((true, format!("Removed {}.", title_with_year(&entry)))));
+                    message.set(Some((true, with_title(td_string!(l, history.removed), &entry))));
                     load();
                     focus_soon("history-title");
                 }
@@ -104,38 +113,38 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
 
     view! {
         <section class="history-editor" aria-labelledby="history-heading">
-            <h2 id="history-heading">"Log what you watched"</h2>
-            <p class="hint">"Who sees it is set above, under Watch history."</p>
+            <h2 id="history-heading">{td_string!(l, history.heading)}</h2>
+            <p class="hint">{td_string!(l, history.hint)}</p>
             <form class="form history-form" id="history-form" novalidate=true on:submit=add>
                 <div class="history-form__grid">
                     <div class="field">
-                        <label class="field__label" for="history-title">"Title"</label>
+                        <label class="field__label" for="history-title">{td_string!(l, history.title)}</label>
                         <input class="input" id="history-title" name="title" type="text" maxlength="200"
                             aria-invalid=invalid("title") aria-describedby=error_id("history-title")
                             prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
                         <FieldError id=error_id("history-title") errors=errs("title") />
                     </div>
                     <div class="field">
-                        <label class="field__label" for="history-year">"Year (optional)"</label>
+                        <label class="field__label" for="history-year">{td_string!(l, history.year)}</label>
                         <input class="input" id="history-year" name="year" type="text" inputmode="numeric" maxlength="4"
                             aria-invalid=invalid("year") aria-describedby=error_id("history-year")
                             prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
                         <FieldError id=error_id("history-year") errors=errs("year") />
                     </div>
                     <div class="field">
-                        <label class="field__label" for="history-kind">"Kind"</label>
+                        <label class="field__label" for="history-kind">{td_string!(l, history.kind)}</label>
                         <select class="input" id="history-kind" name="kind"
                             on:change=move |ev| {
                                 if let Some(k) = TitleKind::parse(&event_target_value(&ev)) {
                                     kind.set(k);
                                 }
                             }>
-                            <option value="movie" selected=true>{TitleKind::Movie.label()}</option>
-                            <option value="show">{TitleKind::Show.label()}</option>
+                            <option value="movie" selected=true>{kind_label(TitleKind::Movie, lang)}</option>
+                            <option value="show">{kind_label(TitleKind::Show, lang)}</option>
                         </select>
                     </div>
                     <div class="field">
-                        <label class="field__label" for="history-watched-on">"Watched on"</label>
+                        <label class="field__label" for="history-watched-on">{td_string!(l, history.watched_on)}</label>
                         <input class="input" id="history-watched-on" name="watched_on" type="date"
                             aria-invalid=invalid("watched_on") aria-describedby=error_id("history-watched-on")
                             prop:value=move || watched_on.get() on:input=move |ev| watched_on.set(event_target_value(&ev)) />
@@ -145,7 +154,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
                 <div class="form__actions">
                     <button type="submit" class="button button--secondary" id="history-add"
                         disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
-                        "Add to history"
+                        {td_string!(l, history.add)}
                     </button>
                 </div>
             </form>
@@ -153,23 +162,23 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
                 {move || message.get().map(|(ok, m)| view! { <span class:field-error=!ok>{m}</span> })}
             </p>
             {move || match entries.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading your history…"</p> }.into_any(),
+                None => view! { <p class="muted" aria-busy="true">{td_string!(l, history.loading)}</p> }.into_any(),
                 Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"Nothing logged yet."</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{td_string!(l, profile.nothing_logged)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ol class="history-list" id="history-entries">
                         {list
                             .into_iter()
                             .map(|e| {
-                                let label = format!("Remove {}", title_with_year(&e));
+                                let label = with_title(td_string!(l, history.remove_label), &e);
                                 let entry = e.clone();
                                 view! {
                                     <li class="history-list__item">
                                         <span class="history-list__title">{title_with_year(&e)}</span>
-                                        <span class="history-list__meta">{e.kind.label()} " · watched " {long_date(&e.watched_on)}</span>
+                                        <span class="history-list__meta">{kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on)}</span>
                                         <button type="button" class="button button--small button--secondary history-remove"
                                             aria-label=label on:click=move |_| remove(entry.clone())>
-                                            "Remove"
+                                            {td_string!(l, history.remove)}
                                         </button>
                                     </li>
                                 }
@@ -194,12 +203,25 @@ fn focus_first(errors: &FieldErrors) {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_year;
+    use super::*;
 
     #[test]
     fn the_year_is_optional_but_numeric() {
-        assert_eq!(parse_year(""), Ok(None));
-        assert_eq!(parse_year(" 1958 "), Ok(Some(1958)));
-        assert!(parse_year("fifties").is_err());
+        assert_eq!(parse_year("", Lang::En), Ok(None));
+        assert_eq!(parse_year(" 1958 ", Lang::En), Ok(Some(1958)));
+        assert!(parse_year("fifties", Lang::En).unwrap_err().contains("four digits"));
+        assert!(parse_year("fifties", Lang::De).unwrap_err().contains("vier Ziffern"));
+    }
+
+    #[test]
+    fn messages_name_the_title() {
+        let entry = HistoryEntry { id: 1, title: "Heat".into(), year: Some(1995), kind: TitleKind::Movie, watched_on: "2026-01-01".into() };
+        for lang in Lang::ALL {
+            let l = lang.locale();
+            for template in [td_string!(l, history.added), td_string!(l, history.removed), td_string!(l, history.remove_label)] {
+                assert!(with_title(template, &entry).contains("Heat (1995)"), "{lang:?}: {template}");
+            }
+        }
+        assert_eq!(with_title(td_string!(Lang::En.locale(), history.added), &entry), "Added Heat (1995).");
     }
 }

@@ -131,16 +131,20 @@ pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
     });
     on_cleanup(|| set_noindex(false));
 
+    let l = crate::lang::page_lang().locale();
     move || match loaded.get() {
-        Loaded::Loading => view! { <div class="page"><p class="muted" aria-busy="true">"Loading the profile…"</p></div> }.into_any(),
+        Loaded::Loading => view! {
+            <div class="page"><p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, profile.loading)}</p></div>
+        }
+        .into_any(),
         Loaded::Missing => view! { <NotFoundPage /> }.into_any(),
         Loaded::Failed(error) => view! {
             <div class="page page--narrow">
-                <h1>"This profile could not be loaded"</h1>
+                <h1>{leptos_i18n::td_string!(l, profile.failed)}</h1>
                 <div class="form-error" role="alert">
                     <p class="form-error__message">{error.message()}</p>
                     <button type="button" class="button button--secondary retry" on:click=move |_| refresh.update(|n| *n += 1)>
-                        "Try again"
+                        {leptos_i18n::td_string!(l, shell.try_again)}
                     </button>
                 </div>
             </div>
@@ -162,7 +166,7 @@ pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
                     <ProfileCard view=view />
                     {follow}
                     <p class="profile-page__search">
-                        <A href="/search" attr:id="profile-find-members">"Find other members"</A>
+                        <A href="/search" attr:id="profile-find-members">{leptos_i18n::td_string!(l, profile.find_members)}</A>
                     </p>
                 </div>
             }

@@ -13,7 +13,7 @@ const LOCALES: [(&str, &str); 3] = [
 ];
 
 /// Keys whose translation may read as the English does.
-const SAME_AS_ENGLISH: [(&str, &str); 1] = [("pt-BR", "header.menu")];
+const SAME_AS_ENGLISH: [(&str, &str); 2] = [("pt-BR", "header.menu"), ("de", "profile.kind_movie")];
 
 /// Every leaf of a locale file, by its dotted key.
 fn leaves(value: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
