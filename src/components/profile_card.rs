@@ -9,9 +9,9 @@ use crate::components::link::A;
 
 use super::profile_avatar::Avatar;
 
-/// "November 2026" from `YYYY-MM-DD`.
-pub fn joined_phrase(date: &str) -> String {
-    curtain_ui::dates::month_and_year(date)
+/// "November 2026" from `YYYY-MM-DD`, in `lang`.
+pub fn joined_phrase(date: &str, lang: curtain_ui::Lang) -> String {
+    curtain_ui::dates::month_and_year(date, lang)
 }
 
 /// "Vertigo (1958)".
@@ -96,7 +96,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
         facts.push((td_string!(l, profile.gender), "profile-gender", gender.into_any()));
     }
     if let Some(joined) = view.joined_on.as_deref() {
-        facts.push((td_string!(l, profile.member_since), "profile-joined", joined_phrase(joined).into_any()));
+        facts.push((td_string!(l, profile.member_since), "profile-joined", joined_phrase(joined, lang).into_any()));
     }
     let facts = (!facts.is_empty()).then(|| {
         view! {
@@ -148,7 +148,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
                                 <li class="history-list__item">
                                     <span class="history-list__title">{title_with_year(&e)}</span>
                                     <span class="history-list__meta">
-                                        {kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on)}
+                                        {kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on, lang)}
                                     </span>
                                 </li>
                             }
@@ -277,8 +277,9 @@ mod tests {
 
     #[test]
     fn dates_read_as_words() {
-        assert_eq!(joined_phrase("2026-11-29"), "November 2026");
-        assert_eq!(joined_phrase("nonsense"), "");
+        assert_eq!(joined_phrase("2026-11-29", curtain_ui::Lang::En), "November 2026");
+        assert_eq!(joined_phrase("2026-11-29", curtain_ui::Lang::PtBr), "novembro de 2026");
+        assert_eq!(joined_phrase("nonsense", curtain_ui::Lang::En), "");
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
                                 view! {
                                     <li class="history-list__item">
                                         <span class="history-list__title">{title_with_year(&e)}</span>
-                                        <span class="history-list__meta">{kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on)}</span>
+                                        <span class="history-list__meta">{kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on, lang)}</span>
                                         <button type="button" class="button button--small button--secondary history-remove"
                                             aria-label=label on:click=move |_| remove(entry.clone())>
                                             {td_string!(l, history.remove)}
