@@ -30,6 +30,11 @@ mod i18n_words {
 }
 pub use i18n_words::i18n;
 
+// The macro reads the locale files without telling cargo, so a change to
+// one of them alone would leave this crate stale; these make them inputs.
+const _: [&str; 3] =
+    [include_str!("../locales/en.json"), include_str!("../locales/de.json"), include_str!("../locales/pt-BR.json")];
+
 pub use lang::{page_lang, Lang, PageLang};
 
 thread_local! {
