@@ -1,7 +1,8 @@
 //! Logging watched titles, and removing them, from the profile settings.
 
 use curtain_api::profile::{self as rules, HistoryEntry, NewHistoryEntry, TitleKind};
-use curtain_api::FieldErrors;
+use curtain_api::{CivilDate, FieldErrors};
+use curtain_ui::lang::fill;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +19,40 @@ use crate::forms::error_id;
 /// `template` (from the locale files) with the title in place of `{title}`.
 fn with_title(template: &str, entry: &HistoryEntry) -> String {
     template.replace("{title}", &title_with_year(entry))
+}
+
+/// A message of the shared history rules (`curtain_api::profile::history_entry`,
+/// which the server speaks in English) in `lang`; one it does not know stays
+/// as it is.
+fn rule_message(english: &str, today: CivilDate, lang: Lang) -> String {
+    use rules::{TITLE_MAX, YEAR_MIN};
+    let l = lang.locale();
+    let latest = today.year + 5;
+    match english {
+        "Enter the title." => td_string!(l, history.rule_title_missing).to_string(),
+        m if m == format!("Use at most {TITLE_MAX} characters.") => {
+            fill(td_string!(l, history.rule_title_long), &[("max", &TITLE_MAX)])
+        }
+        "Keep it to one line." => td_string!(l, history.rule_one_line).to_string(),
+        m if m == format!("Enter a year from {YEAR_MIN} to {latest}.") => {
+            fill(td_string!(l, history.rule_year), &[("min", &YEAR_MIN), ("max", &latest)])
+        }
+        "Enter the date as YYYY-MM-DD, for example 2026-03-27." => td_string!(l, history.rule_date_shape).to_string(),
+        "That date is in the future." => td_string!(l, history.rule_date_future).to_string(),
+        "That date is too long ago." => td_string!(l, history.rule_date_old).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The shared history rules' messages, in `lang`.
+fn history_problems(entry: &NewHistoryEntry, today: CivilDate, lang: Lang) -> FieldErrors {
+    let mut problems = rules::history_entry(entry, today);
+    for messages in problems.values_mut() {
+        for message in messages.iter_mut() {
+            *message = rule_message(message, today, lang);
+        }
+    }
+    problems
 }
 
 /// The year box as typed: empty is "not given"; anything else must be a number.
@@ -63,7 +98,7 @@ pub fn HistoryEditor(username: String) -> impl IntoView {
             kind: kind.get_untracked(),
             watched_on: watched_on.get_untracked(),
         };
-        let mut problems = rules::history_entry(&entry, today());
+        let mut problems = history_problems(&entry, today(), lang);
         if let Err(m) = year_value {
             problems.insert("year".into(), vec![m]);
         }
@@ -211,6 +246,36 @@ mod tests {
         assert_eq!(parse_year(" 1958 ", Lang::En), Ok(Some(1958)));
         assert!(parse_year("fifties", Lang::En).unwrap_err().contains("four digits"));
         assert!(parse_year("fifties", Lang::De).unwrap_err().contains("vier Ziffern"));
+    }
+
+    #[test]
+    fn the_shared_rules_speak_the_page_language() {
+        let today = CivilDate::parse("2026-11-29").unwrap();
+        let entry = |title: &str, year, watched_on: &str| NewHistoryEntry {
+            title: title.into(),
+            year,
+            kind: TitleKind::Movie,
+            watched_on: watched_on.into(),
+        };
+        let bad = [
+            entry("", Some(1500), "soon"),
+            entry(&"x".repeat(rules::TITLE_MAX + 1), None, "2030-01-01"),
+            entry("a\nb", None, "1700-01-01"),
+        ];
+        for e in &bad {
+            let english = rules::history_entry(e, today);
+            assert_eq!(history_problems(e, today, Lang::En), english);
+            for lang in [Lang::De, Lang::PtBr] {
+                let theirs = history_problems(e, today, lang);
+                assert_eq!(theirs.keys().collect::<Vec<_>>(), english.keys().collect::<Vec<_>>());
+                for (field, messages) in &theirs {
+                    for message in messages {
+                        assert!(!english[field].contains(message), "{lang:?} {field}: {message}");
+                        assert!(!message.contains('{'), "{lang:?} {field}: {message}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
