@@ -133,9 +133,10 @@ fn RouteProgress(is_routing: ReadSignal<bool>) -> impl IntoView {
             shown.set(false);
         }
     });
+    let loading = leptos_i18n::td_string!(crate::lang::page_lang().locale(), shell.loading);
     view! {
         <div class="route-progress" class:route-progress--on=move || shown.get() role="status">
-            <span class="visually-hidden">{move || shown.get().then_some("Loading the page…")}</span>
+            <span class="visually-hidden">{move || shown.get().then_some(loading)}</span>
         </div>
     }
 }

@@ -172,7 +172,7 @@ pub fn local_date_time(rfc3339: &str) -> String {
         return rfc3339.to_string();
     }
     match calendar_day(&date) {
-        Some(day) => curtain_ui::dates::date_and_time(day, date.get_hours(), date.get_minutes()),
+        Some(day) => curtain_ui::dates::date_and_time(day, date.get_hours(), date.get_minutes(), crate::lang::page_lang()),
         None => rfc3339.to_string(),
     }
 }
@@ -182,7 +182,7 @@ pub fn local_date_time(rfc3339: &str) -> String {
 pub fn local_date(unix_seconds: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_seconds as f64 * 1000.0));
     match calendar_day(&date) {
-        Some(day) => curtain_ui::dates::civil(day),
+        Some(day) => curtain_ui::dates::civil(day, crate::lang::page_lang()),
         None => String::new(),
     }
 }

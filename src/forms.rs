@@ -3,6 +3,8 @@
 //! and turning an `ApiError` into what a form shows.
 
 use curtain_api::{validate, CivilDate, FieldErrors, SigninRequest, SignupRequest};
+use curtain_ui::Lang;
+use leptos_i18n::td_string;
 
 use crate::api::ApiError;
 
@@ -37,8 +39,6 @@ pub fn error_id(field_id: &str) -> String {
     format!("{field_id}-error")
 }
 
-/// Form-level sentence when input was stopped before it was sent.
-pub const CHECK_FIELDS_MESSAGE: &str = "Some answers need another look. The messages under the fields say what to change.";
 
 /// What the sign-up form holds, exactly as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,9 +59,9 @@ pub struct SignupInput {
 /// form knew the version in effect: the sender fetches it first.
 pub const POLICY_VERSION_TO_FETCH: u32 = u32::MAX;
 
-/// The request to send, or the messages that stop it from being sent.
-pub fn signup_request(input: &SignupInput, today: CivilDate) -> Result<SignupRequest, FieldErrors> {
-    let birth_date = compose_birth_date(&input.birth_day, &input.birth_month, &input.birth_year);
+/// The request to send, or the messages (in `lang`) that stop it from being sent.
+pub fn signup_request(input: &SignupInput, today: CivilDate, lang: Lang) -> Result<SignupRequest, FieldErrors> {
+    let birth_date = compose_birth_date(&input.birth_day, &input.birth_month, &input.birth_year, lang);
     let request = SignupRequest {
         username: input.username.trim().to_string(),
         email: input.email.trim().to_string(),
@@ -74,6 +74,11 @@ pub fn signup_request(input: &SignupInput, today: CivilDate) -> Result<SignupReq
         },
     };
     let mut errors = validate::signup(&request, today);
+    for messages in errors.values_mut() {
+        for message in messages.iter_mut() {
+            *message = rule_message(message, lang);
+        }
+    }
     if let Err(message) = birth_date {
         // The shared rule speaks of one YYYY-MM-DD box; this form has three.
         errors.insert("birth_date".into(), vec![message]);
@@ -85,29 +90,61 @@ pub fn signup_request(input: &SignupInput, today: CivilDate) -> Result<SignupReq
     }
 }
 
-/// Day, month and year boxes -> `YYYY-MM-DD`, or a message about what is missing.
-pub fn compose_birth_date(day: &str, month: &str, year: &str) -> Result<String, String> {
-    let parts = [("day", day.trim()), ("month", month.trim()), ("year", year.trim())];
-    let missing: Vec<&str> = parts.iter().filter(|(_, v)| v.is_empty()).map(|(name, _)| *name).collect();
-    if missing.len() == parts.len() {
-        return Err("Enter your date of birth.".into());
+/// A message of the shared rules (`curtain_api::validate`, which the server
+/// speaks in English) in `lang`; one it does not know stays as it is.
+fn rule_message(english: &str, lang: Lang) -> String {
+    use validate::{PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+    let l = lang.locale();
+    // The numbers are written into the words; a test holds them to the rules.
+    let translated = match english {
+        m if m == format!("Use {USERNAME_MIN} to {USERNAME_MAX} characters.") => td_string!(l, rules.username_length),
+        "Use only letters, digits and underscores." => td_string!(l, rules.username_characters),
+        "Start with a letter." => td_string!(l, rules.username_start),
+        "Enter your e-mail address." => td_string!(l, rules.email_missing),
+        "That address is too long." => td_string!(l, rules.email_too_long),
+        "Enter an address like name@example.org." => td_string!(l, rules.email_shape),
+        m if m == format!("Use at least {PASSWORD_MIN} characters.") => td_string!(l, rules.password_short),
+        m if m == format!("Use at most {PASSWORD_MAX} characters.") => td_string!(l, rules.password_long),
+        "Enter your date of birth." => td_string!(l, birth.missing),
+        "That date is in the future." => td_string!(l, rules.birth_future),
+        "Enter your real date of birth." => td_string!(l, rules.birth_real),
+        "Read and accept the privacy policy." => td_string!(l, rules.accept_policy),
+        other => other,
+    };
+    translated.to_string()
+}
+
+/// Day, month and year boxes -> `YYYY-MM-DD`, or a message (in `lang`) about what is missing.
+pub fn compose_birth_date(day: &str, month: &str, year: &str, lang: Lang) -> Result<String, String> {
+    let l = lang.locale();
+    let parts = [day.trim(), month.trim(), year.trim()];
+    let missing = parts.map(str::is_empty);
+    let message = match missing {
+        [true, true, true] => Some(td_string!(l, birth.missing)),
+        [true, false, false] => Some(td_string!(l, birth.missing_day)),
+        [false, true, false] => Some(td_string!(l, birth.missing_month)),
+        [false, false, true] => Some(td_string!(l, birth.missing_year)),
+        [true, true, false] => Some(td_string!(l, birth.missing_day_month)),
+        [true, false, true] => Some(td_string!(l, birth.missing_day_year)),
+        [false, true, true] => Some(td_string!(l, birth.missing_month_year)),
+        [false, false, false] => None,
+    };
+    if let Some(message) = message {
+        return Err(message.into());
     }
-    if !missing.is_empty() {
-        return Err(format!("Date of birth must include a {}.", missing.join(" and a ")));
+    if parts.iter().any(|v| !v.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(td_string!(l, birth.digits_only).into());
     }
-    if parts.iter().any(|(_, v)| !v.bytes().all(|b| b.is_ascii_digit())) {
-        return Err("Use numbers only, for example 27 3 2007.".into());
-    }
-    let [(_, day), (_, month), (_, year)] = parts;
+    let [day, month, year] = parts;
     if year.len() != 4 {
-        return Err("Enter the year with 4 digits, for example 2007.".into());
+        return Err(td_string!(l, birth.four_digit_year).into());
     }
     if day.len() > 2 || month.len() > 2 {
-        return Err("Date of birth must be a real date.".into());
+        return Err(td_string!(l, birth.not_a_date).into());
     }
     let composed = format!("{year}-{month:0>2}-{day:0>2}");
     if CivilDate::parse(&composed).is_none() {
-        return Err("Date of birth must be a real date.".into());
+        return Err(td_string!(l, birth.not_a_date).into());
     }
     Ok(composed)
 }
@@ -121,15 +158,16 @@ pub struct SigninInput {
 }
 
 /// Sign-in only checks that something was typed: judging a password's
-/// shape here would tell a guesser something.
-pub fn signin_request(input: &SigninInput) -> Result<SigninRequest, FieldErrors> {
+/// shape here would tell a guesser something. Messages are in `lang`.
+pub fn signin_request(input: &SigninInput, lang: Lang) -> Result<SigninRequest, FieldErrors> {
+    let l = lang.locale();
     let mut errors = FieldErrors::new();
     let login = input.login.trim();
     if login.is_empty() {
-        errors.insert("login".into(), vec!["Enter your username or e-mail address.".into()]);
+        errors.insert("login".into(), vec![td_string!(l, signin.login_missing).into()]);
     }
     if input.password.is_empty() {
-        errors.insert("password".into(), vec!["Enter your password.".into()]);
+        errors.insert("password".into(), vec![td_string!(l, signin.password_missing).into()]);
     }
     if errors.is_empty() {
         Ok(SigninRequest { login: login.to_string(), password: input.password.clone(), remember: input.remember })
@@ -143,6 +181,9 @@ pub fn signin_request(input: &SigninInput) -> Result<SigninRequest, FieldErrors>
 pub enum Alert {
     /// A sentence to show as it is.
     Problem(String),
+    /// Input was stopped before it was sent: the messages under the fields
+    /// say what to change.
+    CheckFields,
     /// The server could not be reached: offer to send the same input again.
     Unreachable,
 }
@@ -151,6 +192,7 @@ impl Alert {
     pub fn message(&self) -> String {
         match self {
             Alert::Problem(message) => message.clone(),
+            Alert::CheckFields => td_string!(crate::lang::page_lang().locale(), forms.check_fields).to_string(),
             Alert::Unreachable => ApiError::Unreachable.message(),
         }
     }
@@ -167,7 +209,7 @@ pub struct Feedback {
 impl Feedback {
     /// Input stopped before it was sent.
     pub fn invalid_input(fields: FieldErrors) -> Self {
-        Self { fields, alert: Some(Alert::Problem(CHECK_FIELDS_MESSAGE.into())) }
+        Self { fields, alert: Some(Alert::CheckFields) }
     }
 
     /// The server said no (or could not be reached). Messages for fields this
@@ -227,54 +269,110 @@ mod tests {
 
     #[test]
     fn birth_date_parts_are_zero_padded() {
-        assert_eq!(compose_birth_date("5", "3", "1990"), Ok("1990-03-05".into()));
-        assert_eq!(compose_birth_date(" 29 ", "02", "2004"), Ok("2004-02-29".into()));
+        assert_eq!(compose_birth_date("5", "3", "1990", Lang::En), Ok("1990-03-05".into()));
+        assert_eq!(compose_birth_date(" 29 ", "02", "2004", Lang::De), Ok("2004-02-29".into()));
     }
 
     #[test]
     fn birth_date_problems_say_what_is_wrong() {
-        assert_eq!(compose_birth_date("", "", ""), Err("Enter your date of birth.".into()));
-        assert_eq!(compose_birth_date("5", "", ""), Err("Date of birth must include a month and a year.".into()));
-        assert_eq!(compose_birth_date("", "3", "1990"), Err("Date of birth must include a day.".into()));
-        assert!(compose_birth_date("5th", "3", "1990").unwrap_err().contains("numbers only"));
-        assert!(compose_birth_date("5", "3", "90").unwrap_err().contains("4 digits"));
-        assert!(compose_birth_date("31", "2", "1990").unwrap_err().contains("real date"));
-        assert!(compose_birth_date("5", "13", "1990").unwrap_err().contains("real date"));
-        assert!(compose_birth_date("005", "3", "1990").unwrap_err().contains("real date"));
+        let en = |d, m, y| compose_birth_date(d, m, y, Lang::En);
+        assert_eq!(en("", "", ""), Err("Enter your date of birth.".into()));
+        assert_eq!(en("5", "", ""), Err("Date of birth must include a month and a year.".into()));
+        assert_eq!(en("", "3", "1990"), Err("Date of birth must include a day.".into()));
+        assert_eq!(en("", "", "1990"), Err("Date of birth must include a day and a month.".into()));
+        assert_eq!(en("", "3", ""), Err("Date of birth must include a day and a year.".into()));
+        assert_eq!(en("5", "", "1990"), Err("Date of birth must include a month.".into()));
+        assert_eq!(en("5", "3", ""), Err("Date of birth must include a year.".into()));
+        assert!(en("5th", "3", "1990").unwrap_err().contains("numbers only"));
+        assert!(en("5", "3", "90").unwrap_err().contains("4 digits"));
+        assert!(en("31", "2", "1990").unwrap_err().contains("real date"));
+        assert!(en("5", "13", "1990").unwrap_err().contains("real date"));
+        assert!(en("005", "3", "1990").unwrap_err().contains("real date"));
+        assert_eq!(compose_birth_date("", "3", "1990", Lang::De), Err("Geben Sie beim Geburtsdatum auch den Tag an.".into()));
+        assert_eq!(compose_birth_date("5", "3", "90", Lang::PtBr), Err("Informe o ano com 4 dígitos, por exemplo 2007.".into()));
     }
 
     #[test]
     fn a_good_signup_becomes_a_trimmed_request() {
-        let request = signup_request(&good_signup(), today()).unwrap();
+        let request = signup_request(&good_signup(), today(), Lang::En).unwrap();
         assert_eq!(request.email, "ana@example.org");
         assert_eq!(request.birth_date, "1990-03-05");
         assert_eq!(request.accepted_policy_version, 3, "the version the form fetched");
         let unknown = SignupInput { policy_version: None, ..good_signup() };
-        assert_eq!(signup_request(&unknown, today()).unwrap().accepted_policy_version, POLICY_VERSION_TO_FETCH);
+        assert_eq!(signup_request(&unknown, today(), Lang::En).unwrap().accepted_policy_version, POLICY_VERSION_TO_FETCH);
         assert_eq!(request.password, "correct horse");
     }
 
     #[test]
     fn an_unticked_policy_box_stops_the_request() {
         let input = SignupInput { accepted_policy: false, ..good_signup() };
-        let errors = signup_request(&input, today()).unwrap_err();
+        let errors = signup_request(&input, today(), Lang::En).unwrap_err();
         assert_eq!(errors.keys().collect::<Vec<_>>(), ["accepted_policy_version"]);
     }
 
     #[test]
     fn the_birth_date_error_speaks_of_three_boxes() {
         let input = SignupInput { birth_year: String::new(), ..good_signup() };
-        let errors = signup_request(&input, today()).unwrap_err();
+        let errors = signup_request(&input, today(), Lang::En).unwrap_err();
         assert_eq!(errors["birth_date"], vec!["Date of birth must include a year.".to_string()]);
         let future = SignupInput { birth_year: "2030".into(), ..good_signup() };
-        assert_eq!(signup_request(&future, today()).unwrap_err()["birth_date"], vec!["That date is in the future.".to_string()]);
+        assert_eq!(signup_request(&future, today(), Lang::En).unwrap_err()["birth_date"], vec!["That date is in the future.".to_string()]);
+    }
+
+    #[test]
+    fn the_shared_rules_speak_the_page_language() {
+        let bad = SignupInput {
+            username: "9".into(),
+            email: "nope".into(),
+            password: "short".into(),
+            birth_year: "2030".into(),
+            accepted_policy: false,
+            ..good_signup()
+        };
+        let english = signup_request(&bad, today(), Lang::En).unwrap_err();
+        for lang in [Lang::De, Lang::PtBr] {
+            let theirs = signup_request(&bad, today(), lang).unwrap_err();
+            assert_eq!(theirs.keys().collect::<Vec<_>>(), english.keys().collect::<Vec<_>>());
+            for (field, messages) in &theirs {
+                for message in messages {
+                    assert!(!english[field].contains(message), "{lang:?} {field}: {message}");
+                }
+            }
+        }
+        // Every message of the shared rules is known, with the numbers the rules use.
+        use validate::{PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+        let too_long = format!("{}@example.org", "a".repeat(300));
+        let messages = [
+            validate::username("ab").unwrap_err(),
+            validate::username("a-b").unwrap_err(),
+            validate::username("9ab").unwrap_err(),
+            validate::email("").unwrap_err(),
+            validate::email(&too_long).unwrap_err(),
+            validate::email("plain").unwrap_err(),
+            validate::password("short").unwrap_err(),
+            validate::password(&"x".repeat(PASSWORD_MAX + 1)).unwrap_err(),
+            validate::birth_date("", today()).unwrap_err(),
+            validate::birth_date("2030-01-01", today()).unwrap_err(),
+            validate::birth_date("1800-01-01", today()).unwrap_err(),
+        ];
+        for message in messages {
+            for lang in [Lang::De, Lang::PtBr] {
+                let translated = rule_message(&message, lang);
+                assert_ne!(translated, message, "{lang:?} lacks {message}");
+                for number in [USERNAME_MIN, USERNAME_MAX, PASSWORD_MIN, PASSWORD_MAX] {
+                    let number = number.to_string();
+                    assert_eq!(translated.contains(&number), message.contains(&number), "{lang:?}: {translated}");
+                }
+            }
+            assert_eq!(rule_message(&message, Lang::En), message);
+        }
     }
 
     #[test]
     fn signin_needs_both_fields_and_keeps_the_password_as_typed() {
-        let errors = signin_request(&SigninInput::default()).unwrap_err();
+        let errors = signin_request(&SigninInput::default(), Lang::En).unwrap_err();
         assert_eq!(errors.len(), 2);
-        let request = signin_request(&SigninInput { login: " ana ".into(), password: " pw ".into(), remember: true }).unwrap();
+        let request = signin_request(&SigninInput { login: " ana ".into(), password: " pw ".into(), remember: true }, Lang::En).unwrap();
         assert_eq!((request.login.as_str(), request.password.as_str(), request.remember), ("ana", " pw ", true));
     }
 

@@ -10,7 +10,11 @@ use curtain_ui::{Lang, PageLang};
 
 thread_local! {
     static PAGE: PageLang = {
+        #[cfg(target_arch = "wasm32")]
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        // Off the browser (the unit tests) there is no address: English.
+        #[cfg(not(target_arch = "wasm32"))]
+        let path = String::from("/");
         let page = PageLang::of_path(&path);
         // An app built for one language speaks only it; the server sends it
         // with that language's pages.

@@ -297,22 +297,24 @@ async fn describe(
             let doc = crate::http::policy::current_document(state).await?;
             page.description = Some(format!("Curtain's privacy policy, version {}: {}", doc.meta.version, doc.meta.summary));
             page.title = Some("Privacy policy".into());
-            page.main = Some(render(&|| curtain_ui::html::policy_page("Privacy policy".into(), doc.clone())));
+            let heading = curtain_ui::policy::policy_heading(lang.lang).to_string();
+            page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/v/:n" => {
             let Some(doc) = crate::http::policy::version_document(state, &segment(3)).await? else {
                 return Ok(not_found());
             };
-            let heading = format!("Privacy policy, version {}", doc.meta.version);
+            let heading = curtain_ui::policy::version_heading(doc.meta.version, lang.lang);
             page.description = Some(format!("Version {} of Curtain's privacy policy: {}", doc.meta.version, doc.meta.summary));
-            page.title = Some(heading.clone());
+            page.title = Some(format!("Privacy policy, version {}", doc.meta.version));
             page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/versions" => {
             let list = crate::http::policy::version_list(state).await?;
             page.title = Some("Privacy policy versions".into());
             page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
-            page.main = Some(render(&|| curtain_ui::html::versions_page("Privacy policy versions".into(), list.versions.clone())));
+            let heading = curtain_ui::policy::versions_heading(lang.lang).to_string();
+            page.main = Some(render(&|| curtain_ui::html::versions_page(heading.clone(), list.versions.clone())));
         }
         "/privacy/compare" => {
             let param = |name: &str| query_param(query, name);

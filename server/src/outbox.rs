@@ -121,7 +121,7 @@ pub struct PolicyChange<'a> {
 
 /// The notice's subject: "Our privacy policy changes on 1 June 2026".
 pub fn policy_change_subject(change: &PolicyChange<'_>) -> String {
-    format!("Our privacy policy changes on {}", curtain_ui::policy::long_date(&change.effective.to_string()))
+    format!("Our privacy policy changes on {}", curtain_ui::policy::long_date(&change.effective.to_string(), curtain_ui::Lang::En))
 }
 
 /// The notice's text: the version, its date, its summary, the urgent
@@ -130,11 +130,11 @@ pub fn policy_change_body(change: &PolicyChange<'_>, site: &PublicUrl) -> String
     let n = change.version;
     let mut body = format!(
         "We are changing the Curtain privacy policy. Version {n} takes effect on {}.\n\nWhat changes: {}\n",
-        curtain_ui::policy::long_date(&change.effective.to_string()),
+        curtain_ui::policy::long_date(&change.effective.to_string(), curtain_ui::Lang::En),
         change.summary.trim()
     );
     if let Some(reason) = change.urgent_reason {
-        body.push_str(&format!("\n{}\n", curtain_ui::policy::urgent_sentence(reason.trim())));
+        body.push_str(&format!("\n{}\n", curtain_ui::policy::urgent_sentence(reason.trim(), curtain_ui::Lang::En)));
     }
     body.push_str(&format!("\nRead version {n}: {}\n", site.link(&format!("/privacy/v/{n}"))));
     if let Some(from) = change.in_force.filter(|from| *from != n) {

@@ -45,7 +45,7 @@ pub async fn file(tx: &mut AnyConnection, req: &PrivacyRequest, user_id: Option<
          If you did not send it, you can ignore this message.\n\nThe Curtain team\n",
         reference(id),
         req.kind.as_str(),
-        curtain_ui::dates::civil(due),
+        curtain_ui::dates::civil(due, curtain_ui::Lang::En),
     );
     outbox::send(
         tx,

@@ -9,6 +9,7 @@ use curtain_api::{
     CSRF_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder};
+use leptos_i18n::td_string;
 use serde::de::DeserializeOwned;
 
 pub mod consent;
@@ -31,10 +32,6 @@ pub enum ApiError {
     Unexpected(String),
 }
 
-/// Shown when the server cannot be reached.
-pub const UNREACHABLE_MESSAGE: &str =
-    "We can't reach Curtain right now. Check your connection, then try again.";
-const UNEXPECTED_MESSAGE: &str = "Something went wrong on our side. Please try again in a moment.";
 
 static NO_FIELD_ERRORS: FieldErrors = BTreeMap::new();
 
@@ -54,9 +51,13 @@ impl ApiError {
     /// A sentence for people.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Unreachable => UNREACHABLE_MESSAGE.to_string(),
+            // Shown when the server cannot be reached.
+            ApiError::Unreachable => td_string!(crate::lang::page_lang().locale(), shell.unreachable).to_string(),
+            // The server's own sentence, as it wrote it.
             ApiError::Http { body, .. } if !body.message.trim().is_empty() => body.message.clone(),
-            ApiError::Http { .. } | ApiError::Unexpected(_) => UNEXPECTED_MESSAGE.to_string(),
+            ApiError::Http { .. } | ApiError::Unexpected(_) => {
+                td_string!(crate::lang::page_lang().locale(), shell.unexpected).to_string()
+            }
         }
     }
 }

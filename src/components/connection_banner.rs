@@ -3,16 +3,18 @@
 //! the failed step again.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::UNREACHABLE_MESSAGE;
+use crate::api::ApiError;
 use crate::session::{use_session, Retry};
 
 #[component]
 pub fn ConnectionBanner() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let l = crate::lang::page_lang().locale();
 
     let try_again = move |retry: Retry| {
         let navigate = navigate.clone();
@@ -33,7 +35,7 @@ pub fn ConnectionBanner() -> impl IntoView {
         session.problem().map(|problem| {
             // Distinct ids: "cannot reach" and "refused" call for different fixes.
             let (id, tone, message) = match problem.refusal {
-                None => ("connection-error", "banner banner--warning", UNREACHABLE_MESSAGE.to_string()),
+                None => ("connection-error", "banner banner--warning", ApiError::Unreachable.message()),
                 Some(message) => ("app-error", "banner banner--error", message),
             };
             view! {
@@ -47,7 +49,7 @@ pub fn ConnectionBanner() -> impl IntoView {
                             aria-busy=move || session.busy().then_some("true")
                             on:click=try_again(problem.retry)
                         >
-                            "Try again"
+                            {td_string!(l, shell.try_again)}
                         </button>
                     </div>
                 </div>

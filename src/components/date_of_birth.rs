@@ -2,6 +2,7 @@
 //! correct than a date picker, and it works the same on every device.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 
 use super::field::{described_by, FieldError};
 use crate::forms::error_id;
@@ -36,6 +37,7 @@ pub fn DateOfBirth(
     #[prop(into)] errors: Signal<Vec<String>>,
     hint: &'static str,
 ) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let invalid = move || errors.with(|e| !e.is_empty());
     let hint_ref = format!("{id}-hint");
     let describedby = {
@@ -69,12 +71,12 @@ pub fn DateOfBirth(
     };
     view! {
         <fieldset class="field date-input" class:field--invalid=invalid id=id aria-describedby=describedby>
-            <legend class="field__label">"Date of birth"</legend>
+            <legend class="field__label">{td_string!(l, birth.legend)}</legend>
             <p class="hint" id=hint_ref>{hint}</p>
             <div class="date-input__parts">
-                {part("day", "Day", parts.day, "bday-day", false)}
-                {part("month", "Month", parts.month, "bday-month", false)}
-                {part("year", "Year", parts.year, "bday-year", true)}
+                {part("day", td_string!(l, birth.day), parts.day, "bday-day", false)}
+                {part("month", td_string!(l, birth.month), parts.month, "bday-month", false)}
+                {part("year", td_string!(l, birth.year), parts.year, "bday-year", true)}
             </div>
             <FieldError id=error_id(id) errors=errors />
         </fieldset>

@@ -1,6 +1,7 @@
 //! The site footer.
 
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use curtain_ui::switch::LanguageSwitch;
 use crate::components::link::A;
 
@@ -11,13 +12,14 @@ use crate::consent::use_consent;
 pub fn SiteFooter() -> impl IntoView {
     let consent = use_consent();
     let location = leptos_router::hooks::use_location();
+    let l = crate::lang::page_lang().locale();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
-                <nav aria-label="Footer">
+                <nav aria-label=td_string!(l, footer.nav)>
                     <ul class="site-footer__links">
                         <li>
-                            <A href="/privacy">"Privacy policy"</A>
+                            <A href="/privacy">{td_string!(l, footer.privacy)}</A>
                         </li>
                         <li>
                             // A button: it opens the dialog rather than going anywhere.
@@ -28,20 +30,20 @@ pub fn SiteFooter() -> impl IntoView {
                                 aria-haspopup="dialog"
                                 on:click=move |_| consent.open_dialog()
                             >
-                                "Cookie settings"
+                                {td_string!(l, footer.cookie_settings)}
                             </button>
                         </li>
                         <li>
                             // The feed is a file, not a page of the app.
                             <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">
-                                "Policy changes (Atom feed)"
+                                {td_string!(l, footer.feed)}
                             </a>
                         </li>
                         <li>
-                            <A href="/privacy/request" attr:id="privacy-request-link">"Privacy requests"</A>
+                            <A href="/privacy/request" attr:id="privacy-request-link">{td_string!(l, footer.requests)}</A>
                         </li>
                         <li>
-                            <A href="/report-child-account" attr:id="report-child-link">"Report a child's account"</A>
+                            <A href="/report-child-account" attr:id="report-child-link">{td_string!(l, footer.report_child)}</A>
                         </li>
                     </ul>
                 </nav>
@@ -50,7 +52,7 @@ pub fn SiteFooter() -> impl IntoView {
                 }) />
                 <ThemePicker />
                 <p class="site-footer__note">
-                    "Curtain is a community for people who love films and series. You choose who sees what you share."
+                    {td_string!(l, footer.note)}
                 </p>
             </div>
         </footer>

@@ -15,6 +15,7 @@ pub fn FormAlert(
     #[prop(into)] busy: Signal<bool>,
     on_retry: Callback<()>,
 ) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     move || {
         alert.get().map(|alert| {
             let retry = matches!(alert, Alert::Unreachable).then(|| {
@@ -26,7 +27,7 @@ pub fn FormAlert(
                         aria-busy=move || busy.get().then_some("true")
                         on:click=move |_| on_retry.run(())
                     >
-                        "Try again"
+                        {leptos_i18n::td_string!(l, shell.try_again)}
                     </button>
                 }
             });

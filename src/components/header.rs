@@ -1,6 +1,7 @@
 //! The site header: the name, and the account controls in the main navigation.
 
 use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
 use leptos::task::spawn_local;
 use crate::components::link::A;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -20,15 +21,17 @@ pub fn SkipLink() -> impl IntoView {
         ev.prevent_default();
         focus_main();
     };
+    let l = crate::lang::page_lang().locale();
     view! {
         <a class="skip-link" href="#main" on:click=skip>
-            "Skip to main content"
+            {td_string!(l, shell.skip)}
         </a>
     }
 }
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -36,7 +39,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-name__mark" aria-hidden="true"></span>
                     "Curtain"
                 </A>
-                <nav class="site-nav" aria-label="Main">
+                <nav class="site-nav" aria-label=td_string!(l, header.main_nav)>
                     <AccountControls />
                 </nav>
             </div>
@@ -52,18 +55,19 @@ pub fn SiteHeader() -> impl IntoView {
 fn AccountControls() -> impl IntoView {
     let session = use_session();
     let signed_in = Signal::derive(move || matches!(session.view(), SessionView::SignedIn(_)));
+    let l = crate::lang::page_lang().locale();
     let signed_out = move || {
         matches!(session.view(), SessionView::SignedOut).then(|| {
             view! {
                 <ul class="site-nav__list">
                     <li>
                         <A href="/signin" attr:id="signin-link" attr:class="site-nav__link">
-                            "Sign in"
+                            {td_string!(l, header.sign_in)}
                         </A>
                     </li>
                     <li>
                         <A href="/signup" attr:id="signup-link" attr:class="button button--small button--primary">
-                            "Sign up"
+                            {td_string!(l, header.sign_up)}
                         </A>
                     </li>
                 </ul>
@@ -140,12 +144,11 @@ fn MemberNav(user: SessionUser, sign_out: impl Fn(leptos::ev::MouseEvent) + Clon
     });
     on_cleanup(move || outside.remove());
 
+    let l = crate::lang::page_lang().locale();
     let requests = user.follow_requests;
     let requests_link = (requests > 0).then(|| {
-        let label = match requests {
-            1 => "1 follow request".to_string(),
-            n => format!("{n} follow requests"),
-        };
+        let count = i32::try_from(requests).unwrap_or(i32::MAX);
+        let label = td!(l, header.follow_requests, count = move || count);
         view! {
             <A href="/settings/privacy#requests-heading" attr:id="follow-requests-link" attr:class="site-nav__requests">
                 <span aria-hidden="true" class="site-nav__requests-count">{requests}</span>
@@ -156,7 +159,7 @@ fn MemberNav(user: SessionUser, sign_out: impl Fn(leptos::ev::MouseEvent) + Clon
     view! {
         <div class="site-nav__member" node_ref=nav_ref on:keydown=on_keydown>
             <span class="site-nav__account">
-                <span class="visually-hidden">"Signed in as "</span>
+                <span class="visually-hidden">{td_string!(l, header.signed_in_as)}</span>
                 // Their own profile, as others may see it.
                 <A href=format!("/u/{}", user.username) attr:id="account-name" attr:class="account-name">
                     {user.username.clone()}
@@ -172,17 +175,17 @@ fn MemberNav(user: SessionUser, sign_out: impl Fn(leptos::ev::MouseEvent) + Clon
                 node_ref=button_ref
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                "Menu"
+                {td_string!(l, header.menu)}
             </button>
             <ul id="site-menu" class="site-nav__list site-nav__menu" class:site-nav__menu--open=open>
                 <li>
                     <A href="/search" attr:id="search-link" attr:class="site-nav__link">
-                        "Members"
+                        {td_string!(l, header.members)}
                     </A>
                 </li>
                 <li>
                     <A href="/settings" attr:id="settings-link" attr:class="site-nav__link">
-                        "Settings"
+                        {td_string!(l, header.settings)}
                     </A>
                 </li>
                 <li>
@@ -194,7 +197,7 @@ fn MemberNav(user: SessionUser, sign_out: impl Fn(leptos::ev::MouseEvent) + Clon
                         aria-busy=move || session.busy().then_some("true")
                         on:click=sign_out
                     >
-                        "Sign out"
+                        {td_string!(l, header.sign_out)}
                     </button>
                 </li>
             </ul>

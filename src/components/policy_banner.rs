@@ -108,7 +108,7 @@ pub fn PolicyBanner() -> impl IntoView {
             Notice::Pending(pending) => (
                 view! {
                     <span>
-                        {format!("Our privacy policy changed on {}: ", long_date(&pending.changed_on))}
+                        {format!("Our privacy policy changed on {}: ", long_date(&pending.changed_on, crate::lang::page_lang()))}
                         <A href=compare_href(pending.from_version, version) attr:id="policy-banner-link">
                             "see what changed"
                         </A>
@@ -125,14 +125,14 @@ pub fn PolicyBanner() -> impl IntoView {
                         {format!(
                             "Version {} of our privacy policy takes effect on {}: {} ",
                             announced.version,
-                            long_date(&announced.effective_date),
+                            long_date(&announced.effective_date, crate::lang::page_lang()),
                             announced.summary,
                         )}
                         <A href=compare_href(current, announced.version) attr:id="policy-announcement-link">
                             "See what will change"
                         </A>
                         "."
-                        {announced.urgent_reason.as_deref().map(|reason| format!(" {}", urgent_sentence(reason)))}
+                        {announced.urgent_reason.as_deref().map(|reason| format!(" {}", urgent_sentence(reason, crate::lang::page_lang())))}
                     </span>
                 }
                 .into_any(),

@@ -1,16 +1,17 @@
 //! A profile exactly as the server sent it. Nothing is filtered here: a field
 //! the viewer may not see is simply absent from what the server sent.
 
-use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation};
+use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation, TitleKind};
 use curtain_ui::dates::long_date;
 use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
 use crate::components::link::A;
 
 use super::profile_avatar::Avatar;
 
-/// "November 2026" from `YYYY-MM-DD`.
-pub fn joined_phrase(date: &str) -> String {
-    curtain_ui::dates::month_and_year(date)
+/// "November 2026" from `YYYY-MM-DD`, in `lang`.
+pub fn joined_phrase(date: &str, lang: curtain_ui::Lang) -> String {
+    curtain_ui::dates::month_and_year(date, lang)
 }
 
 /// "Vertigo (1958)".
@@ -18,6 +19,14 @@ pub fn title_with_year(entry: &HistoryEntry) -> String {
     match entry.year {
         Some(year) => format!("{} ({year})", entry.title),
         None => entry.title.clone(),
+    }
+}
+
+/// "Film" or "Series", in `lang`.
+pub fn kind_label(kind: TitleKind, lang: curtain_ui::Lang) -> &'static str {
+    match kind {
+        TitleKind::Movie => td_string!(lang.locale(), profile.kind_movie),
+        TitleKind::Show => td_string!(lang.locale(), profile.kind_show),
     }
 }
 
@@ -53,6 +62,8 @@ fn section_heading(main: bool, id: &'static str, text: &'static str) -> AnyView 
 /// inside another page (an `h2`).
 #[component]
 pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> impl IntoView {
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
     let name = view.display_name.clone().unwrap_or_else(|| view.username.clone());
     let heading = if main {
         view! { <h1 class="profile__name" id="profile-name">{name}</h1> }.into_any()
@@ -62,30 +73,30 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
     let locked = is_locked(&view).then(|| {
         view! {
             <p class="profile__notice" id="profile-private-notice">
-                "This account is private. Only followers its owner approved see more than the username."
+                {td_string!(l, profile.private)}
             </p>
         }
     });
     let nothing = (!is_locked(&view) && !shows_anything(&view)).then(|| {
         view! {
             <p class="profile__notice" id="profile-nothing-shared">
-                {format!("{} shares nothing else with you.", view.username)}
+                {let name = view.username.clone(); td!(l, profile.nothing_shared, name = move || name.clone())}
             </p>
         }
     });
 
     let mut facts = Vec::new();
     if let Some(location) = view.location.clone() {
-        facts.push(("Location", "profile-location", location));
+        facts.push((td_string!(l, profile.location), "profile-location", location.into_any()));
     }
     if let Some(age) = view.age {
-        facts.push(("Age", "profile-age", format!("{age} years old")));
+        facts.push((td_string!(l, profile.age), "profile-age", td!(l, profile.age_value, age = move || age).into_any()));
     }
     if let Some(gender) = view.gender.clone() {
-        facts.push(("Gender", "profile-gender", gender));
+        facts.push((td_string!(l, profile.gender), "profile-gender", gender.into_any()));
     }
     if let Some(joined) = view.joined_on.as_deref() {
-        facts.push(("Member since", "profile-joined", joined_phrase(joined)));
+        facts.push((td_string!(l, profile.member_since), "profile-joined", joined_phrase(joined, lang).into_any()));
     }
     let facts = (!facts.is_empty()).then(|| {
         view! {
@@ -108,7 +119,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
     let about = view.about.clone().map(|about| {
         view! {
             <section class="profile__section" aria-labelledby="profile-about-heading">
-                {section_heading(main, "profile-about-heading", "About")}
+                {section_heading(main, "profile-about-heading", td_string!(l, profile.about))}
                 // Text, never markup: whatever the member typed shows as typed.
                 <p class="profile__about" id="profile-about">{about}</p>
             </section>
@@ -117,7 +128,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
     let genres = view.favourite_genres.clone().map(|genres| {
         view! {
             <section class="profile__section" aria-labelledby="profile-genres-heading">
-                {section_heading(main, "profile-genres-heading", "Favourite genres")}
+                {section_heading(main, "profile-genres-heading", td_string!(l, profile.genres))}
                 <ul class="tag-list" id="profile-genres">
                     {genres.into_iter().map(|g| view! { <li class="tag">{g}</li> }).collect_view()}
                 </ul>
@@ -126,7 +137,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
     });
     let history = view.history.clone().map(|entries| {
         let list = if entries.is_empty() {
-            view! { <p class="muted">"Nothing logged yet."</p> }.into_any()
+            view! { <p class="muted">{td_string!(l, profile.nothing_logged)}</p> }.into_any()
         } else {
             view! {
                 <ol class="history-list">
@@ -137,7 +148,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
                                 <li class="history-list__item">
                                     <span class="history-list__title">{title_with_year(&e)}</span>
                                     <span class="history-list__meta">
-                                        {e.kind.label()} " · watched " {long_date(&e.watched_on)}
+                                        {kind_label(e.kind, lang)} {td_string!(l, profile.watched)} {long_date(&e.watched_on, lang)}
                                     </span>
                                 </li>
                             }
@@ -149,7 +160,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
         };
         view! {
             <section class="profile__section" id="profile-history" aria-labelledby="profile-history-heading">
-                {section_heading(main, "profile-history-heading", "Watch history")}
+                {section_heading(main, "profile-history-heading", td_string!(l, profile.history))}
                 {list}
             </section>
         }
@@ -161,7 +172,7 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
         };
         names.map(|names| {
             let list = if names.is_empty() {
-                view! { <p class="muted">"No one yet."</p> }.into_any()
+                view! { <p class="muted">{td_string!(l, profile.no_one)}</p> }.into_any()
             } else {
                 view! { <PeopleList username=view.username.clone() list names next preview=view.preview /> }.into_any()
             };
@@ -173,8 +184,8 @@ pub fn ProfileCard(view: ProfileView, #[prop(default = true)] main: bool) -> imp
             }
         })
     };
-    let followers = people("profile-followers", "profile-followers-heading", "Followers", "followers");
-    let following = people("profile-following", "profile-following-heading", "Following", "following");
+    let followers = people("profile-followers", "profile-followers-heading", td_string!(l, profile.followers), "followers");
+    let following = people("profile-following", "profile-following-heading", td_string!(l, profile.following), "following");
 
     view! {
         <article class="profile card">
@@ -211,6 +222,11 @@ fn PeopleList(
     let next = RwSignal::new(next);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(None::<String>);
+    let l = crate::lang::page_lang().locale();
+    let more_words = match list {
+        "followers" => td_string!(l, profile.more_followers),
+        _ => td_string!(l, profile.more_following),
+    };
     let more = move |_| {
         let Some(after) = next.get_untracked() else { return };
         let username = username.clone();
@@ -245,7 +261,7 @@ fn PeopleList(
                     view! {
                         <button class="button" type="button" on:click=more.clone() disabled=move || loading.get()
                             aria-busy=move || loading.get().to_string()>
-                            {format!("Show more {list}")}
+                            {more_words}
                         </button>
                     }
                 })
@@ -261,8 +277,9 @@ mod tests {
 
     #[test]
     fn dates_read_as_words() {
-        assert_eq!(joined_phrase("2026-11-29"), "November 2026");
-        assert_eq!(joined_phrase("nonsense"), "");
+        assert_eq!(joined_phrase("2026-11-29", curtain_ui::Lang::En), "November 2026");
+        assert_eq!(joined_phrase("2026-11-29", curtain_ui::Lang::PtBr), "novembro de 2026");
+        assert_eq!(joined_phrase("nonsense", curtain_ui::Lang::En), "");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use curtain_api::SigninRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos_router::hooks::use_navigate;
 
 use super::field::{CheckboxField, TextField};
@@ -19,6 +20,8 @@ pub fn SigninForm() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let consent = use_consent();
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
 
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -64,7 +67,7 @@ pub fn SigninForm() -> impl IntoView {
             password: password.get_untracked(),
             remember: remember.get_untracked() && can_remember.get_untracked(),
         };
-        match signin_request(&input) {
+        match signin_request(&input, lang) {
             Ok(request) => {
                 feedback.set(Feedback::default());
                 last_sent.set_value(Some(request.clone()));
@@ -86,14 +89,13 @@ pub fn SigninForm() -> impl IntoView {
             <FormAlert id=ALERT_ID alert=Signal::derive(move || feedback.with(|f| f.alert.clone())) busy=busy on_retry=retry />
             {move || consent.cookies_blocked().then(|| view! {
                 <p id="signin-cookies-blocked" class="form-note form-note--warning">
-                    "Signing in needs cookies, and your browser is blocking them for this site. "
-                    "Allow cookies for Curtain in your browser's settings, then reload this page."
+                    {td_string!(l, signin.cookies_blocked)}
                 </p>
             })}
             <TextField
                 id="signin-login"
                 name="username"
-                label="Username or e-mail"
+                label=td_string!(l, signin.login)
                 autocomplete="username"
                 value=login
                 errors=errors_for("login")
@@ -101,7 +103,7 @@ pub fn SigninForm() -> impl IntoView {
             <TextField
                 id="signin-password"
                 name="password"
-                label="Password"
+                label=td_string!(l, signin.password)
                 input_type="password"
                 autocomplete="current-password"
                 value=password
@@ -114,16 +116,16 @@ pub fn SigninForm() -> impl IntoView {
                 errors=errors_for("remember")
                 disabled=Signal::derive(move || !can_remember.get())
                 also_described_by="signin-remember-reason"
-                hint="Sets a cookie that keeps you signed in for 30 days, even after you close the browser. Leave it unticked on a shared device."
+                hint=td_string!(l, signin.remember_hint)
             >
-                "Keep me signed in on this device"
+                {td_string!(l, signin.remember)}
             </CheckboxField>
             {move || (!consent.preferences_granted() && !consent.cookies_blocked()).then(|| view! {
                 <p id="signin-remember-reason" class="form-note">
                     {if consent.answered() {
-                        "Unavailable: keeping you signed in uses a preferences cookie, and preferences cookies are off. "
+                        td_string!(l, signin.remember_off)
                     } else {
-                        "Unavailable until you answer the cookie question: keeping you signed in uses a preferences cookie. "
+                        td_string!(l, signin.remember_unanswered)
                     }}
                     <button
                         type="button"
@@ -132,12 +134,12 @@ pub fn SigninForm() -> impl IntoView {
                         aria-haspopup="dialog"
                         on:click=move |_| consent.open_dialog()
                     >
-                        "Change cookie settings"
+                        {td_string!(l, signin.change_cookie_settings)}
                     </button>
                 </p>
             })}
             <div class="form__actions">
-                <SubmitButton id="signin-submit" label="Sign in" busy_label="Signing in…" busy=busy />
+                <SubmitButton id="signin-submit" label=td_string!(l, signin.submit) busy_label=td_string!(l, signin.submitting) busy=busy />
             </div>
         </form>
     }

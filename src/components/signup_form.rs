@@ -4,6 +4,7 @@
 use curtain_api::SignupRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
 use leptos_router::hooks::use_navigate;
 
 use super::date_of_birth::{BirthDateParts, DateOfBirth};
@@ -15,12 +16,19 @@ use crate::forms::{signup_request, Feedback, SignupInput, POLICY_VERSION_TO_FETC
 use crate::session::use_session;
 
 const ALERT_ID: &str = "signup-form-error";
-pub const PASSWORD_HINT: &str = "At least 10 characters. A few unrelated words make a password that is long, strong and easy to remember.";
+
+/// The password hint, which states the shared minimum (a test holds every
+/// language to it).
+pub fn password_hint(lang: curtain_ui::Lang) -> &'static str {
+    td_string!(lang.locale(), signup.password_hint)
+}
 
 #[component]
 pub fn SignupForm() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
 
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -100,7 +108,7 @@ pub fn SignupForm() -> impl IntoView {
             accepted_policy: accepted_policy.get_untracked(),
             policy_version: policy_version.get_untracked(),
         };
-        match signup_request(&input, today()) {
+        match signup_request(&input, today(), lang) {
             Ok(request) => {
                 feedback.set(Feedback::default());
                 last_sent.set_value(Some(request.clone()));
@@ -117,12 +125,12 @@ pub fn SignupForm() -> impl IntoView {
         }
     });
 
-    let refusal = || {
+    let refusal = move || {
         view! {
             <div id=REFUSED_ID class="notice" role="alert" tabindex="-1">
-                <p class="notice__title">"Sorry, we can\u{2019}t create an account for you."</p>
-                <p>"Nothing you entered has been kept."</p>
-                <p><a href=crate::lang::page().path("/")>"Back to the home page"</a></p>
+                <p class="notice__title">{td_string!(l, signup.refused_title)}</p>
+                <p>{td_string!(l, signup.refused_kept)}</p>
+                <p><a href=crate::lang::page().path("/")>{td_string!(l, signup.refused_home)}</a></p>
             </div>
         }
     };
@@ -133,29 +141,29 @@ pub fn SignupForm() -> impl IntoView {
                 <TextField
                     id="signup-username"
                     name="username"
-                    label="Username"
+                    label=td_string!(l, signup.username)
                     autocomplete="username"
-                    hint="3 to 30 letters, digits or underscores, starting with a letter. Other members see it."
+                    hint=td_string!(l, signup.username_hint)
                     value=username
                     errors=errors_for("username")
                 />
                 <TextField
                     id="signup-email"
                     name="email"
-                    label="E-mail address"
+                    label=td_string!(l, signup.email)
                     input_type="email"
                     autocomplete="email"
-                    hint="For signing in and messages about your account. It is never shown on your profile."
+                    hint=td_string!(l, signup.email_hint)
                     value=email
                     errors=errors_for("email")
                 />
                 <TextField
                     id="signup-password"
                     name="password"
-                    label="Password"
+                    label=td_string!(l, signup.password)
                     input_type="password"
                     autocomplete="new-password"
-                    hint=PASSWORD_HINT
+                    hint=password_hint(lang)
                     value=password
                     errors=errors_for("password")
                 />
@@ -164,7 +172,7 @@ pub fn SignupForm() -> impl IntoView {
                     prefix="signup-birth"
                     parts=birth
                     errors=errors_for("birth_date")
-                    hint="We ask so that every account starts with the privacy settings that suit its owner\u{2019}s age. It is never shown on your profile. For example, 27 3 2007."
+                    hint=td_string!(l, signup.birth_hint)
                 />
                 <CheckboxField
                     id="signup-accept-policy"
@@ -172,14 +180,19 @@ pub fn SignupForm() -> impl IntoView {
                     required=true
                     checked=accepted_policy
                     errors=errors_for("accepted_policy_version")
-                    hint="The policy opens in a new tab, so nothing you have typed here is lost."
+                    hint=td_string!(l, signup.policy_hint)
                 >
-                    "I have read the "
-                    <a href=crate::lang::page().path("/privacy") target="_blank">"privacy policy"</a>
-                    {move || policy_version.get().map(|v| format!(" (version {v})"))}
+                    {td!(
+                        l,
+                        signup.accept,
+                        <link> = |children: ChildrenFn| view! {
+                            <a href=crate::lang::page().path("/privacy") target="_blank">{children()}</a>
+                        },
+                        version = move || policy_version.get().map(|v| td!(l, signup.policy_version, version = move || v))
+                    )}
                 </CheckboxField>
                 <div class="form__actions">
-                    <SubmitButton id="signup-submit" label="Create account" busy_label="Creating account…" busy=busy />
+                    <SubmitButton id="signup-submit" label=td_string!(l, signup.submit) busy_label=td_string!(l, signup.submitting) busy=busy />
                 </div>
             </form>
         </Show>
@@ -213,6 +226,9 @@ mod tests {
     #[test]
     fn the_password_hint_states_the_shared_minimum() {
         let minimum = curtain_api::validate::PASSWORD_MIN.to_string();
-        assert!(super::PASSWORD_HINT.starts_with(&format!("At least {minimum} characters")));
+        assert!(super::password_hint(curtain_ui::Lang::En).starts_with(&format!("At least {minimum} characters")));
+        for lang in curtain_ui::Lang::ALL {
+            assert!(super::password_hint(lang).contains(&format!(" {minimum} ")), "{lang:?}");
+        }
     }
 }

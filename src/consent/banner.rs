@@ -37,13 +37,14 @@ pub fn ConsentBanner() -> impl IntoView {
 #[component]
 pub fn CookiesBlockedNotice() -> impl IntoView {
     let consent = use_consent();
+    let l = crate::lang::page_lang().locale();
     move || {
         consent.cookies_blocked().then(|| {
             view! {
-                <section id="cookies-blocked" class="banner banner--warning" role="region" aria-label="Cookies are off">
+                <section id="cookies-blocked" class="banner banner--warning" role="region" aria-label=leptos_i18n::td_string!(l, shell.cookies_blocked_label)>
                     <div class="banner__inner">
                         <p class="banner__message">
-                            "Your browser is blocking cookies for Curtain. You can read every public page; signing in needs cookies."
+                            {leptos_i18n::td_string!(l, shell.cookies_blocked)}
                         </p>
                     </div>
                 </section>

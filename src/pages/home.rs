@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use crate::components::link::A;
 
 use crate::dom::set_page_title;
@@ -8,14 +9,15 @@ use crate::session::{use_session, SessionView};
 pub fn HomePage() -> impl IntoView {
     set_page_title(None);
     let session = use_session();
+    let l = crate::lang::page_lang().locale();
 
     let next_step = move || match session.view() {
         SessionView::Unknown => None,
         SessionView::SignedOut => Some(
             view! {
                 <div class="hero__actions">
-                    <A href="/signup" attr:class="button button--primary">"Create an account"</A>
-                    <A href="/signin" attr:class="button button--secondary">"Sign in"</A>
+                    <A href="/signup" attr:class="button button--primary">{td_string!(l, home.create_account)}</A>
+                    <A href="/signin" attr:class="button button--secondary">{td_string!(l, header.sign_in)}</A>
                 </div>
             }
             .into_any(),
@@ -23,12 +25,12 @@ pub fn HomePage() -> impl IntoView {
         SessionView::SignedIn(user) => Some(
             view! {
                 <p id="home-greeting" class="hero__greeting">
-                    "Welcome, " <strong>{user.username}</strong> ". Good to have you in the audience."
+                    {td_string!(l, home.welcome_before)} <strong>{user.username}</strong> {td_string!(l, home.welcome_after)}
                 </p>
                 {(!user.email_verified).then(|| view! {
                     <p id="home-confirm-email">
-                        "We sent a link to " <strong>{user.email.clone()}</strong> " to confirm your address. "
-                        <A href="/settings/account">"Send it again"</A>
+                        {td_string!(l, home.confirm_before)} <strong>{user.email.clone()}</strong> {td_string!(l, home.confirm_after)}
+                        <A href="/settings/account">{td_string!(l, home.send_again)}</A>
                     </p>
                 })}
             }
@@ -39,36 +41,32 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <div class="page">
             <section class="hero">
-                <h1 class="hero__title">"Keep track of what you watch. Keep your privacy too."</h1>
+                <h1 class="hero__title">{td_string!(l, home.title)}</h1>
                 <p class="lede">
-                    "Curtain is a community for people who love films and series. Log what you watch, "
-                    "follow friends and see what they are enjoying, with every sharing choice in your hands."
+                    {td_string!(l, home.lede)}
                 </p>
                 <div class="hero__next">{next_step}</div>
             </section>
 
             <section class="promises" aria-labelledby="promises-heading">
-                <h2 id="promises-heading">"Your choices, in plain view"</h2>
+                <h2 id="promises-heading">{td_string!(l, home.promises_heading)}</h2>
                 <ul class="promise-list">
                     <li class="card promise">
-                        <h3>"A privacy policy you can read"</h3>
+                        <h3>{td_string!(l, home.policy_title)}</h3>
                         <p>
-                            "Written in plain words, with every past version kept and each change shown, "
-                            "so you always know what changed and when."
+                            {td_string!(l, home.policy_text)}
                         </p>
                     </li>
                     <li class="card promise">
-                        <h3>"Cookie choices that stick"</h3>
+                        <h3>{td_string!(l, home.cookies_title)}</h3>
                         <p>
-                            "Only the cookies the site needs, unless you say otherwise. Saying no is as easy "
-                            "as saying yes, and you can change your mind at any time."
+                            {td_string!(l, home.cookies_text)}
                         </p>
                     </li>
                     <li class="card promise">
-                        <h3>"Your profile, your audience"</h3>
+                        <h3>{td_string!(l, home.profile_title)}</h3>
                         <p>
-                            "For each part of your profile, choose who sees it: everyone, members, "
-                            "your followers or only you."
+                            {td_string!(l, home.profile_text)}
                         </p>
                     </li>
                 </ul>

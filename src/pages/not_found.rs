@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use crate::components::link::A;
 
 use crate::dom::set_page_title;
@@ -6,12 +7,13 @@ use crate::dom::set_page_title;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     set_page_title(Some("Page not found"));
+    let l = crate::lang::page_lang().locale();
     view! {
         <div class="page page--narrow">
-            <h1>"Page not found"</h1>
-            <p class="lede">"There is nothing at this address. It may have moved, or the link may have a typo."</p>
+            <h1>{td_string!(l, not_found.title)}</h1>
+            <p class="lede">{td_string!(l, not_found.lede)}</p>
             <p>
-                <A href="/">"Go to the home page"</A>
+                <A href="/">{td_string!(l, not_found.home)}</A>
             </p>
         </div>
     }

@@ -3,8 +3,10 @@
 //! the preview, too, comes from the server.
 
 use curtain_api::profile::{PreviewAs, ProfileView, Relation};
+use curtain_ui::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_i18n::td_string;
 use crate::components::link::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -37,8 +39,23 @@ pub fn set_noindex(noindex: bool) {
 }
 
 /// "Preview: how everyone sees your profile".
-pub fn preview_marker(preview: PreviewAs) -> String {
-    format!("Preview: how {} sees your profile", preview.who())
+pub fn preview_marker(preview: PreviewAs, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match preview {
+        PreviewAs::Public => td_string!(l, profile.preview_public),
+        PreviewAs::Member => td_string!(l, profile.preview_member),
+        PreviewAs::Follower => td_string!(l, profile.preview_follower),
+    }
+}
+
+/// "Everyone", "A signed-in member", "A follower": the picker's options.
+pub fn audience_name(preview: PreviewAs, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match preview {
+        PreviewAs::Public => td_string!(l, profile.as_public),
+        PreviewAs::Member => td_string!(l, profile.as_member),
+        PreviewAs::Follower => td_string!(l, profile.as_follower),
+    }
 }
 
 #[derive(Clone)]
@@ -131,16 +148,20 @@ pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
     });
     on_cleanup(|| set_noindex(false));
 
+    let l = crate::lang::page_lang().locale();
     move || match loaded.get() {
-        Loaded::Loading => view! { <div class="page"><p class="muted" aria-busy="true">"Loading the profile…"</p></div> }.into_any(),
+        Loaded::Loading => view! {
+            <div class="page"><p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, profile.loading)}</p></div>
+        }
+        .into_any(),
         Loaded::Missing => view! { <NotFoundPage /> }.into_any(),
         Loaded::Failed(error) => view! {
             <div class="page page--narrow">
-                <h1>"This profile could not be loaded"</h1>
+                <h1>{leptos_i18n::td_string!(l, profile.failed)}</h1>
                 <div class="form-error" role="alert">
                     <p class="form-error__message">{error.message()}</p>
                     <button type="button" class="button button--secondary retry" on:click=move |_| refresh.update(|n| *n += 1)>
-                        "Try again"
+                        {leptos_i18n::td_string!(l, shell.try_again)}
                     </button>
                 </div>
             </div>
@@ -162,7 +183,7 @@ pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
                     <ProfileCard view=view />
                     {follow}
                     <p class="profile-page__search">
-                        <A href="/search" attr:id="profile-find-members">"Find other members"</A>
+                        <A href="/search" attr:id="profile-find-members">{leptos_i18n::td_string!(l, profile.find_members)}</A>
                     </p>
                 </div>
             }
@@ -175,6 +196,8 @@ pub fn ProfilePage(prefetched: Prefetch) -> impl IntoView {
 #[component]
 fn OwnerTools(username: String, preview: Option<PreviewAs>) -> impl IntoView {
     let navigate = use_navigate();
+    let lang = crate::lang::page_lang();
+    let l = lang.locale();
     let base = format!("/u/{username}");
     let change = {
         let base = base.clone();
@@ -191,26 +214,26 @@ fn OwnerTools(username: String, preview: Option<PreviewAs>) -> impl IntoView {
         view! {
             <div class="preview-banner" id="preview-banner" role="status">
                 <p class="preview-banner__text">
-                    <strong>{preview_marker(p)}</strong>
-                    ". This is what the server sends them; fields they may not see are not sent at all."
+                    <strong>{preview_marker(p, lang)}</strong>
+                    {td_string!(l, profile.preview_explained)}
                 </p>
-                <A href=base.clone() attr:id="preview-exit">"Stop previewing"</A>
+                <A href=base.clone() attr:id="preview-exit">{td_string!(l, profile.stop_preview)}</A>
             </div>
         }
     });
     view! {
         <div class="owner-tools">
             <div class="owner-tools__row">
-                <label class="field__label" for="view-as">"View my profile as"</label>
+                <label class="field__label" for="view-as">{td_string!(l, profile.view_as)}</label>
                 <select class="input owner-tools__select" id="view-as" on:change=change prop:value=preview.map_or("", PreviewAs::as_str)>
-                    <option value="" selected=preview.is_none()>"Myself (everything)"</option>
+                    <option value="" selected=preview.is_none()>{td_string!(l, profile.myself)}</option>
                     {PreviewAs::ALL
                         .into_iter()
-                        .map(|p| view! { <option value=p.as_str() selected=preview == Some(p)>{capitalise(p.who())}</option> })
+                        .map(|p| view! { <option value=p.as_str() selected=preview == Some(p)>{audience_name(p, lang)}</option> })
                         .collect_view()}
                 </select>
                 <A href="/settings/profile" attr:class="button button--secondary button--small" attr:id="edit-profile-link">
-                    "Edit profile"
+                    {td_string!(l, profile.edit)}
                 </A>
             </div>
             {marker}
@@ -232,8 +255,14 @@ mod tests {
 
     #[test]
     fn the_preview_marker_names_the_audience() {
-        assert_eq!(preview_marker(PreviewAs::Public), "Preview: how everyone sees your profile");
-        assert_eq!(preview_marker(PreviewAs::Follower), "Preview: how a follower sees your profile");
+        assert_eq!(preview_marker(PreviewAs::Public, Lang::En), "Preview: how everyone sees your profile");
+        assert_eq!(preview_marker(PreviewAs::Follower, Lang::En), "Preview: how a follower sees your profile");
         assert_eq!(capitalise("a signed-in member"), "A signed-in member");
+        for p in PreviewAs::ALL {
+            // The English words are the audience's own, as the API names it.
+            assert_eq!(preview_marker(p, Lang::En), format!("Preview: how {} sees your profile", p.who()));
+            assert_eq!(audience_name(p, Lang::En), capitalise(p.who()));
+        }
+        assert_eq!(preview_marker(PreviewAs::Member, Lang::De), "Vorschau: So sieht ein angemeldetes Mitglied Ihr Profil");
     }
 }

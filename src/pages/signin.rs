@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use crate::components::link::A;
 
 use crate::components::signin_form::SigninForm;
@@ -7,11 +8,12 @@ use crate::dom::set_page_title;
 #[component]
 pub fn SigninPage() -> impl IntoView {
     set_page_title(Some("Sign in"));
+    let l = crate::lang::page_lang().locale();
     view! {
         <div class="page page--narrow">
-            <h1>"Sign in"</h1>
+            <h1>{td_string!(l, header.sign_in)}</h1>
             <p class="lede">
-                "New to Curtain? " <A href="/signup">"Create an account"</A> "."
+                {td_string!(l, signin.new_here)} <A href="/signup">{td_string!(l, home.create_account)}</A> "."
             </p>
             <div class="card card--form">
                 <SigninForm />

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use crate::components::link::A;
 
 use crate::components::signup_form::SignupForm;
@@ -7,11 +8,12 @@ use crate::dom::set_page_title;
 #[component]
 pub fn SignupPage() -> impl IntoView {
     set_page_title(Some("Sign up"));
+    let l = crate::lang::page_lang().locale();
     view! {
         <div class="page page--narrow">
-            <h1>"Create your account"</h1>
+            <h1>{td_string!(l, signup.heading)}</h1>
             <p class="lede">
-                "Already a member? " <A href="/signin">"Sign in"</A> "."
+                {td_string!(l, signup.already_member)} <A href="/signin">{td_string!(l, header.sign_in)}</A> "."
             </p>
             <div class="card card--form">
                 <SignupForm />

@@ -120,7 +120,7 @@ async fn a_prefixed_address_is_the_page_in_that_language() {
         }
     }
     let (_, _, html) = get(&app, "/de/privacy", None, None).await;
-    assert!(html.contains("Privacy policy"), "the policy is there in German addresses too (its words still English)");
+    assert!(html.contains("<h1>Datenschutzerklärung</h1>"), "the policy is there in German addresses too, under a German heading");
 }
 
 #[tokio::test]

@@ -207,7 +207,7 @@ async fn privacy_requests_are_stored_with_their_due_date_and_listed_until_answer
     let receipts: Vec<(String, String)> =
         sqlx::query_as("SELECT to_address, body FROM outbox WHERE kind = 'privacy_request' ORDER BY id").fetch_all(&app.db).await.unwrap();
     assert_eq!(receipts.len(), 2);
-    let due_words = curtain_ui::dates::long_date(&date_in_days(30));
+    let due_words = curtain_ui::dates::long_date(&date_in_days(30), curtain_ui::Lang::En);
     assert!(receipts[0].1.contains(&visitor_ref) && receipts[0].1.contains(&due_words), "{receipts:?}");
     // The member sees the request in their export.
     let export = member.get("/api/me/export").await;

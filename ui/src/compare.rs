@@ -5,23 +5,29 @@
 use curtain_api::policy::{PolicyStatus, PolicyVersionSummary};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
-
-use crate::page_lang;
+use leptos_i18n::td_string;
 
 use crate::diff::DiffLayout;
-use crate::policy::long_date;
+use crate::policy::{long_date, version_name};
+use crate::{page_lang, Lang};
 
-/// What `/privacy/compare` is called.
+/// What `/privacy/compare` is called (the page's title, in English).
 pub const COMPARE_HEADING: &str = "Compare privacy policy versions";
 
+/// The compare page's heading in `lang`.
+pub fn compare_heading(lang: Lang) -> &'static str {
+    td_string!(lang.locale(), compare.heading)
+}
+
 /// The option text for one version.
-pub fn version_label(v: &PolicyVersionSummary) -> String {
+pub fn version_label(v: &PolicyVersionSummary, lang: Lang) -> String {
+    let l = lang.locale();
     let status = match v.status {
-        PolicyStatus::Current => " (current)",
-        PolicyStatus::Upcoming => " (upcoming)",
+        PolicyStatus::Current => td_string!(l, compare.option_current),
+        PolicyStatus::Upcoming => td_string!(l, compare.option_upcoming),
         PolicyStatus::Past => "",
     };
-    format!("Version {}, {}{status}", v.version, long_date(&v.effective_date))
+    format!("{}, {}{status}", version_name(v.version, lang), long_date(&v.effective_date, lang))
 }
 
 /// What to preselect when the page names no pair: the version before the
@@ -51,6 +57,8 @@ pub fn PolicyCompareForm(
     #[prop(optional)] to: Option<u32>,
     #[prop(optional)] on_compare: Option<Callback<(u32, u32)>>,
 ) -> impl IntoView {
+    let lang = page_lang().lang;
+    let l = lang.locale();
     let (default_from, default_to) = default_pair(&versions);
     let known = |n: Option<u32>| n.filter(|n| versions.iter().any(|v| v.version == *n));
     let from = RwSignal::new(known(from).unwrap_or(default_from).to_string());
@@ -67,7 +75,7 @@ pub fn PolicyCompareForm(
                 on_compare.run((a, b));
             }
             _ => {
-                error.set(Some("Pick two different versions to compare.".into()));
+                error.set(Some(td_string!(l, compare.pick_two).into()));
                 if let Some(select) = to_ref.get_untracked() {
                     let _ = select.focus();
                 }
@@ -83,7 +91,7 @@ pub fn PolicyCompareForm(
                     let value = value.clone();
                     move || selected.get() == value
                 };
-                view! { <option value=value selected=is_selected>{version_label(v)}</option> }
+                view! { <option value=value selected=is_selected>{version_label(v, lang)}</option> }
             })
             .collect_view()
     };
@@ -91,13 +99,13 @@ pub fn PolicyCompareForm(
     view! {
         <form id="compare-form" class="compare-form" method="get" action=page_lang().path("/privacy/compare") on:submit=on_submit novalidate=true>
             <div class="field compare-form__field">
-                <label class="field__label" for="compare-from">"From version"</label>
+                <label class="field__label" for="compare-from">{td_string!(l, compare.from)}</label>
                 <select id="compare-from" name="from" class="input" on:change=move |ev| from.set(event_target_value(&ev))>
                     {options(from)}
                 </select>
             </div>
             <div class="field compare-form__field" class:field--invalid=invalid>
-                <label class="field__label" for="compare-to">"To version"</label>
+                <label class="field__label" for="compare-to">{td_string!(l, compare.to)}</label>
                 <select
                     id="compare-to"
                     name="to"
@@ -111,7 +119,7 @@ pub fn PolicyCompareForm(
                 </select>
             </div>
             <div class="compare-form__actions">
-                <button id="compare-submit" type="submit" class="button button--secondary">"Compare"</button>
+                <button id="compare-submit" type="submit" class="button button--secondary">{td_string!(l, compare.submit)}</button>
             </div>
             {move || error.get().map(|message| view! { <p id="compare-form-error" class="field-error">{message}</p> })}
         </form>
@@ -152,13 +160,14 @@ pub fn DiffLayoutSwitch(
             </button>
         }
     };
+    let l = page_lang().lang.locale();
     view! {
         <form method="get" action=page_lang().path("/privacy/compare")>
             {move || from.get().map(|from| view! { <input type="hidden" name="from" value=from /> })}
             {move || to.get().map(|to| view! { <input type="hidden" name="to" value=to /> })}
-            <div class="diff__toolbar" role="group" aria-label="Show changes">
-                {toggle(DiffLayout::Inline, "diff-view-inline", "inline", "Inline")}
-                {toggle(DiffLayout::SideBySide, "diff-view-side", "side", "Side by side")}
+            <div class="diff__toolbar" role="group" aria-label=td_string!(l, compare.layout_label)>
+                {toggle(DiffLayout::Inline, "diff-view-inline", "inline", td_string!(l, compare.inline))}
+                {toggle(DiffLayout::SideBySide, "diff-view-side", "side", td_string!(l, compare.side_by_side))}
             </div>
         </form>
     }
@@ -181,7 +190,9 @@ mod tests {
 
     #[test]
     fn options_say_which_version_is_current() {
-        assert_eq!(version_label(&v(3, PolicyStatus::Current)), "Version 3, 1 June 2026 (current)");
+        assert_eq!(version_label(&v(3, PolicyStatus::Current), Lang::En), "Version 3, 1 June 2026 (current)");
+        assert_eq!(version_label(&v(3, PolicyStatus::Current), Lang::De), "Version 3, 1. Juni 2026 (aktuell)");
+        assert_eq!(version_label(&v(4, PolicyStatus::Upcoming), Lang::PtBr), "Versão 4, 1 de junho de 2026 (futura)");
     }
 
     #[test]

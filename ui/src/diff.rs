@@ -5,8 +5,11 @@
 
 use curtain_api::policy::{side_ops, DiffKind, DiffOp, PolicyDiff, SectionChange, SectionDiff};
 use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
 
-use crate::policy::long_date;
+use crate::lang::fill;
+use crate::policy::{long_date, version_name};
+use crate::{page_lang, Lang};
 
 /// How the changes are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,13 +43,14 @@ pub fn changed_sections(diff: &PolicyDiff) -> Vec<&SectionDiff> {
     diff.sections.iter().filter(|s| s.change != SectionChange::Unchanged || s.moved).collect()
 }
 
-fn change_label(section: &SectionDiff) -> &'static str {
+fn change_label(section: &SectionDiff, lang: Lang) -> &'static str {
+    let l = lang.locale();
     match section.change {
-        SectionChange::Added => "New section",
-        SectionChange::Removed => "Section removed",
-        SectionChange::Changed => "Changed",
-        SectionChange::Unchanged if section.moved => "Moved",
-        SectionChange::Unchanged => "Unchanged",
+        SectionChange::Added => td_string!(l, diff.added),
+        SectionChange::Removed => td_string!(l, diff.removed),
+        SectionChange::Changed => td_string!(l, diff.changed),
+        SectionChange::Unchanged if section.moved => td_string!(l, diff.moved),
+        SectionChange::Unchanged => td_string!(l, diff.unchanged),
     }
 }
 
@@ -59,21 +63,22 @@ pub fn PolicyDiffView(
     #[prop(optional)]
     on_jump: Option<Callback<String>>,
 ) -> impl IntoView {
+    let lang = page_lang().lang;
+    let l = lang.locale();
     let changed: Vec<(String, String, &'static str)> =
-        changed_sections(&diff).iter().map(|s| (s.id.clone(), s.title.clone(), change_label(s))).collect();
+        changed_sections(&diff).iter().map(|s| (s.id.clone(), s.title.clone(), change_label(s, lang))).collect();
     let from = diff.from.clone();
     let to = diff.to.clone();
     let summary = if changed.is_empty() {
-        "The two versions say the same thing.".to_string()
-    } else if changed.len() == 1 {
-        "1 section changed.".to_string()
+        td_string!(l, diff.same).into_any()
     } else {
-        format!("{} sections changed.", changed.len())
+        let count = i32::try_from(changed.len()).unwrap_or(i32::MAX);
+        td!(l, diff.sections_changed, count = move || count).into_any()
     };
     let jump_list = (!changed.is_empty()).then(|| {
         view! {
             <nav id="diff-changed-sections" class="diff__jump" aria-labelledby="diff-changed-heading">
-                <h2 id="diff-changed-heading">"Changed sections"</h2>
+                <h2 id="diff-changed-heading">{td_string!(l, diff.changed_heading)}</h2>
                 <ul>
                     {changed
                         .into_iter()
@@ -99,27 +104,34 @@ pub fn PolicyDiffView(
             </nav>
         }
     });
-    let old_label = format!("Version {}", from.version);
-    let new_label = format!("Version {}", to.version);
+    let old_label = version_name(from.version, lang);
+    let new_label = version_name(to.version, lang);
     view! {
         <div id="policy-diff" class="diff">
             <p class="diff__versions">
-                {format!(
-                    "From version {} (effective {}) to version {} (effective {}). ",
-                    from.version,
-                    long_date(&from.effective_date),
-                    to.version,
-                    long_date(&to.effective_date)
+                {fill(
+                    td_string!(l, diff.versions),
+                    &[
+                        ("from", &from.version),
+                        ("from_date", &long_date(&from.effective_date, lang)),
+                        ("to", &to.version),
+                        ("to_date", &long_date(&to.effective_date, lang)),
+                    ],
                 )}
                 <strong>{summary}</strong>
             </p>
             <p class="diff__summary">
-                <strong>{format!("Version {}: ", to.version)}</strong>
+                <strong>{format!("{}: ", version_name(to.version, lang))}</strong>
                 {to.summary.clone()}
-                {to.material.then(|| view! { " " <span class="badge badge--material">"Material change"</span> })}
+                {to.material.then(|| view! { " " <span class="badge badge--material">{td_string!(l, policy.material_change)}</span> })}
             </p>
             <p class="hint diff__legend">
-                "Added words are " <ins>"underlined"</ins> " and removed words are " <del>"struck through"</del> "."
+                {td!(
+                    l,
+                    diff.legend,
+                    <ins> = |children: ChildrenFn| view! { <ins>{children()}</ins> },
+                    <del> = |children: ChildrenFn| view! { <del>{children()}</del> }
+                )}
             </p>
             {jump_list}
             {diff
@@ -140,16 +152,18 @@ fn SectionDiffView(
     old_label: String,
     new_label: String,
 ) -> impl IntoView {
+    let lang = page_lang().lang;
+    let l = lang.locale();
     let id = diff_section_id(&section.id);
-    let label = change_label(&section);
+    let label = change_label(&section, lang);
     if section.change == SectionChange::Unchanged {
         // Folded away, but still there to read in context.
-        let moved = section.moved.then(|| view! { " " <span class="badge">"Moved"</span> });
+        let moved = section.moved.then(|| view! { " " <span class="badge">{td_string!(l, diff.moved)}</span> });
         return view! {
             <details id=id class="diff__section diff__section--unchanged">
                 <summary>
                     {section.title.clone()}
-                    <span class="diff__unchanged-note">" (unchanged)"</span>
+                    <span class="diff__unchanged-note">{td_string!(l, diff.unchanged_note)}</span>
                     {moved}
                 </summary>
                 <div class="diff__text">{ops_view(section.ops.clone())}</div>
@@ -162,11 +176,19 @@ fn SectionDiffView(
     let renamed = section.old_title.clone().map(|old| {
         view! {
             <p class="diff__renamed">
-                "Heading was " <del>{old}</del> " and is now " <ins>{section.title.clone()}</ins>
+                {let new = section.title.clone();
+                td!(
+                    l,
+                    diff.renamed,
+                    <del> = |children: ChildrenFn| view! { <del>{children()}</del> },
+                    <ins> = |children: ChildrenFn| view! { <ins>{children()}</ins> },
+                    old = move || old.clone(),
+                    new = move || new.clone()
+                )}
             </p>
         }
     });
-    let moved = section.moved.then(|| view! { <span class="badge">"Moved"</span> });
+    let moved = section.moved.then(|| view! { <span class="badge">{td_string!(l, diff.moved)}</span> });
     let ops = section.ops.clone();
     let body = move || match layout.get() {
         DiffLayout::Inline => view! { <div class="diff__text">{ops_view(ops.clone())}</div> }.into_any(),
@@ -198,15 +220,16 @@ fn SectionDiffView(
 
 /// Word runs as text, `<ins>` and `<del>`.
 fn ops_view(ops: Vec<DiffOp>) -> impl IntoView {
+    let l = page_lang().lang.locale();
     ops.into_iter()
         .map(|op| match op.kind {
             DiffKind::Equal => view! { <span>{op.text}</span> }.into_any(),
             DiffKind::Insert => view! {
-                <ins><span class="visually-hidden">"[inserted: "</span>{op.text}<span class="visually-hidden">"]"</span></ins>
+                <ins><span class="visually-hidden">{td_string!(l, diff.inserted)}</span>{op.text}<span class="visually-hidden">"]"</span></ins>
             }
             .into_any(),
             DiffKind::Delete => view! {
-                <del><span class="visually-hidden">"[deleted: "</span>{op.text}<span class="visually-hidden">"]"</span></del>
+                <del><span class="visually-hidden">{td_string!(l, diff.deleted)}</span>{op.text}<span class="visually-hidden">"]"</span></del>
             }
             .into_any(),
         })

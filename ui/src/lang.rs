@@ -220,6 +220,17 @@ impl PageLang {
     }
 }
 
+/// Words from the locale files with their `{name}` placeholders filled in:
+/// for sentences that are used as text (an attribute, a title, a message
+/// kept in a signal), where `td!`'s view interpolation cannot go.
+pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
 /// The language of the page being rendered (English outside any).
 pub fn page_lang() -> PageLang {
     leptos::prelude::use_context::<PageLang>().unwrap_or_default()
@@ -228,6 +239,12 @@ pub fn page_lang() -> PageLang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill("Version {version}, {date}", &[("version", &3), ("date", &"1 June 2026")]), "Version 3, 1 June 2026");
+        assert_eq!(fill("{a}{a} {b}", &[("a", &"x")]), "xx {b}");
+    }
 
     #[test]
     fn a_build_names_its_language() {

@@ -30,6 +30,11 @@ mod i18n_words {
 }
 pub use i18n_words::i18n;
 
+// The macro reads the locale files without telling cargo, so a change to
+// one of them alone would leave this crate stale; these make them inputs.
+const _: [&str; 3] =
+    [include_str!("../locales/en.json"), include_str!("../locales/de.json"), include_str!("../locales/pt-BR.json")];
+
 pub use lang::{page_lang, Lang, PageLang};
 
 thread_local! {
@@ -63,9 +68,9 @@ pub mod html {
     use leptos::prelude::*;
 
     use crate::banner::{BannerContent, ConsentBannerView};
-    use crate::compare::{DiffLayoutSwitch, PolicyCompareForm, COMPARE_HEADING};
+    use crate::compare::{compare_heading, DiffLayoutSwitch, PolicyCompareForm};
     use crate::diff::{DiffLayout, PolicyDiffView};
-    use crate::policy::{ErrorNotice, PolicyDocumentView, PolicyPageFrame, PolicyVersionsView, VERSIONS_LEDE};
+    use crate::policy::{versions_lede, ErrorNotice, PolicyDocumentView, PolicyPageFrame, PolicyVersionsView};
 
     /// The footer's language switcher for a page (path and query, with or
     /// without its prefix).
@@ -101,14 +106,16 @@ pub mod html {
         super::render(move || {
             let pick = |n: &Option<String>| n.as_deref().and_then(|n| n.trim().parse::<u32>().ok()).unwrap_or(0);
             let (from_n, to_n) = (pick(&from), pick(&to));
+            let lang = crate::page_lang().lang;
+            let l = lang.locale();
             let body = match diff {
-                None => view! { <p class="hint">"Pick two versions above to see what changed."</p> }.into_any(),
+                None => view! { <p class="hint">{leptos_i18n::td_string!(l, compare.pick_above)}</p> }.into_any(),
                 Some(Ok(diff)) => view! { <PolicyDiffView diff=diff layout=layout /> }.into_any(),
                 Some(Err(message)) => view! { <ErrorNotice id="compare-error" message=message /> }.into_any(),
             };
             view! {
-                <PolicyPageFrame heading=COMPARE_HEADING.to_string()>
-                    <section class="card policy__compare" aria-label="Versions to compare">
+                <PolicyPageFrame heading=compare_heading(lang).to_string()>
+                    <section class="card policy__compare" aria-label=leptos_i18n::td_string!(l, compare.versions_label)>
                         <PolicyCompareForm versions=versions from=from_n to=to_n />
                     </section>
                     <DiffLayoutSwitch layout=layout from=from to=to />
@@ -122,7 +129,7 @@ pub mod html {
     pub fn versions_page(heading: String, versions: Vec<PolicyVersionSummary>) -> String {
         super::render(move || {
             view! {
-                <PolicyPageFrame heading=heading lede=VERSIONS_LEDE>
+                <PolicyPageFrame heading=heading lede=versions_lede(crate::page_lang().lang)>
                     <PolicyVersionsView versions=versions />
                 </PolicyPageFrame>
             }

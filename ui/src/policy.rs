@@ -5,9 +5,11 @@
 
 use curtain_api::policy::{PolicyDocument, PolicySection, PolicyStatus, PolicyVersionSummary, MATERIAL_NOTICE_DAYS};
 use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
 
 use crate::compare::PolicyCompareForm;
-use crate::page_lang;
+use crate::lang::fill;
+use crate::{page_lang, Lang};
 
 pub use crate::dates::long_date;
 
@@ -17,8 +19,33 @@ pub fn compare_href(from: u32, to: u32) -> String {
 }
 
 /// What a version published at short notice says about why.
-pub fn urgent_sentence(reason: &str) -> String {
-    format!("Announced with less than {MATERIAL_NOTICE_DAYS} days' notice because: {reason}")
+pub fn urgent_sentence(reason: &str, lang: Lang) -> String {
+    fill(td_string!(lang.locale(), policy.urgent), &[("days", &MATERIAL_NOTICE_DAYS), ("reason", &reason)])
+}
+
+/// "Version 3".
+pub fn version_name(version: u32, lang: Lang) -> String {
+    fill(td_string!(lang.locale(), policy.version_n), &[("version", &version)])
+}
+
+/// The heading of `/privacy`.
+pub fn policy_heading(lang: Lang) -> &'static str {
+    td_string!(lang.locale(), policy.heading)
+}
+
+/// The heading of `/privacy/v/:n`.
+pub fn version_heading(version: u32, lang: Lang) -> String {
+    fill(td_string!(lang.locale(), policy.version_heading), &[("version", &version)])
+}
+
+/// The heading of `/privacy/versions`.
+pub fn versions_heading(lang: Lang) -> &'static str {
+    td_string!(lang.locale(), policy.versions_heading)
+}
+
+/// What `/privacy/versions` says under its heading.
+pub fn versions_lede(lang: Lang) -> &'static str {
+    td_string!(lang.locale(), policy.versions_lede)
 }
 
 #[component]
@@ -29,13 +56,18 @@ pub fn PolicyDocumentView(
     #[prop(optional)]
     on_contents_link: Option<Callback<String>>,
 ) -> impl IntoView {
+    let lang = page_lang().lang;
+    let l = lang.locale();
     let meta = doc.meta.clone();
-    let version_line = format!("Version {}, effective {}", meta.version, long_date(&meta.effective_date));
+    let version_line = fill(
+        td_string!(l, policy.version_line),
+        &[("version", &meta.version), ("date", &long_date(&meta.effective_date, lang))],
+    );
     let changes_link = doc.previous_version.map(|previous| {
         view! {
             <li>
                 <a href=page_lang().path(&compare_href(previous, meta.version)) id="policy-changes-link">
-                    {format!("What changed since version {previous}")}
+                    {fill(td_string!(l, policy.changes_since), &[("previous", &previous)])}
                 </a>
             </li>
         }
@@ -44,15 +76,14 @@ pub fn PolicyDocumentView(
         let current = doc.current_version;
         let (what, compare) = match meta.status {
             PolicyStatus::Upcoming => (
-                format!(
-                    "This is version {}, which takes effect on {}. Until then, version {current} applies.",
-                    meta.version,
-                    long_date(&meta.effective_date)
+                fill(
+                    td_string!(l, policy.upcoming_notice),
+                    &[("version", &meta.version), ("date", &long_date(&meta.effective_date, lang)), ("current", &current)],
                 ),
                 page_lang().path(&compare_href(current, meta.version)),
             ),
             _ => (
-                format!("This is version {}, an earlier version that no longer applies. Version {current} is in effect now.", meta.version),
+                fill(td_string!(l, policy.past_notice), &[("version", &meta.version), ("current", &current)]),
                 page_lang().path(&compare_href(meta.version, current)),
             ),
         };
@@ -60,14 +91,14 @@ pub fn PolicyDocumentView(
             <div id="policy-not-current" class="notice notice--warning" role="note">
                 <p class="notice__title">
                     <strong>
-                        {if meta.status == PolicyStatus::Upcoming { "Not yet in effect" } else { "Not the current version" }}
+                        {if meta.status == PolicyStatus::Upcoming { td_string!(l, policy.not_yet) } else { td_string!(l, policy.not_current) }}
                     </strong>
                 </p>
                 <p>{what}</p>
                 <p class="notice__links">
-                    <a href=page_lang().path("/privacy")>"Read the current version"</a>
+                    <a href=page_lang().path("/privacy")>{td_string!(l, policy.read_current)}</a>
                     " · "
-                    <a href=compare>"See the differences"</a>
+                    <a href=compare>{td_string!(l, policy.see_differences)}</a>
                 </p>
             </div>
         }
@@ -75,9 +106,9 @@ pub fn PolicyDocumentView(
     // Every version announced but not in effect yet, told on the version in effect.
     let announced = (meta.status == PolicyStatus::Current && !doc.announced.is_empty())
         .then(|| view! { <AnnouncedVersions current=meta.version announced=doc.announced.clone() /> });
-    let material = meta.material.then(|| view! { <span class="badge badge--material">"Material change"</span> });
+    let material = meta.material.then(|| view! { <span class="badge badge--material">{td_string!(l, policy.material_change)}</span> });
     let urgent = meta.urgent_reason.clone().map(|reason| {
-        view! { <p id="policy-urgent" class="policy__urgent">{urgent_sentence(&reason)}</p> }
+        view! { <p id="policy-urgent" class="policy__urgent">{urgent_sentence(&reason, lang)}</p> }
     });
     let promises_href = match meta.status {
         PolicyStatus::Current => "/privacy/promises".to_string(),
@@ -92,13 +123,13 @@ pub fn PolicyDocumentView(
             <p class="policy__summary">{meta.summary.clone()}</p>
             {urgent}
             <ul class="policy__links">
-                <li><a href=page_lang().path("/privacy/versions")>"All versions"</a></li>
+                <li><a href=page_lang().path("/privacy/versions")>{td_string!(l, policy.all_versions)}</a></li>
                 {changes_link}
-                <li><a href=page_lang().path(&promises_href) id="policy-promises-link">"How we keep each promise"</a></li>
-                <li><a href=page_lang().path("/privacy/request")>"Make a privacy request"</a></li>
+                <li><a href=page_lang().path(&promises_href) id="policy-promises-link">{td_string!(l, policy.promises_link)}</a></li>
+                <li><a href=page_lang().path("/privacy/request")>{td_string!(l, policy.request_link)}</a></li>
                 <li>
                     // A file, not a page of the app: the router must let it through.
-                    <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">"Atom feed of changes"</a>
+                    <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">{td_string!(l, policy.feed)}</a>
                 </li>
             </ul>
         </header>
@@ -117,10 +148,10 @@ pub fn PolicyDocumentView(
 /// first, with what it changes and a preview of the differences.
 #[component]
 fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl IntoView {
-    let heading = match announced.len() {
-        1 => "A new version is on its way".to_string(),
-        n => format!("{n} new versions are on their way"),
-    };
+    let lang = page_lang().lang;
+    let l = lang.locale();
+    let count = i32::try_from(announced.len()).unwrap_or(i32::MAX);
+    let heading = td!(l, policy.announced_heading, count = move || count);
     view! {
         <section id="policy-upcoming" class="notice policy__announced" aria-labelledby="policy-upcoming-heading">
             <h2 id="policy-upcoming-heading" class="notice__heading">{heading}</h2>
@@ -129,17 +160,22 @@ fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl
                     .into_iter()
                     .map(|v| {
                         let urgent = v.urgent_reason.as_deref().map(|reason| {
-                            view! { <p class="policy__urgent">{urgent_sentence(reason)}</p> }
+                            view! { <p class="policy__urgent">{urgent_sentence(reason, lang)}</p> }
                         });
                         let kind = if v.material {
-                            view! { <span class="badge badge--material">"Material change"</span> }
+                            view! { <span class="badge badge--material">{td_string!(l, policy.material_change)}</span> }
                         } else {
-                            view! { <span class="badge">"Wording only"</span> }
+                            view! { <span class="badge">{td_string!(l, policy.wording_only)}</span> }
                         };
                         view! {
                             <li id=format!("policy-announced-{}", v.version) class="policy__announced-item">
                                 <p class="notice__title">
-                                    <strong>{format!("Version {} takes effect on {}", v.version, long_date(&v.effective_date))}</strong>
+                                    <strong>
+                                        {fill(
+                                            td_string!(l, policy.takes_effect),
+                                            &[("version", &v.version), ("date", &long_date(&v.effective_date, lang))],
+                                        )}
+                                    </strong>
                                     " "
                                     {kind}
                                 </p>
@@ -147,10 +183,10 @@ fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl
                                 {urgent}
                                 <p class="notice__links">
                                     <a href=page_lang().path(&compare_href(current, v.version))>
-                                        {format!("Preview the changes from version {current}")}
+                                        {fill(td_string!(l, policy.preview_changes), &[("current", &current)])}
                                     </a>
                                     " · "
-                                    <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{format!("Read version {}", v.version)}</a>
+                                    <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{fill(td_string!(l, policy.read_version), &[("version", &v.version)])}</a>
                                 </p>
                             </li>
                         }
@@ -165,9 +201,10 @@ fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl
 /// and moves focus to its heading, and the address shows `#id` to share.
 #[component]
 fn PolicyToc(sections: Vec<PolicySection>, on_link: Option<Callback<String>>) -> impl IntoView {
+    let l = page_lang().lang.locale();
     view! {
         <nav id="policy-toc" class="policy__toc" aria-labelledby="policy-toc-heading">
-            <h2 id="policy-toc-heading" class="policy__toc-heading">"Contents"</h2>
+            <h2 id="policy-toc-heading" class="policy__toc-heading">{td_string!(l, policy.contents)}</h2>
             <ol>
                 {sections
                     .into_iter()
@@ -207,17 +244,19 @@ fn PolicySectionView(section: PolicySection) -> impl IntoView {
 /// change and summary, each linking to its page and to what it changed.
 #[component]
 pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView {
+    let lang = page_lang().lang;
+    let l = lang.locale();
     view! {
         <div class="table-wrap">
             <table id="policy-versions" class="policy-versions">
-                <caption class="visually-hidden">"Versions of the privacy policy"</caption>
+                <caption class="visually-hidden">{td_string!(l, policy.table_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Version"</th>
-                        <th scope="col">"Effective"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Change"</th>
-                        <th scope="col">"Summary"</th>
+                        <th scope="col">{td_string!(l, policy.col_version)}</th>
+                        <th scope="col">{td_string!(l, policy.col_effective)}</th>
+                        <th scope="col">{td_string!(l, policy.col_status)}</th>
+                        <th scope="col">{td_string!(l, policy.col_change)}</th>
+                        <th scope="col">{td_string!(l, policy.col_summary)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -226,22 +265,22 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
                         .map(|v| {
                             let previous = (v.version > 1).then(|| v.version - 1);
                             let (status, status_class) = match v.status {
-                                PolicyStatus::Current => ("Current", "badge badge--current"),
-                                PolicyStatus::Upcoming => ("Upcoming", "badge badge--upcoming"),
-                                PolicyStatus::Past => ("Past", "badge"),
+                                PolicyStatus::Current => (td_string!(l, policy.status_current), "badge badge--current"),
+                                PolicyStatus::Upcoming => (td_string!(l, policy.status_upcoming), "badge badge--upcoming"),
+                                PolicyStatus::Past => (td_string!(l, policy.status_past), "badge"),
                             };
                             view! {
                                 <tr id=format!("policy-version-{}", v.version)>
                                     <th scope="row">
-                                        <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{format!("Version {}", v.version)}</a>
+                                        <a href=page_lang().path(&format!("/privacy/v/{}", v.version))>{version_name(v.version, lang)}</a>
                                     </th>
-                                    <td>{long_date(&v.effective_date)}</td>
+                                    <td>{long_date(&v.effective_date, lang)}</td>
                                     <td><span class=status_class>{status}</span></td>
                                     <td>
                                         {if v.material {
-                                            view! { <span class="badge badge--material">"Material"</span> }
+                                            view! { <span class="badge badge--material">{td_string!(l, policy.material)}</span> }
                                         } else {
-                                            view! { <span class="muted">"Wording"</span> }
+                                            view! { <span class="muted">{td_string!(l, policy.wording)}</span> }
                                         }}
                                     </td>
                                     <td>
@@ -251,12 +290,12 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
                                                 view! {
                                                     " "
                                                     <a href=page_lang().path(&compare_href(p, v.version))>
-                                                        {format!("What changed from version {p}")}
+                                                        {fill(td_string!(l, policy.changed_from), &[("previous", &p)])}
                                                     </a>
                                                 }
                                             })}
                                         {v.urgent_reason.as_deref().map(|reason| {
-                                            view! { <p class="policy__urgent">{urgent_sentence(reason)}</p> }
+                                            view! { <p class="policy__urgent">{urgent_sentence(reason, lang)}</p> }
                                         })}
                                     </td>
                                 </tr>
@@ -280,18 +319,15 @@ pub fn PolicyVersionsView(
         Some(on_compare) => view! { <PolicyCompareForm versions=versions.clone() on_compare=on_compare /> }.into_any(),
         None => view! { <PolicyCompareForm versions=versions.clone() /> }.into_any(),
     };
+    let l = page_lang().lang.locale();
     view! {
         <PolicyVersionsTable versions=versions />
         <section class="card policy__compare" aria-labelledby="compare-heading">
-            <h2 id="compare-heading">"Compare two versions"</h2>
+            <h2 id="compare-heading">{td_string!(l, compare.section_heading)}</h2>
             {form}
         </section>
     }
 }
-
-/// What `/privacy/versions` says under its heading.
-pub const VERSIONS_LEDE: &str =
-    "Every version we have published, newest first. Each has a permanent address, and you can compare any two.";
 
 /// A policy page: its heading, an optional line under it, then the page's
 /// own content.
@@ -326,9 +362,21 @@ mod tests {
 
     #[test]
     fn dates_read_as_words() {
-        assert_eq!(long_date("2026-06-01"), "1 June 2026");
-        assert_eq!(long_date("2025-12-31"), "31 December 2025");
-        assert_eq!(long_date("soon"), "soon");
+        assert_eq!(long_date("2026-06-01", Lang::En), "1 June 2026");
+        assert_eq!(long_date("2025-12-31", Lang::En), "31 December 2025");
+        assert_eq!(long_date("soon", Lang::En), "soon");
+        assert_eq!(long_date("2025-12-31", Lang::De), "31. Dezember 2025");
+    }
+
+    #[test]
+    fn sentences_with_numbers_read_in_each_language() {
+        assert_eq!(urgent_sentence("a fix", Lang::En), format!("Announced with less than {MATERIAL_NOTICE_DAYS} days' notice because: a fix"));
+        assert_eq!(version_heading(4, Lang::En), "Privacy policy, version 4");
+        assert_eq!(version_heading(4, Lang::PtBr), "Política de privacidade, versão 4");
+        assert_eq!(version_name(2, Lang::De), "Version 2");
+        for lang in Lang::ALL {
+            assert!(!urgent_sentence("x", lang).contains('{'), "{lang:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,18 @@ const LOCALES: [(&str, &str); 3] = [
 ];
 
 /// Keys whose translation may read as the English does.
-const SAME_AS_ENGLISH: [(&str, &str); 0] = [];
+const SAME_AS_ENGLISH: [(&str, &str); 9] = [
+    ("pt-BR", "header.menu"),
+    ("de", "profile.kind_movie"),
+    ("de", "policy.col_version"),
+    ("de", "policy.col_status"),
+    ("de", "policy.version_n"),
+    // Month names German shares with English.
+    ("de", "dates.april"),
+    ("de", "dates.august"),
+    ("de", "dates.september"),
+    ("de", "dates.november"),
+];
 
 /// Every leaf of a locale file, by its dotted key.
 fn leaves(value: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {

@@ -2,7 +2,7 @@
 //! versions, word by word, inline or side by side (the layout is in the
 //! address, so a link keeps it).
 
-use curtain_ui::compare::{compare_address, DiffLayoutSwitch, COMPARE_HEADING};
+use curtain_ui::compare::{compare_address, compare_heading, DiffLayoutSwitch, COMPARE_HEADING};
 use curtain_ui::diff::{DiffLayout, PolicyDiffView};
 use curtain_ui::policy::PolicyPageFrame;
 use leptos::prelude::*;
@@ -75,17 +75,19 @@ pub fn PolicyComparePage() -> impl IntoView {
         })
     };
 
+    let l = crate::lang::page_lang().locale();
+    let (comparing, pick_above) = (leptos_i18n::td_string!(l, compare.comparing), leptos_i18n::td_string!(l, compare.pick_above));
     view! {
-        <PolicyPageFrame heading=COMPARE_HEADING.to_string()>
-            <section class="card policy__compare" aria-label="Versions to compare">
+        <PolicyPageFrame heading=compare_heading(crate::lang::page_lang()).to_string()>
+            <section class="card policy__compare" aria-label=leptos_i18n::td_string!(l, compare.versions_label)>
                 <Transition fallback=|| ()>{form}</Transition>
             </section>
             <DiffLayoutSwitch layout=layout from=Signal::derive(from) to=Signal::derive(to) on_layout=on_layout />
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Comparing…"</p> }>
+            <Transition fallback=move || view! { <p class="muted" aria-busy="true">{comparing}</p> }>
                 {move || {
                     diff.get()
                         .map(|result| match result {
-                            None => view! { <p class="hint">"Pick two versions above to see what changed."</p> }.into_any(),
+                            None => view! { <p class="hint">{pick_above}</p> }.into_any(),
                             Some(Ok(diff)) => view! { <PolicyDiffView diff=diff layout=layout on_jump=on_jump /> }.into_any(),
                             Some(Err(error)) => view! { <LoadError id="compare-error" error=error /> }.into_any(),
                         })

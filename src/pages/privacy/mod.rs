@@ -23,7 +23,7 @@ pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl In
     set_page_title(Some("Privacy policy"));
     let doc = LocalResource::new(move || async move { fetched.await.and_then(|answer| answer.read()) });
     view! {
-        <PolicyPageFrame heading="Privacy policy".to_string()>
+        <PolicyPageFrame heading=curtain_ui::policy::policy_heading(crate::lang::page_lang()).to_string()>
             <PolicyLoaded doc=doc />
         </PolicyPageFrame>
     }
@@ -42,8 +42,9 @@ pub fn PolicyLoaded(doc: LocalResource<Result<PolicyDocument, ApiError>>) -> imp
             scroll_to_location_hash();
         }
     });
+    let loading = leptos_i18n::td_string!(crate::lang::page_lang().locale(), policy.loading);
     view! {
-        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading the privacy policy…"</p> }>
+        <Transition fallback=move || view! { <p class="muted" aria-busy="true">{loading}</p> }>
             {move || {
                 doc.get()
                     .map(|result| match result {

@@ -94,14 +94,14 @@ fn PromisesOfVersion(list: PromiseList) -> impl IntoView {
         PolicyStatus::Current => format!(
             "Version {} of the privacy policy, in effect since {}, makes {} {}.",
             version.version,
-            long_date(&version.effective_date),
+            long_date(&version.effective_date, crate::lang::page_lang()),
             count,
             if count == 1 { "promise" } else { "promises" }
         ),
         PolicyStatus::Upcoming => format!(
             "Version {} of the privacy policy, which takes effect on {}, makes {} {}.",
             version.version,
-            long_date(&version.effective_date),
+            long_date(&version.effective_date, crate::lang::page_lang()),
             count,
             if count == 1 { "promise" } else { "promises" }
         ),
@@ -120,7 +120,7 @@ fn PromisesOfVersion(list: PromiseList) -> impl IntoView {
         }
     });
     let version_class = if other_version.is_some() { "notice notice--warning" } else { "promises__version" };
-    let urgent = version.urgent_reason.as_deref().map(|reason| view! { <p class="policy__urgent">{urgent_sentence(reason)}</p> });
+    let urgent = version.urgent_reason.as_deref().map(|reason| view! { <p class="policy__urgent">{urgent_sentence(reason, crate::lang::page_lang())}</p> });
     let sections = by_section(list.promises);
     let empty = sections.is_empty().then(|| view! { <p>"This version lists no promises here."</p> });
     let link_to_policy = policy.clone();

@@ -210,7 +210,7 @@ pub fn PrivacyRequestPage() -> impl IntoView {
                         </p>
                         <p id="request-due">
                             "We will answer by "
-                            <strong>{long_date(&answer.due_date)}</strong>
+                            <strong>{long_date(&answer.due_date, crate::lang::page_lang())}</strong>
                             ", at "
                             <strong>{address}</strong>
                             "."

@@ -15,7 +15,10 @@ pub fn PolicyVersionPage() -> impl IntoView {
     let doc = LocalResource::new(move || api::policy::version(n()));
     Effect::new(move |_| set_page_title(Some(&format!("Privacy policy, version {}", n()))));
     view! {
-        <PolicyPageFrame heading=Signal::derive(move || format!("Privacy policy, version {}", n()))>
+        <PolicyPageFrame heading=Signal::derive(move || {
+            let heading = leptos_i18n::td_string!(crate::lang::page_lang().locale(), policy.version_heading);
+            curtain_ui::lang::fill(heading, &[("version", &n())])
+        })>
             <PolicyLoaded doc=doc />
         </PolicyPageFrame>
     }

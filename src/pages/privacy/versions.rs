@@ -2,7 +2,7 @@
 //! material change, its summary, and a way to compare any two.
 
 use curtain_api::policy::PolicyVersionList;
-use curtain_ui::policy::{compare_href, PolicyPageFrame, PolicyVersionsView, VERSIONS_LEDE};
+use curtain_ui::policy::{compare_href, versions_heading, versions_lede, PolicyPageFrame, PolicyVersionsView};
 use leptos_router::hooks::use_navigate;
 use leptos::prelude::*;
 
@@ -19,9 +19,11 @@ pub fn PolicyVersionsPage() -> impl IntoView {
             page_ready();
         }
     });
+    let lang = crate::lang::page_lang();
+    let loading = leptos_i18n::td_string!(lang.locale(), policy.loading_versions);
     view! {
-        <PolicyPageFrame heading="Privacy policy versions".to_string() lede=VERSIONS_LEDE>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading the versions…"</p> }>
+        <PolicyPageFrame heading=versions_heading(lang).to_string() lede=versions_lede(lang)>
+            <Transition fallback=move || view! { <p class="muted" aria-busy="true">{loading}</p> }>
                 {move || {
                     list.get()
                         .map(|result| match result {

@@ -471,7 +471,7 @@ fn PreviewPanel(username: String, saved_count: RwSignal<u32>) -> impl IntoView {
             </div>
             <div class="preview-banner" id="settings-preview-banner" role="status">
                 <p class="preview-banner__text">
-                    <strong>{move || preview_marker(preview_as.get())}</strong>
+                    <strong>{move || preview_marker(preview_as.get(), crate::lang::page_lang())}</strong>
                     " (as last saved)."
                 </p>
             </div>

@@ -439,7 +439,7 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
             if let Some(pending) = v.get("pending_email").and_then(Value::as_str) {
                 facts.push(fact("New address, waiting for you to confirm it", pending));
             }
-            facts.push(fact("Date of birth", long_date(text(v, "birth_date"))));
+            facts.push(fact("Date of birth", long_date(text(v, "birth_date"), crate::lang::page_lang())));
             facts.push(fact("Under 18", yes_no(is_on(v, "minor"))));
             facts.push(fact("Joined", ctx.when(v, "created_at")));
             if let Some(n) = v.get("accepted_policy_version").and_then(Value::as_i64) {
@@ -510,7 +510,7 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
                     let rest = format!(
                         ", {}, watched {}; added {}",
                         title_kind_words(text(row, "kind")).to_lowercase(),
-                        long_date(text(row, "watched_on")),
+                        long_date(text(row, "watched_on"), crate::lang::page_lang()),
                         ctx.when(row, "created_at"),
                     );
                     Entry::line(title, rest).with(other_facts(row, &["title", "year", "kind", "watched_on", "created_at"], ctx))
@@ -549,7 +549,7 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
                         facts.push(fact("Reference", format!("PR-{id}")));
                     }
                     facts.push(fact("Sent", ctx.when(row, "sent_at")));
-                    facts.push(fact("Answer due by", long_date(text(row, "due_date"))));
+                    facts.push(fact("Answer due by", long_date(text(row, "due_date"), crate::lang::page_lang())));
                     facts.push(match row.get("answered_at").and_then(Value::as_str) {
                         Some(at) => fact("Answered", (ctx.time)(at)),
                         None => fact("Answered", "Not yet"),

@@ -135,7 +135,7 @@ pub fn value_words(key: &str, v: &Value, time: &dyn Fn(&str) -> String) -> Strin
         Value::Number(n) => n.to_string(),
         Value::String(s) if s.trim().is_empty() => "None".into(),
         Value::String(s) if is_time_key(key) && s.len() >= 20 && s.as_bytes()[10] == b'T' => time(s),
-        Value::String(s) if curtain_api::CivilDate::parse(s).is_some() => long_date(s),
+        Value::String(s) if curtain_api::CivilDate::parse(s).is_some() => long_date(s, crate::lang::page_lang()),
         // A list the database keeps as JSON text (favourite genres, say).
         Value::String(s) if s.starts_with('[') => match serde_json::from_str::<Value>(s) {
             Ok(list @ Value::Array(_)) => value_words(key, &list, time),
@@ -251,7 +251,7 @@ mod tests {
     fn moments_and_days_read_as_dates() {
         assert_eq!(day_and_time(2026, 6, 3, 14, 5), "3 June 2026, 14:05");
         assert_eq!(day_and_time(2025, 12, 31, 0, 0), "31 December 2025, 00:00");
-        assert_eq!(long_date("2026-06-01"), "1 June 2026");
+        assert_eq!(long_date("2026-06-01", curtain_ui::Lang::En), "1 June 2026");
         assert!(is_unset_time("1970-01-01T00:00:00Z"));
         assert!(!is_unset_time("2026-06-01T00:00:00Z"));
     }
