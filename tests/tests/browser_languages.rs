@@ -174,3 +174,55 @@ async fn without_javascript_the_german_banner_answers_in_german() {
         .await;
     b.finish(outcome).await;
 }
+
+#[tokio::test]
+async fn german_sign_up_errors_are_german() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("german_sign_up_errors", async {
+            b.goto("/de/signup").await?;
+            b.dismiss_consent().await?;
+            b.wait_for_text("main h1", "Erstellen Sie Ihr Konto").await?;
+            // Sent empty: the summary and each field's message, in German.
+            b.click("#signup-submit").await?;
+            b.wait_for_text("#signup-form-error", "Einige Angaben müssen Sie noch einmal prüfen").await?;
+            let form = text(&b, "#signup-form").await?;
+            for words in ["Geben Sie Ihre E-Mail-Adresse ein.", "Verwenden Sie mindestens 10 Zeichen."] {
+                ensure!(form.contains(words), "the form says {words:?}: {form}");
+            }
+            for english in ["Enter your e-mail", "Use at least 10 characters", "Create your account"] {
+                ensure!(!form.contains(english), "no English ({english:?}) in the German form: {form}");
+            }
+            axe_clean(&b).await?;
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn a_profile_and_a_comparison_in_portuguese() {
+    let app = TestApp::spawn_with_spa().await;
+    app.member("zoe_pt", "correct horse battery").await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let outcome = b
+        .attempt("profile_and_comparison_in_portuguese", async {
+            b.goto("/pt-BR/u/zoe_pt").await?;
+            b.dismiss_consent().await?;
+            b.wait_for_text("#profile-find-members", "Encontrar outros membros").await?;
+            ensure!(html_lang(&b).await? == "pt-BR");
+            axe_clean(&b).await?;
+
+            b.goto("/pt-BR/privacy/compare?from=1&to=2").await?;
+            b.wait_for_text("main h1", "Comparar versões da política de privacidade").await?;
+            let form = text(&b, "#compare-form").await?;
+            ensure!(form.contains("Comparar"), "the form is in Portuguese: {form}");
+            ensure!(!form.contains("Compare"), "no English in the form: {form}");
+            ensure!(html_lang(&b).await? == "pt-BR");
+            axe_clean(&b).await?;
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
