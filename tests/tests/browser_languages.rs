@@ -25,6 +25,16 @@ async fn receipt_languages(app: &TestApp, n: usize) -> Result<Vec<String>> {
     }
 }
 
+/// Waits until the browser is at `path` (a new page load or the router's move).
+async fn arrive(b: &Browser, path: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while b.path().await? != path {
+        ensure!(Instant::now() < deadline, "expected {path}, at {}", b.path().await?);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
 async fn html_lang(b: &Browser) -> Result<String> {
     let v = b.driver.execute("return document.documentElement.lang", vec![]).await?;
     Ok(v.json().as_str().unwrap_or("").to_string())
@@ -94,11 +104,7 @@ async fn portuguese_pages_keep_their_language_from_link_to_link() {
             let href = versions.attr("href").await?.unwrap_or_default();
             ensure!(href == "/pt-BR/privacy/versions", "the link keeps the language: {href}");
             versions.click().await?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while b.path().await? != "/pt-BR/privacy/versions" {
-                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            arrive(&b, "/pt-BR/privacy/versions").await?;
             let footer_privacy = b.find(".site-footer__links a[href$='/privacy']").await?;
             ensure!(footer_privacy.attr("href").await?.as_deref() == Some("/pt-BR/privacy"));
             ensure!(html_lang(&b).await? == "pt-BR");
@@ -124,11 +130,10 @@ async fn the_switcher_opens_the_same_page_in_another_language_by_keyboard() {
             ensure!(deutsch.attr("lang").await?.as_deref() == Some("de"), "the name is marked as German");
             b.driver.execute("arguments[0].focus()", vec![deutsch.to_json()?]).await?;
             deutsch.send_keys(Key::Enter).await?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while b.path().await? != "/de/privacy" {
-                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            arrive(&b, "/de/privacy").await?;
+            // A new page load: let the app take the server's page over before
+            // pressing its buttons.
+            b.consent_settled().await?;
             b.wait_for_text("#consent-banner-title", "Ihre Cookie-Auswahl").await?;
             ensure!(html_lang(&b).await? == "de");
             // Answer the German banner with the keyboard.
@@ -139,11 +144,7 @@ async fn the_switcher_opens_the_same_page_in_another_language_by_keyboard() {
             ensure!(receipt_languages(&app, 1).await? == ["de"]);
             // English again, chosen on purpose: the address says so.
             b.click(".language-switch a[hreflang='en']").await?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while b.path().await? != "/en/privacy" {
-                ensure!(Instant::now() < deadline, "arrived at {}", b.path().await?);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            arrive(&b, "/en/privacy").await?;
             ensure!(html_lang(&b).await? == "en");
             Ok(())
         })
@@ -161,11 +162,9 @@ async fn without_javascript_the_german_banner_answers_in_german() {
             ensure!(html_lang(&b).await? == "de");
             ensure!(text(&b, "#consent-reject-all").await? == "Alle ablehnen");
             b.click("#consent-reject-all").await?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while b.path().await? != "/de/privacy" || b.driver.find_all(By::Css("#consent-banner")).await?.len() > 0 {
-                ensure!(Instant::now() < deadline, "at {} with the banner still there", b.path().await?);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            // The form's answer comes back to the same page, without the banner.
+            b.wait_gone("#consent-banner").await?;
+            arrive(&b, "/de/privacy").await?;
             ensure!(receipt_languages(&app, 1).await? == ["de"]);
             let hreflangs = b.driver.find_all(By::Css("link[rel='alternate'][hreflang]")).await?;
             ensure!(hreflangs.len() == 4, "en, de, pt-BR and x-default: {}", hreflangs.len());
