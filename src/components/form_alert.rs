@@ -79,9 +79,10 @@ pub fn SubmitButton(
 /// differs from what is saved: every settings page says it the same way.
 #[component]
 pub fn UnsavedNote(id: &'static str, #[prop(into)] dirty: Signal<bool>) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     view! {
         <p id=id class="unsaved-note" aria-live="polite">
-            {move || dirty.get().then_some("You have unsaved changes.")}
+            {move || dirty.get().then_some(leptos_i18n::td_string!(l, forms.unsaved))}
         </p>
     }
 }

@@ -13,12 +13,16 @@ const LOCALES: [(&str, &str); 3] = [
 ];
 
 /// Keys whose translation may read as the English does.
-const SAME_AS_ENGLISH: [(&str, &str); 9] = [
+const SAME_AS_ENGLISH: [(&str, &str); 13] = [
     ("pt-BR", "header.menu"),
     ("de", "profile.kind_movie"),
     ("de", "policy.col_version"),
     ("de", "policy.col_status"),
     ("de", "policy.version_n"),
+    ("de", "settings.cookies"),
+    ("pt-BR", "settings.cookies"),
+    ("pt-BR", "settings.email"),
+    ("de", "settings_cookies.col_version"),
     // Month names German shares with English.
     ("de", "dates.april"),
     ("de", "dates.august"),

@@ -1,7 +1,7 @@
 //! `/settings/cookies`: the current cookie answer, with the same controls as
 //! the dialog, and the member's consent receipts.
 
-use curtain_api::consent::{Choices, ConsentReceipt};
+use curtain_api::consent::{Choices, ConsentMethod, ConsentReceipt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -13,6 +13,7 @@ use crate::dom::set_page_title;
 #[component]
 pub fn CookieSettings() -> impl IntoView {
     set_page_title(Some("Cookies"));
+    let l = crate::lang::page_lang().locale();
     let consent = use_consent();
     let draft = RwSignal::new(Choices::NONE);
     // Follow the answer wherever it changes: here, the dialog, another tab.
@@ -40,41 +41,40 @@ pub fn CookieSettings() -> impl IntoView {
         reject_all: "settings-consent-reject-all",
     };
     let current = move || match consent.record() {
-        Some(record) => format!(
-            "Your current answer was given on {} to version {} of our cookie information.",
-            crate::dom::local_date(record.given_at),
-            record.revision
+        Some(record) => curtain_ui::lang::fill(
+            leptos_i18n::td_string!(l, settings_cookies.current),
+            &[("date", &crate::dom::local_date(record.given_at)), ("version", &record.revision)],
         ),
-        None => "You have not answered yet on this device, so nothing optional is stored or counted.".to_string(),
+        None => leptos_i18n::td_string!(l, settings_cookies.unanswered).to_string(),
     };
 
     view! {
-        <h1>"Cookies"</h1>
-        <p class="lede">"What Curtain may store on this device and count about your visits. A change takes effect at once."</p>
+        <h1>{leptos_i18n::td_string!(l, settings.cookies)}</h1>
+        <p class="lede">{leptos_i18n::td_string!(l, settings_cookies.lede)}</p>
         <section aria-labelledby="cookie-choices-heading" class="settings-cookies__section">
-            <h2 id="cookie-choices-heading">"Your choices"</h2>
+            <h2 id="cookie-choices-heading">{leptos_i18n::td_string!(l, settings_cookies.choices)}</h2>
             <p id="settings-consent-current">{current}</p>
             <ConsentChoices ids=ids draft=draft on_answer=Callback::new(move |()| saved.set(true)) />
             <p id="settings-consent-status" class="settings-cookies__status" role="status">
-                {move || saved.get().then_some("Saved. Your new choices apply now, in every open tab.")}
+                {move || saved.get().then_some(leptos_i18n::td_string!(l, settings_cookies.saved))}
             </p>
         </section>
         <section aria-labelledby="consent-receipts-heading" class="settings-cookies__section">
-            <h2 id="consent-receipts-heading">"Your consent receipts"</h2>
-            <p class="hint">"Each time you answer while signed in, we keep a receipt: when, which version, what you chose and how."</p>
+            <h2 id="consent-receipts-heading">{leptos_i18n::td_string!(l, settings_cookies.receipts)}</h2>
+            <p class="hint">{leptos_i18n::td_string!(l, settings_cookies.receipts_hint)}</p>
             {move || match receipts.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading your receipts…"</p> }.into_any(),
+                None => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings_cookies.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! {
                     <div class="form-error" role="alert">
                         <p class="form-error__message">{error.message()}</p>
                         <button type="button" class="button button--secondary retry" on:click=move |_| load()>
-                            "Try again"
+                            {leptos_i18n::td_string!(l, shell.try_again)}
                         </button>
                     </div>
                 }
                 .into_any(),
                 Some(Ok(list)) if list.is_empty() => {
-                    view! { <p id="consent-receipts-empty">"No receipts yet."</p> }.into_any()
+                    view! { <p id="consent-receipts-empty">{leptos_i18n::td_string!(l, settings_cookies.empty)}</p> }.into_any()
                 }
                 Some(Ok(list)) => view! { <ReceiptTable receipts=list /> }.into_any(),
             }}
@@ -84,15 +84,16 @@ pub fn CookieSettings() -> impl IntoView {
 
 #[component]
 fn ReceiptTable(receipts: Vec<ConsentReceipt>) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     view! {
         <div class="table-scroll">
             <table id="consent-receipts" class="consent-receipts">
                 <thead>
                     <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Version"</th>
-                        <th scope="col">"Choices"</th>
-                        <th scope="col">"How given"</th>
+                        <th scope="col">{leptos_i18n::td_string!(l, settings_cookies.col_date)}</th>
+                        <th scope="col">{leptos_i18n::td_string!(l, settings_cookies.col_version)}</th>
+                        <th scope="col">{leptos_i18n::td_string!(l, settings_cookies.col_choices)}</th>
+                        <th scope="col">{leptos_i18n::td_string!(l, settings_cookies.col_how)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -101,10 +102,11 @@ fn ReceiptTable(receipts: Vec<ConsentReceipt>) -> impl IntoView {
                         .map(|r| {
                             let choices = Choices::from_categories(&r.categories);
                             let allowed = describe(choices);
+                            let method = method_label(r.method);
                             let how = if r.gpc {
-                                format!("{} (Global Privacy Control on)", r.method.label())
+                                curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_cookies.gpc), &[("method", &method)])
                             } else {
-                                r.method.label().to_string()
+                                method.to_string()
                             };
                             view! {
                                 <tr>
@@ -124,17 +126,28 @@ fn ReceiptTable(receipts: Vec<ConsentReceipt>) -> impl IntoView {
 
 /// "Necessary, preferences" in words, so the table never relies on ticks or colour.
 fn describe(choices: Choices) -> String {
-    let mut parts = vec!["Necessary"];
+    let l = crate::lang::page_lang().locale();
+    let mut parts = vec![leptos_i18n::td_string!(l, settings_cookies.necessary)];
     if choices.preferences {
-        parts.push("preferences");
+        parts.push(leptos_i18n::td_string!(l, settings_cookies.preferences));
     }
     if choices.analytics {
-        parts.push("analytics");
+        parts.push(leptos_i18n::td_string!(l, settings_cookies.analytics));
     }
     if parts.len() == 1 {
-        "Necessary only".into()
+        leptos_i18n::td_string!(l, settings_cookies.necessary_only).into()
     } else {
         parts.join(", ")
+    }
+}
+
+/// How an answer was given, in the page's language.
+fn method_label(method: ConsentMethod) -> &'static str {
+    let l = crate::lang::page_lang().locale();
+    match method {
+        ConsentMethod::AcceptAll => leptos_i18n::td_string!(l, banner.accept_all),
+        ConsentMethod::RejectAll => leptos_i18n::td_string!(l, banner.reject_all),
+        ConsentMethod::Custom => leptos_i18n::td_string!(l, settings_cookies.custom),
     }
 }
 

@@ -18,46 +18,48 @@ use leptos_router::hooks::use_location;
 use crate::dom::set_page_title;
 use crate::session::{use_session, SessionView};
 
-/// A settings section: its URL and its name in the section list.
+/// A settings section: its URL, and its name and summary in the page's language.
+#[derive(Clone, Copy)]
 pub struct SettingsSection {
     pub path: &'static str,
-    pub label: &'static str,
+}
+
+impl SettingsSection {
+    /// Its name in the section list.
+    pub fn label(&self) -> &'static str {
+        let l = crate::lang::page_lang().locale();
+        match self.path {
+            "/settings/profile" => leptos_i18n::td_string!(l, settings.profile),
+            "/settings/privacy" => leptos_i18n::td_string!(l, settings.privacy),
+            "/settings/account" => leptos_i18n::td_string!(l, settings.account),
+            "/settings/email" => leptos_i18n::td_string!(l, settings.email),
+            "/settings/cookies" => leptos_i18n::td_string!(l, settings.cookies),
+            _ => leptos_i18n::td_string!(l, settings.data),
+        }
+    }
+
     /// One line under the name on the settings home page.
-    pub summary: &'static str,
+    pub fn summary(&self) -> &'static str {
+        let l = crate::lang::page_lang().locale();
+        match self.path {
+            "/settings/profile" => leptos_i18n::td_string!(l, settings.profile_summary),
+            "/settings/privacy" => leptos_i18n::td_string!(l, settings.privacy_summary),
+            "/settings/account" => leptos_i18n::td_string!(l, settings.account_summary),
+            "/settings/email" => leptos_i18n::td_string!(l, settings.email_summary),
+            "/settings/cookies" => leptos_i18n::td_string!(l, settings.cookies_summary),
+            _ => leptos_i18n::td_string!(l, settings.data_summary),
+        }
+    }
 }
 
 /// The sections, in the order people see them.
 pub const SECTIONS: &[SettingsSection] = &[
-    SettingsSection {
-        path: "/settings/profile",
-        label: "Profile",
-        summary: "Every profile field, who sees each one, a preview as others see it, and your watch history.",
-    },
-    SettingsSection {
-        path: "/settings/privacy",
-        label: "Privacy",
-        summary: "Private account, appearing in search, search engines; follow requests and followers.",
-    },
-    SettingsSection {
-        path: "/settings/account",
-        label: "Account",
-        summary: "Your e-mail address and password, and every device you're signed in on.",
-    },
-    SettingsSection {
-        path: "/settings/email",
-        label: "E-mail",
-        summary: "The newsletter, product updates and partner offers: each off until you turn it on.",
-    },
-    SettingsSection {
-        path: "/settings/cookies",
-        label: "Cookies",
-        summary: "What this device may store and count, and your consent receipts.",
-    },
-    SettingsSection {
-        path: "/settings/data",
-        label: "Your data",
-        summary: "Everything Curtain holds about you, a download of all of it, and deleting your account.",
-    },
+    SettingsSection { path: "/settings/profile" },
+    SettingsSection { path: "/settings/privacy" },
+    SettingsSection { path: "/settings/account" },
+    SettingsSection { path: "/settings/email" },
+    SettingsSection { path: "/settings/cookies" },
+    SettingsSection { path: "/settings/data" },
 ];
 
 /// The frame around every section: the section list and the signed-in check.
@@ -81,11 +83,12 @@ pub fn SettingsLayout() -> impl IntoView {
         SessionView::SignedOut => Layout::SignedOut,
         SessionView::SignedIn(_) => Layout::SignedIn,
     });
+    let l = crate::lang::page_lang().locale();
     let signed_in = move || state.get() == Layout::SignedIn;
     let nav = move || {
         signed_in().then(|| {
             view! {
-                <nav class="settings__nav" aria-label="Settings sections">
+                <nav class="settings__nav" aria-label=leptos_i18n::td_string!(l, settings.nav)>
                     <ul>
                         {SECTIONS
                             .iter()
@@ -97,7 +100,7 @@ pub fn SettingsLayout() -> impl IntoView {
                                             href=crate::lang::page().path(path)
                                             aria-current=move || (location.pathname.get() == crate::lang::page().path(path)).then_some("page")
                                         >
-                                            {s.label}
+                                            {s.label()}
                                         </a>
                                     </li>
                                 }
@@ -109,15 +112,15 @@ pub fn SettingsLayout() -> impl IntoView {
         })
     };
     let notice = move || match state.get() {
-        Layout::Loading => Some(view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any()),
+        Layout::Loading => Some(view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings.loading)}</p> }.into_any()),
         Layout::SignedOut => {
             set_page_title(Some("Settings"));
             Some(
                 view! {
-                    <h1>"Settings"</h1>
-                    <p>"Sign in to see and change your settings."</p>
+                    <h1>{leptos_i18n::td_string!(l, header.settings)}</h1>
+                    <p>{leptos_i18n::td_string!(l, settings.sign_in_prompt)}</p>
                     <p>
-                        <A href="/signin" attr:class="button button--primary">"Sign in"</A>
+                        <A href="/signin" attr:class="button button--primary">{leptos_i18n::td_string!(l, header.sign_in)}</A>
                     </p>
                 }
                 .into_any(),
@@ -152,16 +155,17 @@ pub fn MembersOnly(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn SettingsHome() -> impl IntoView {
     set_page_title(Some("Settings"));
+    let l = crate::lang::page_lang().locale();
     view! {
-        <h1>"Settings"</h1>
+        <h1>{leptos_i18n::td_string!(l, header.settings)}</h1>
         <ul class="settings__home">
             {SECTIONS
                 .iter()
                 .map(|s| {
                     view! {
                         <li>
-                            <a href=crate::lang::page().path(s.path)>{s.label}</a>
-                            <p class="hint">{s.summary}</p>
+                            <a href=crate::lang::page().path(s.path)>{s.label()}</a>
+                            <p class="hint">{s.summary()}</p>
                         </li>
                     }
                 })

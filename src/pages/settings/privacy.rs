@@ -41,15 +41,14 @@ impl Switch {
 
     /// What the status line says after a change was saved.
     pub fn saved_sentence(self, on: bool) -> &'static str {
+        let l = crate::lang::page_lang().locale();
         match (self, on) {
-            (Switch::Private, true) => "Your account is private. New followers need your approval.",
-            (Switch::Private, false) => {
-                "Your account is public. Requests already waiting still need your answer below."
-            }
-            (Switch::Discoverable, true) => "Members can now find you in search.",
-            (Switch::Discoverable, false) => "You no longer appear in member search.",
-            (Switch::Indexable, true) => "Search engines may now index your profile page.",
-            (Switch::Indexable, false) => "Your profile page now asks search engines not to index it.",
+            (Switch::Private, true) => leptos_i18n::td_string!(l, settings_privacy.private_on),
+            (Switch::Private, false) => leptos_i18n::td_string!(l, settings_privacy.private_off),
+            (Switch::Discoverable, true) => leptos_i18n::td_string!(l, settings_privacy.discoverable_on),
+            (Switch::Discoverable, false) => leptos_i18n::td_string!(l, settings_privacy.discoverable_off),
+            (Switch::Indexable, true) => leptos_i18n::td_string!(l, settings_privacy.indexable_on),
+            (Switch::Indexable, false) => leptos_i18n::td_string!(l, settings_privacy.indexable_off),
         }
     }
 }
@@ -57,6 +56,7 @@ impl Switch {
 #[component]
 pub fn PrivacySettingsPage() -> impl IntoView {
     set_page_title(Some("Privacy settings"));
+    let l = crate::lang::page_lang().locale();
     let settings = RwSignal::new(None::<Result<PrivacySettings, String>>);
     let status = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
@@ -143,11 +143,11 @@ pub fn PrivacySettingsPage() -> impl IntoView {
             match result {
                 Ok(p) => {
                     let said: Vec<&str> = changed.iter().map(|s| s.saved_sentence(s.read(&p))).collect();
-                    status.set(Some((true, format!("Saved. {}", said.join(" ")))));
+                    status.set(Some((true, curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.saved), &[("said", &said.join(" "))]))));
                     settings.set(Some(Ok(p)));
                 }
                 // The draft stays as it is, to save again.
-                Err(e) => status.set(Some((false, format!("Not saved: {} Your changes are still here: try again.", e.message())))),
+                Err(e) => status.set(Some((false, curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.not_saved), &[("error", &e.message())])))),
             }
             focus_soon("privacy-status");
         });
@@ -201,8 +201,8 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         spawn_local(async move {
             match api::profiles::answer_follow_request(request.id, approve).await {
                 Ok(()) => {
-                    let verb = if approve { "approved" } else { "declined" };
-                    status.set(Some((true, format!("You {verb} {}'s request.", request.username))));
+                    let said = if approve { leptos_i18n::td_string!(l, settings_privacy.approved) } else { leptos_i18n::td_string!(l, settings_privacy.declined) };
+                    status.set(Some((true, curtain_ui::lang::fill(said, &[("name", &request.username)]))));
                     load_people();
                     focus_soon("privacy-status");
                 }
@@ -214,7 +214,7 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         spawn_local(async move {
             match api::profiles::remove_follower(&username).await {
                 Ok(()) => {
-                    status.set(Some((true, format!("{username} no longer follows you."))));
+                    status.set(Some((true, curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.removed), &[("name", &username)]))));
                     load_people();
                     focus_soon("privacy-status");
                 }
@@ -224,9 +224,9 @@ pub fn PrivacySettingsPage() -> impl IntoView {
     };
 
     let requests_view = move || match requests.get() {
-        None => view! { <p class="muted" aria-busy="true">"Loading…"</p> }.into_any(),
+        None => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings_privacy.loading)}</p> }.into_any(),
         Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="follow-requests-empty">"No requests waiting."</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="follow-requests-empty">{leptos_i18n::td_string!(l, settings_privacy.no_requests)}</p> }.into_any(),
         Some(Ok(list)) => view! {
             <ul class="people-list people-list--actions" id="follow-requests">
                 {list
@@ -235,8 +235,8 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                         let (a, d) = (r.clone(), r.clone());
                         let name = r.username.clone();
                         let href = format!("/u/{name}");
-                        let (approve_id, approve_label) = (format!("approve-{name}"), format!("Approve {name}"));
-                        let (deny_id, deny_label) = (format!("deny-{name}"), format!("Deny {name}"));
+                        let (approve_id, approve_label) = (format!("approve-{name}"), curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.approve_name), &[("name", &name)]));
+                        let (deny_id, deny_label) = (format!("deny-{name}"), curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.deny_name), &[("name", &name)]));
                         view! {
                             <li class="people-list__row">
                                 <A href=href attr:class="people-list__link">
@@ -246,11 +246,11 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                                 <span class="people-list__actions">
                                     <button type="button" class="button button--small button--primary" id=approve_id
                                         aria-label=approve_label on:click=move |_| answer(a.clone(), true)>
-                                        "Approve"
+                                        {leptos_i18n::td_string!(l, settings_privacy.approve)}
                                     </button>
                                     <button type="button" class="button button--small button--secondary" id=deny_id
                                         aria-label=deny_label on:click=move |_| answer(d.clone(), false)>
-                                        "Deny"
+                                        {leptos_i18n::td_string!(l, settings_privacy.deny)}
                                     </button>
                                 </span>
                             </li>
@@ -262,9 +262,9 @@ pub fn PrivacySettingsPage() -> impl IntoView {
         .into_any(),
     };
     let followers_view = move || match followers.get() {
-        None => view! { <p class="muted" aria-busy="true">"Loading…"</p> }.into_any(),
+        None => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings_privacy.loading)}</p> }.into_any(),
         Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="followers-empty">"Nobody follows you yet."</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="followers-empty">{leptos_i18n::td_string!(l, settings_privacy.no_followers)}</p> }.into_any(),
         Some(Ok(list)) => view! {
             <ul class="people-list people-list--actions" id="followers-list">
                 {list
@@ -273,7 +273,7 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                         let who = name.clone();
                         let href = format!("/u/{name}");
                         let id = format!("remove-follower-{name}");
-                        let label = format!("Remove {name} from your followers");
+                        let label = curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_privacy.remove_name), &[("name", &name)]);
                         view! {
                             <li class="people-list__row">
                                 <A href=href attr:class="people-list__link">
@@ -282,7 +282,7 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                                 </A>
                                 <button type="button" class="button button--small button--secondary" id=id
                                     aria-label=label on:click=move |_| remove(who.clone())>
-                                    "Remove"
+                                    {leptos_i18n::td_string!(l, settings_privacy.remove)}
                                 </button>
                             </li>
                         }
@@ -294,27 +294,27 @@ pub fn PrivacySettingsPage() -> impl IntoView {
     };
 
     view! {
-        <h1>"Privacy"</h1>
+        <h1>{leptos_i18n::td_string!(l, settings.privacy)}</h1>
         <p class="status-line" id="privacy-status" role="status" tabindex="-1">
             {move || status.get().map(|(ok, m)| view! { <span class:field-error=!ok>{m}</span> })}
         </p>
         {move || match phase.get() {
-            None => view! { <p class="muted" aria-busy="true">"Loading your settings…"</p> }.into_any(),
+            None => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings.loading)}</p> }.into_any(),
             Some(Err(m)) => view! { <p class="form-error" role="alert">{m}</p> }.into_any(),
             Some(Ok(_)) => view! {
                 <div class="form privacy-switches">
-                    {switch(Switch::Private, "privacy-private", "Private account",
-                        "Only followers you approve see more than your username and avatar; every field is at most followers-only.")}
-                    {switch(Switch::Discoverable, "privacy-discoverable", "Appear in member search",
-                        "When off, nobody finds you by searching, not even by your exact username.")}
-                    {switch(Switch::Indexable, "privacy-indexable", "Let search engines index my profile",
-                        "When off, your profile page asks search engines not to index it.")}
+                    {switch(Switch::Private, "privacy-private", leptos_i18n::td_string!(l, settings_privacy.private),
+                        leptos_i18n::td_string!(l, settings_privacy.private_hint))}
+                    {switch(Switch::Discoverable, "privacy-discoverable", leptos_i18n::td_string!(l, settings_privacy.discoverable),
+                        leptos_i18n::td_string!(l, settings_privacy.discoverable_hint))}
+                    {switch(Switch::Indexable, "privacy-indexable", leptos_i18n::td_string!(l, settings_privacy.indexable),
+                        leptos_i18n::td_string!(l, settings_privacy.indexable_hint))}
                     <div class="form__actions">
                         <button id="privacy-save" type="button" class="button button--primary"
                             disabled=move || busy.get() || !dirty.get()
                             aria-busy=move || busy.get().then_some("true")
                             on:click=move |_| save(false)>
-                            {move || if busy.get() { "Saving…" } else { "Save privacy settings" }}
+                            {move || if busy.get() { leptos_i18n::td_string!(l, settings_privacy.saving) } else { leptos_i18n::td_string!(l, settings_privacy.save) }}
                         </button>
                         <UnsavedNote id="privacy-unsaved" dirty=dirty />
                     </div>
@@ -326,22 +326,22 @@ pub fn PrivacySettingsPage() -> impl IntoView {
             let minor = matches!(session.view(), crate::session::SessionView::SignedIn(u) if u.minor);
             view! {
                 <section id="privacy-public-confirm" class="notice notice--warning" aria-labelledby="privacy-public-title">
-                    <h2 id="privacy-public-title" class="notice__title" tabindex="-1">"Make your account public?"</h2>
+                    <h2 id="privacy-public-title" class="notice__title" tabindex="-1">{leptos_i18n::td_string!(l, settings_privacy.public_title)}</h2>
                     <ul>
-                        <li>"Anyone signed in can follow you without asking, and every follower sees what you share with followers."</li>
-                        <li>"What you share with everyone stays visible to anyone, as now."</li>
-                        <li>"Requests already waiting still need your answer below."</li>
+                        <li>{leptos_i18n::td_string!(l, settings_privacy.public_anyone)}</li>
+                        <li>{leptos_i18n::td_string!(l, settings_privacy.public_everyone)}</li>
+                        <li>{leptos_i18n::td_string!(l, settings_privacy.public_waiting)}</li>
                     </ul>
                     {minor.then(|| view! {
                         <p id="privacy-public-minor">
-                            "You told us you are under 18, so your account started private to protect you. "
-                            "Before you change it, think about who could then see your profile; if you are not sure, ask someone you trust."
+                            {leptos_i18n::td_string!(l, settings_privacy.public_minor)}
+                            {leptos_i18n::td_string!(l, settings_privacy.public_minor_think)}
                         </p>
                     })}
                     <p class="notice__actions">
                         <button id="privacy-public-yes" type="button" class="button button--primary"
                             on:click=move |_| save(true)>
-                            "Make my account public"
+                            {leptos_i18n::td_string!(l, settings_privacy.public_yes)}
                         </button>
                         " "
                         <button id="privacy-public-no" type="button" class="button button--secondary"
@@ -350,18 +350,18 @@ pub fn PrivacySettingsPage() -> impl IntoView {
                                 set_draft(Switch::Private, true);
                                 focus_soon("privacy-private");
                             }>
-                            "Keep it private"
+                            {leptos_i18n::td_string!(l, settings_privacy.public_no)}
                         </button>
                     </p>
                 </section>
             }
         })}
         <section class="privacy-people" aria-labelledby="requests-heading">
-            <h2 id="requests-heading">"Follow requests"</h2>
+            <h2 id="requests-heading">{leptos_i18n::td_string!(l, settings_privacy.requests)}</h2>
             {requests_view}
         </section>
         <section class="privacy-people" aria-labelledby="followers-heading">
-            <h2 id="followers-heading">"Followers"</h2>
+            <h2 id="followers-heading">{leptos_i18n::td_string!(l, profile.followers)}</h2>
             {followers_view}
         </section>
     }
