@@ -28,10 +28,11 @@ const PASSWORD_FIELDS: &[FieldSpec] = &[
 #[component]
 pub fn AccountSettings() -> impl IntoView {
     set_page_title(Some("Account settings"));
+    let l = crate::lang::page_lang().locale();
     // Bumped after a password change, which ends other sessions.
     let sessions_changed = RwSignal::new(0u32);
     view! {
-        <h1>"Account"</h1>
+        <h1>{leptos_i18n::td_string!(l, settings.account)}</h1>
         <ChangeEmailForm />
         <ChangePasswordForm on_done=Callback::new(move |()| sessions_changed.update(|n| *n += 1)) />
         <SessionsList changed=sessions_changed />
@@ -40,6 +41,7 @@ pub fn AccountSettings() -> impl IntoView {
 
 #[component]
 fn ChangeEmailForm() -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let new_email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -71,11 +73,8 @@ fn ChangeEmailForm() -> impl IntoView {
             match result {
                 Ok(user) => {
                     done.set(Some(match &user.pending_email {
-                        Some(new) => format!(
-                            "Almost done: we sent a link to {new}. Follow it to start using that address; until then your address stays {}.",
-                            user.email
-                        ),
-                        None => format!("Your e-mail address is {}.", user.email),
+                        Some(new) => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.pending_done), &[("new", new), ("email", &user.email)]),
+                        None => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.email_is), &[("email", &user.email)]),
                     }));
                     session.signed_in(user);
                     new_email.set(String::new());
@@ -97,8 +96,8 @@ fn ChangeEmailForm() -> impl IntoView {
 
     view! {
         <section class="settings-block" aria-labelledby="account-email-heading">
-            <h2 id="account-email-heading">"E-mail address"</h2>
-            <p>"Your address now: " <strong id="account-current-email">{current}</strong> ". It is never shown on your profile."</p>
+            <h2 id="account-email-heading">{leptos_i18n::td_string!(l, settings_account.email_heading)}</h2>
+            <p>{leptos_i18n::td_string!(l, settings_account.email_now_before)} <strong id="account-current-email">{current}</strong> {leptos_i18n::td_string!(l, settings_account.email_now_after)}</p>
             <AddressConfirmation />
             <form id="account-email-form" class="form" novalidate=true on:submit=on_submit>
                 <FormAlert
@@ -110,7 +109,7 @@ fn ChangeEmailForm() -> impl IntoView {
                 <TextField
                     id="account-new-email"
                     name="email"
-                    label="New e-mail address"
+                    label=leptos_i18n::td_string!(l, settings_account.new_email)
                     input_type="email"
                     autocomplete="email"
                     value=new_email
@@ -119,15 +118,15 @@ fn ChangeEmailForm() -> impl IntoView {
                 <TextField
                     id="account-email-password"
                     name="current-password"
-                    label="Your current password"
+                    label=leptos_i18n::td_string!(l, settings_account.email_password)
                     input_type="password"
                     autocomplete="current-password"
                     value=password
                     errors=errors_for("current_password")
-                    hint="So that nobody at a device you left signed in can take over your account."
+                    hint=leptos_i18n::td_string!(l, settings_account.email_password_hint)
                 />
                 <div class="form__actions">
-                    <SubmitButton id="account-email-submit" label="Change e-mail address" busy_label="Changing…" busy=Signal::derive(move || busy.get()) />
+                    <SubmitButton id="account-email-submit" label=leptos_i18n::td_string!(l, settings_account.change_email) busy_label=leptos_i18n::td_string!(l, settings_account.changing) busy=Signal::derive(move || busy.get()) />
                 </div>
                 <p id="account-email-status" class="status-message" role="status" tabindex="-1">{move || done.get()}</p>
             </form>
@@ -138,17 +137,15 @@ fn ChangeEmailForm() -> impl IntoView {
 /// What waits for a confirmation link, if anything, with "Send the link again".
 #[component]
 fn AddressConfirmation() -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let sent = RwSignal::new(None::<String>);
     let failed = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let awaiting = move || match session.view() {
         SessionView::SignedIn(user) => match user.pending_email {
-            Some(new) => Some(format!("{new} is waiting for you to follow the link we sent to it.")),
-            None if !user.email_verified => Some(format!(
-                "Please confirm {} by following the link we sent to it. Until then we send you no newsletters or offers.",
-                user.email
-            )),
+            Some(new) => Some(curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.pending), &[("new", &new)])),
+            None if !user.email_verified => Some(curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.unconfirmed), &[("email", &user.email)])),
             None => None,
         },
         _ => None,
@@ -162,7 +159,7 @@ fn AddressConfirmation() -> impl IntoView {
         sent.set(None);
         spawn_local(async move {
             match api::account::resend_verification().await {
-                Ok(r) => sent.set(Some(format!("Sent. Look for a message to {} (and check the spam folder).", r.email))),
+                Ok(r) => sent.set(Some(curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.resent), &[("email", &r.email)]))),
                 Err(e) => {
                     session.note_error(&e);
                     failed.set(Some(e.message()));
@@ -178,7 +175,7 @@ fn AddressConfirmation() -> impl IntoView {
                     <p>{text}</p>
                     <button class="button" type="button" id="account-email-resend" on:click=resend
                         disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
-                        "Send the link again"
+                        {leptos_i18n::td_string!(l, settings_account.resend)}
                     </button>
                     <p class="status-message" role="status">{move || sent.get()}</p>
                     {move || failed.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
@@ -190,6 +187,7 @@ fn AddressConfirmation() -> impl IntoView {
 
 #[component]
 fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let current = RwSignal::new(String::new());
     let new_password = RwSignal::new(String::new());
@@ -235,8 +233,8 @@ fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
 
     view! {
         <section class="settings-block" aria-labelledby="account-password-heading">
-            <h2 id="account-password-heading">"Password"</h2>
-            <p>"Changing your password signs you out on every other device."</p>
+            <h2 id="account-password-heading">{leptos_i18n::td_string!(l, settings_account.password_heading)}</h2>
+            <p>{leptos_i18n::td_string!(l, settings_account.password_lede)}</p>
             <form id="account-password-form" class="form" novalidate=true on:submit=on_submit>
                 <FormAlert
                     id="account-password-error"
@@ -247,7 +245,7 @@ fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
                 <TextField
                     id="account-current-password"
                     name="current-password"
-                    label="Current password"
+                    label=leptos_i18n::td_string!(l, settings_account.current_password)
                     input_type="password"
                     autocomplete="current-password"
                     value=current
@@ -256,15 +254,15 @@ fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
                 <TextField
                     id="account-new-password"
                     name="new-password"
-                    label="New password"
+                    label=leptos_i18n::td_string!(l, settings_account.new_password)
                     input_type="password"
                     autocomplete="new-password"
                     value=new_password
                     errors=errors_for("new_password")
-                    hint="At least 10 characters. A few unrelated words make a strong one."
+                    hint=leptos_i18n::td_string!(l, settings_account.new_password_hint)
                 />
                 <div class="form__actions">
-                    <SubmitButton id="account-password-submit" label="Change password" busy_label="Changing…" busy=Signal::derive(move || busy.get()) />
+                    <SubmitButton id="account-password-submit" label=leptos_i18n::td_string!(l, settings_account.change_password) busy_label=leptos_i18n::td_string!(l, settings_account.changing) busy=Signal::derive(move || busy.get()) />
                 </div>
                 <p id="account-password-status" class="status-message" role="status">{move || done.get()}</p>
             </form>
@@ -274,10 +272,11 @@ fn ChangePasswordForm(on_done: Callback<()>) -> impl IntoView {
 
 /// The sentence after a password change.
 pub fn password_changed_sentence(ended: u64) -> String {
+    let l = crate::lang::page_lang().locale();
     match ended {
-        0 => "Password changed.".into(),
-        1 => "Password changed. Your other session was signed out.".into(),
-        n => format!("Password changed. Your {n} other sessions were signed out."),
+        0 => leptos_i18n::td_string!(l, settings_account.password_changed).into(),
+        1 => leptos_i18n::td_string!(l, settings_account.password_changed_one).into(),
+        n => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.password_changed_n), &[("n", &n)]),
     }
 }
 
@@ -289,6 +288,7 @@ pub fn local_time(rfc3339: &str) -> String {
 
 #[component]
 fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let sessions = RwSignal::new(Vec::<SessionInfo>::new());
     let load = RwSignal::new(Load::Loading);
@@ -327,7 +327,7 @@ fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
             match result {
                 Ok(()) => {
                     sessions.update(|list| list.retain(|s| s.id != info.id));
-                    status.set(Some(format!("Signed out: {} at {}.", info.device, info.ip)));
+                    status.set(Some(curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.revoked), &[("device", &info.device), ("ip", &info.ip)])));
                     focus_soon("sessions-heading");
                 }
                 Err(e) => {
@@ -350,8 +350,8 @@ fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
             match result {
                 Ok(r) => {
                     status.set(Some(match r.revoked {
-                        1 => "Signed out on 1 other device.".to_string(),
-                        n => format!("Signed out on {n} other devices."),
+                        1 => leptos_i18n::td_string!(l, settings_account.revoked_one).to_string(),
+                        n => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.revoked_n), &[("n", &n)]),
                     }));
                     fetch();
                 }
@@ -365,12 +365,12 @@ fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
 
     view! {
         <section class="settings-block" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading" tabindex="-1">"Where you're signed in"</h2>
-            <p>"Each sign-in is listed until it ends. Don't recognise one? Sign it out, then change your password."</p>
+            <h2 id="sessions-heading" tabindex="-1">{leptos_i18n::td_string!(l, settings_account.sessions_heading)}</h2>
+            <p>{leptos_i18n::td_string!(l, settings_account.sessions_lede)}</p>
             <p id="sessions-status" class="status-message" role="status">{move || status.get()}</p>
             {move || problem.get().map(|m| view! { <div class="form-error" role="alert"><p class="form-error__message">{m}</p></div> })}
             {move || match load.get() {
-                Load::Loading => view! { <p class="muted" aria-busy="true">"Loading your sessions…"</p> }.into_any(),
+                Load::Loading => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings_account.sessions_loading)}</p> }.into_any(),
                 Load::Failed(message) => view! { <div class="form-error" role="alert"><p class="form-error__message">{message}</p></div> }.into_any(),
                 Load::Ready => view! {
                     <ul id="sessions-list" class="session-list">
@@ -385,7 +385,7 @@ fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
                         disabled=move || busy.get() || sessions.with(|l| l.iter().all(|s| s.current))
                         on:click=revoke_others
                     >
-                        "Sign out everywhere else"
+                        {leptos_i18n::td_string!(l, settings_account.revoke_others)}
                     </button>
                 }
                 .into_any(),
@@ -396,22 +396,23 @@ fn SessionsList(changed: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn SessionRow(info: SessionInfo, busy: Signal<bool>, on_revoke: Callback<()>) -> impl IntoView {
-    let label = format!("Sign out {} at {}", info.device, info.ip);
+    let l = crate::lang::page_lang().locale();
+    let label = curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_account.revoke_label), &[("device", &info.device), ("ip", &info.ip)]);
     view! {
         <li class="session" class:session--current=info.current data-session-id=info.id.to_string()>
             <div class="session__what">
                 <strong class="session__device">{info.device.clone()}</strong>
-                {info.current.then(|| view! { <span class="session__badge">"This device"</span> })}
+                {info.current.then(|| view! { <span class="session__badge">{leptos_i18n::td_string!(l, settings_account.this_device)}</span> })}
             </div>
             <dl class="session__facts">
-                <div><dt>"IP address"</dt><dd>{info.ip.clone()}</dd></div>
-                <div><dt>"Signed in"</dt><dd><time datetime=info.created_at.clone()>{local_time(&info.created_at)}</time></dd></div>
-                <div><dt>"Last active"</dt><dd><time datetime=info.last_seen_at.clone()>{local_time(&info.last_seen_at)}</time></dd></div>
-                <div><dt>"Kept signed in"</dt><dd>{if info.persistent { "Yes, for 30 days" } else { "Until the browser closes" }}</dd></div>
+                <div><dt>{leptos_i18n::td_string!(l, settings_account.ip)}</dt><dd>{info.ip.clone()}</dd></div>
+                <div><dt>{leptos_i18n::td_string!(l, settings_account.signed_in)}</dt><dd><time datetime=info.created_at.clone()>{local_time(&info.created_at)}</time></dd></div>
+                <div><dt>{leptos_i18n::td_string!(l, settings_account.last_active)}</dt><dd><time datetime=info.last_seen_at.clone()>{local_time(&info.last_seen_at)}</time></dd></div>
+                <div><dt>{leptos_i18n::td_string!(l, settings_account.kept)}</dt><dd>{if info.persistent { leptos_i18n::td_string!(l, settings_account.kept_yes) } else { leptos_i18n::td_string!(l, settings_account.kept_no) }}</dd></div>
             </dl>
             {(!info.current).then(|| view! {
                 <button type="button" class="button button--small button--secondary revoke" aria-label=label.clone() disabled=move || busy.get() on:click=move |_| on_revoke.run(())>
-                    "Sign out"
+                    {leptos_i18n::td_string!(l, settings_account.sign_out)}
                 </button>
             })}
         </li>

@@ -24,6 +24,7 @@ pub enum Load {
 #[component]
 pub fn EmailSettings() -> impl IntoView {
     set_page_title(Some("E-mail settings"));
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let newsletter = RwSignal::new(false);
     let product_updates = RwSignal::new(false);
@@ -106,18 +107,17 @@ pub fn EmailSettings() -> impl IntoView {
     });
 
     view! {
-        <h1>"E-mail"</h1>
+        <h1>{leptos_i18n::td_string!(l, settings.email)}</h1>
         <p class="lede">
-            "Curtain only sends you marketing e-mail you asked for, and only once you have confirmed your address "
-            "(see Settings, Account). Every message has a link that turns it off with one click, no sign-in needed."
+            {leptos_i18n::td_string!(l, settings_email.lede)}
         </p>
         {move || match load.get() {
-            Load::Loading => view! { <p class="muted" aria-busy="true">"Loading your e-mail settings…"</p> }.into_any(),
+            Load::Loading => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings_email.loading)}</p> }.into_any(),
             Load::Failed(message) => view! {
                 <div class="form-error" role="alert">
                     <p class="form-error__message">{message}</p>
                     <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>
-                        "Try again"
+                        {leptos_i18n::td_string!(l, shell.try_again)}
                     </button>
                 </div>
             }
@@ -131,44 +131,43 @@ pub fn EmailSettings() -> impl IntoView {
                         on_retry=Callback::new(move |()| save())
                     />
                     <fieldset class="field">
-                        <legend class="field__label">"Send me"</legend>
+                        <legend class="field__label">{leptos_i18n::td_string!(l, settings_email.send_me)}</legend>
                         <CheckboxField
                             id="email-newsletter"
                             name="newsletter"
                             checked=newsletter
                             errors=no_errors
-                            hint="About once a week: what the community is watching."
+                            hint=leptos_i18n::td_string!(l, settings_email.newsletter_hint)
                         >
-                            "The newsletter"
+                            {leptos_i18n::td_string!(l, settings_email.newsletter)}
                         </CheckboxField>
                         <CheckboxField
                             id="email-product-updates"
                             name="product_updates"
                             checked=product_updates
                             errors=no_errors
-                            hint="Now and then, when Curtain gains a feature."
+                            hint=leptos_i18n::td_string!(l, settings_email.product_updates_hint)
                         >
-                            "Product updates"
+                            {leptos_i18n::td_string!(l, settings_email.product_updates)}
                         </CheckboxField>
                         <CheckboxField
                             id="email-partner-offers"
                             name="partner_offers"
                             checked=partner_offers
                             errors=no_errors
-                            hint="Offers from cinemas and streaming services we work with. We never give them your address."
+                            hint=leptos_i18n::td_string!(l, settings_email.partner_offers_hint)
                         >
-                            "Partner offers"
+                            {leptos_i18n::td_string!(l, settings_email.partner_offers)}
                         </CheckboxField>
                     </fieldset>
                     <div class="form__actions">
-                        <SubmitButton id="email-save" label="Save e-mail settings" busy_label="Saving…" busy=Signal::derive(move || busy.get()) />
+                        <SubmitButton id="email-save" label=leptos_i18n::td_string!(l, settings_email.save) busy_label=leptos_i18n::td_string!(l, settings_email.saving) busy=Signal::derive(move || busy.get()) />
                         <UnsavedNote id="email-unsaved" dirty=dirty />
                         <p id="email-status" class="status-message" role="status">{move || saved.get()}</p>
                     </div>
                 </form>
                 <p class="hint">
-                    "Messages about your account itself (for example, that your e-mail address was changed) are not "
-                    "marketing and are sent whatever you choose here."
+                    {leptos_i18n::td_string!(l, settings_email.account_mail)}
                 </p>
             }
             .into_any(),
@@ -178,20 +177,21 @@ pub fn EmailSettings() -> impl IntoView {
 
 /// What the status line says after a save.
 pub fn saved_sentence(p: EmailPreferences) -> String {
+    let l = crate::lang::page_lang().locale();
     let on: Vec<&str> = [
-        (p.newsletter, "the newsletter"),
-        (p.product_updates, "product updates"),
-        (p.partner_offers, "partner offers"),
+        (p.newsletter, leptos_i18n::td_string!(l, settings_email.the_newsletter)),
+        (p.product_updates, leptos_i18n::td_string!(l, settings_email.the_product_updates)),
+        (p.partner_offers, leptos_i18n::td_string!(l, settings_email.the_partner_offers)),
     ]
     .iter()
     .filter(|(on, _)| *on)
     .map(|(_, name)| *name)
     .collect();
     match on.as_slice() {
-        [] => "Saved. You get no marketing e-mail.".into(),
-        [one] => format!("Saved. You get {one}."),
-        [first, second] => format!("Saved. You get {first} and {second}."),
-        _ => "Saved. You get the newsletter, product updates and partner offers.".into(),
+        [] => leptos_i18n::td_string!(l, settings_email.saved_none).into(),
+        [one] => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_email.saved_one), &[("one", one)]),
+        [first, second] => curtain_ui::lang::fill(leptos_i18n::td_string!(l, settings_email.saved_two), &[("first", first), ("second", second)]),
+        _ => leptos_i18n::td_string!(l, settings_email.saved_all).into(),
     }
 }
 
