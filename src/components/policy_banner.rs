@@ -46,6 +46,7 @@ impl Notice {
 #[component]
 pub fn PolicyBanner() -> impl IntoView {
     let session = use_session();
+    let l = crate::lang::page_lang().locale();
     // Asked again whenever who is signed in changes.
     let status = LocalResource::new(move || {
         let signed_in = match session.view() {
@@ -108,28 +109,30 @@ pub fn PolicyBanner() -> impl IntoView {
             Notice::Pending(pending) => (
                 view! {
                     <span>
-                        {format!("Our privacy policy changed on {}: ", long_date(&pending.changed_on, crate::lang::page_lang()))}
+                        {curtain_ui::lang::fill(leptos_i18n::td_string!(l, policy_banner.changed), &[("date", &long_date(&pending.changed_on, crate::lang::page_lang()))])}
                         <A href=compare_href(pending.from_version, version) attr:id="policy-banner-link">
-                            "see what changed"
+                            {leptos_i18n::td_string!(l, policy_banner.see_changed)}
                         </A>
                         "."
                     </span>
                 }
                 .into_any(),
                 "policy-acknowledge",
-                "I have read it",
+                leptos_i18n::td_string!(l, policy_banner.read),
             ),
             Notice::Announced { current, version: announced } => (
                 view! {
                     <span>
-                        {format!(
-                            "Version {} of our privacy policy takes effect on {}: {} ",
-                            announced.version,
-                            long_date(&announced.effective_date, crate::lang::page_lang()),
-                            announced.summary,
+                        {curtain_ui::lang::fill(
+                            leptos_i18n::td_string!(l, policy_banner.announced),
+                            &[
+                                ("version", &announced.version),
+                                ("date", &long_date(&announced.effective_date, crate::lang::page_lang())),
+                                ("summary", &announced.summary),
+                            ],
                         )}
                         <A href=compare_href(current, announced.version) attr:id="policy-announcement-link">
-                            "See what will change"
+                            {leptos_i18n::td_string!(l, policy_banner.see_will_change)}
                         </A>
                         "."
                         {announced.urgent_reason.as_deref().map(|reason| format!(" {}", urgent_sentence(reason, crate::lang::page_lang())))}
@@ -137,7 +140,7 @@ pub fn PolicyBanner() -> impl IntoView {
                 }
                 .into_any(),
                 "policy-announcement-acknowledge",
-                "Got it",
+                leptos_i18n::td_string!(l, policy_banner.got_it),
             ),
         };
         Some(view! {
@@ -170,7 +173,7 @@ pub fn PolicyBanner() -> impl IntoView {
                                             disabled=move || busy.get()
                                             on:click=acknowledge
                                         >
-                                            "Try again"
+                                            {leptos_i18n::td_string!(l, shell.try_again)}
                                         </button>
                                     </p>
                                 }

@@ -23,6 +23,7 @@ enum Found {
 #[component]
 pub fn SearchPage() -> impl IntoView {
     set_page_title(Some("Find members"));
+    let l = crate::lang::page_lang().locale();
     let query = use_query_map();
     let navigate = use_navigate();
     let asked = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
@@ -85,20 +86,23 @@ pub fn SearchPage() -> impl IntoView {
 
     let results = move || match found.get() {
         Found::Nothing => None,
-        Found::Searching => Some(view! { <p class="muted" aria-busy="true">"Searching…"</p> }.into_any()),
+        Found::Searching => Some(view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, search.searching)}</p> }.into_any()),
         Found::Failed(message) => Some(view! { <p class="form-error" role="alert">{message}</p> }.into_any()),
         Found::Results(r) if r.members.is_empty() => Some(
             view! {
                 <p id="search-empty" role="status">
-                    {format!("No members match \u{201c}{}\u{201d}.", r.query)}
-                    " Members who chose not to appear in search are never listed."
+                    {curtain_ui::lang::fill(leptos_i18n::td_string!(l, search.empty), &[("query", &r.query)])}
+                    {leptos_i18n::td_string!(l, search.hidden)}
                 </p>
             }
             .into_any(),
         ),
         Found::Results(r) => Some(
             view! {
-                <p class="visually-hidden" role="status">{format!("{} found", r.members.len())}</p>
+                <p class="visually-hidden" role="status">{match r.members.len() {
+                    1 => leptos_i18n::td_string!(l, search.found_one).to_string(),
+                    n => curtain_ui::lang::fill(leptos_i18n::td_string!(l, search.found_n), &[("n", &n)]),
+                }}</p>
                 <ul class="people-list people-list--results" id="search-results">
                     {r
                         .members
@@ -123,7 +127,7 @@ pub fn SearchPage() -> impl IntoView {
                 {r.next.is_some().then(|| view! {
                     <button class="button" id="search-more" type="button" on:click=more
                         disabled=move || loading_more.get() aria-busy=move || loading_more.get().to_string()>
-                        "Show more members"
+                        {leptos_i18n::td_string!(l, search.more)}
                     </button>
                 })}
             }
@@ -133,9 +137,9 @@ pub fn SearchPage() -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Find members"</h1>
+            <h1>{leptos_i18n::td_string!(l, search.title)}</h1>
             <form class="search-form" role="search" on:submit=submit>
-                <label class="field__label" for="search-q">"Username or name"</label>
+                <label class="field__label" for="search-q">{leptos_i18n::td_string!(l, search.label)}</label>
                 <div class="search-form__row">
                     <input
                         class="input"
@@ -146,7 +150,7 @@ pub fn SearchPage() -> impl IntoView {
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev))
                     />
-                    <button class="button button--primary" id="search-submit" type="submit">"Search"</button>
+                    <button class="button button--primary" id="search-submit" type="submit">{leptos_i18n::td_string!(l, search.submit)}</button>
                 </div>
             </form>
             <div class="search-results" aria-live="polite">{results}</div>
