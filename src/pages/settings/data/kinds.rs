@@ -646,11 +646,17 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
                         "Global Privacy Control",
                         if gpc { "Your browser sent it" } else { "Your browser did not send it" },
                     ));
+                    let language = text(row, "language");
+                    if !language.is_empty() {
+                        // The language's own name for itself, as the switcher shows it.
+                        let name = curtain_ui::Lang::from_tag(language).map_or_else(|| language.to_string(), |l| l.native_name().to_string());
+                        facts.push(fact("Language of the question", name));
+                    }
                     let id = text(row, "consent_id");
                     if !id.is_empty() {
                         facts.push(Fact { label: "Consent receipt".into(), value: Shown::Reference(id.to_string()) });
                     }
-                    let shown = ["consent_id", "revision", "preferences", "analytics", "gpc", "method", "recorded_at"];
+                    let shown = ["consent_id", "revision", "preferences", "analytics", "gpc", "method", "language", "recorded_at"];
                     facts.extend(other_facts(row, &shown, ctx));
                     Entry::line(answer, format!(", {}", ctx.when(row, "recorded_at"))).with(facts)
                 })
@@ -866,16 +872,17 @@ mod tests {
     fn cookie_answers_and_sessions_read_in_words() {
         let receipts = json!([{
             "id": 3, "consent_id": "0f8fad5b-d9cb-469f-a165-70867728950e", "revision": 2, "preferences": 1,
-            "analytics": 0, "gpc": 0, "method": "custom", "user_id": "ana", "recorded_at": "r"
+            "analytics": 0, "gpc": 0, "method": "custom", "language": "de", "user_id": "ana", "recorded_at": "r"
         }]);
         let Body::List { entries, .. } = body(Part::ConsentReceipts, &receipts, &ctx()) else { panic!("a list") };
         assert_eq!(entries[0].lead, "Chose: preferences on, analytics off");
+        assert!(entries[0].facts.contains(&fact("Language of the question", "Deutsch")), "{:?}", entries[0].facts);
         assert_eq!(entries[0].rest, ", <r>");
         assert!(entries[0].facts.contains(&Fact {
             label: "Consent receipt".into(),
             value: Shown::Reference("0f8fad5b-d9cb-469f-a165-70867728950e".into())
         }));
-        assert_eq!(entries[0].facts.len(), 3, "version, GPC, reference: {:?}", entries[0].facts);
+        assert_eq!(entries[0].facts.len(), 4, "version, GPC, language, reference: {:?}", entries[0].facts);
 
         let sessions = json!([{
             "id": 12, "device": "Firefox 133 on macOS", "ip": "203.0.113.7", "created_at": "c", "last_seen_at": "s",
