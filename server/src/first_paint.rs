@@ -174,17 +174,16 @@ pub async fn page(
     viewer: Option<&Viewer>,
     lang: PageLang,
 ) -> Result<Page> {
-    let ui_lang = curtain_ui::PageLang { lang: lang.lang, explicit: lang.in_address };
-    let mut page = describe(state, path, query, viewer, ui_lang).await?;
+    let mut page = describe(state, path, query, viewer, lang).await?;
     page.lang = lang.lang;
     // The footer's switcher: this page in each language.
     let here = match query {
         Some(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_string(),
     };
-    page.languages = Some(curtain_ui::html::in_language(ui_lang, || curtain_ui::html::language_switch(&here)));
+    page.languages = Some(curtain_ui::html::in_language(lang, || curtain_ui::html::language_switch(&here)));
     // Redirects and the banner's way back keep the address's language.
-    page.redirect = page.redirect.map(|to| lang.address(&to));
+    page.redirect = page.redirect.map(|to| lang.path(&to));
     if page.status == 200 {
         page.alternates = alternates(&state.config.site_url, path, query);
     }
@@ -201,15 +200,15 @@ pub async fn page(
             Err(NoConsent::OldRevision)
         );
         let previous = cookie.as_deref().and_then(|c| ConsentRecord::decode(c).ok()).map(|r| r.choices);
-        page.banner = Some(curtain_ui::html::in_language(ui_lang, || curtain_ui::html::consent_banner(BannerContent {
+        page.banner = Some(curtain_ui::html::in_language(lang, || curtain_ui::html::consent_banner(BannerContent {
             revision: current.revision,
             changes: old_answer.then(|| current.summary.clone()),
             gpc,
             choosing: choosing.then(category_descriptions),
             choices: previous.unwrap_or_default(),
             return_to: match query {
-                Some(q) if !q.is_empty() => format!("{}?{q}", lang.address(path)),
-                _ => lang.address(path),
+                Some(q) if !q.is_empty() => format!("{}?{q}", lang.path(path)),
+                _ => lang.path(path),
             },
             csrf: viewer.map(Viewer::csrf_token),
             lang: lang.lang,
@@ -235,7 +234,7 @@ pub fn alternates(site_url: &str, path: &str, query: Option<&str>) -> Vec<(&'sta
     let base = site_url.trim_end_matches('/');
     let query: Vec<&str> = query.unwrap_or("").split('&').filter(|p| !p.is_empty() && *p != CHOOSE_QUERY).collect();
     let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
-    let chosen = |lang: Lang| PageLang { lang, in_address: true }.address(path);
+    let chosen = |lang: Lang| PageLang { lang, explicit: true }.path(path);
     let mut links: Vec<(&'static str, String)> =
         Lang::ALL.into_iter().map(|lang| (lang.tag(), format!("{base}{}{query}", chosen(lang)))).collect();
     links.push(("x-default", format!("{base}{path}{query}")));

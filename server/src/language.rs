@@ -25,36 +25,9 @@ use curtain_ui::Lang;
 use crate::spa::Assets;
 
 /// The language of the page a request asks for, and whether its address
-/// said so (`/en/privacy` did, `/privacy` did not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageLang {
-    pub lang: Lang,
-    pub in_address: bool,
-}
-
-impl Default for PageLang {
-    fn default() -> Self {
-        PageLang { lang: Lang::En, in_address: false }
-    }
-}
-
-impl PageLang {
-    /// `path` (a page's own path, starting with `/`) written as this
-    /// request's address writes it: with the prefix it came with, `/en`
-    /// included, so a form that answers back to it (the banner's) returns
-    /// to the language the visitor chose rather than negotiating again.
-    pub fn address(self, path: &str) -> String {
-        if !self.in_address {
-            return self.lang.path(path);
-        }
-        let prefix = format!("/{}", self.lang.tag());
-        if path == "/" {
-            prefix
-        } else {
-            format!("{prefix}{path}")
-        }
-    }
-}
+/// said so (`/en/privacy` did, `/privacy` did not): the views' own type, so
+/// the server writes addresses (`PageLang::path`) exactly as the views do.
+pub use curtain_ui::PageLang;
 
 /// Whether a request for `path` (no language prefix) gets the app's page:
 /// not one of the routes beside the app, not a file of its build.
@@ -80,7 +53,7 @@ pub async fn route(State(assets): State<Arc<Assets>>, mut request: Request, next
             if let Some(uri) = with_path(request.uri(), rest) {
                 *request.uri_mut() = uri;
                 request.extensions_mut().insert(lang);
-                request.extensions_mut().insert(PageLang { lang, in_address: true });
+                request.extensions_mut().insert(PageLang { lang, explicit: true });
             }
         }
         return next.run(request).await;
@@ -148,13 +121,13 @@ mod tests {
 
     #[test]
     fn an_address_keeps_the_prefix_it_came_with() {
-        let chosen = |lang| PageLang { lang, in_address: true };
-        assert_eq!(chosen(Lang::De).address("/privacy"), "/de/privacy");
-        assert_eq!(chosen(Lang::De).address("/"), "/de");
-        assert_eq!(chosen(Lang::En).address("/privacy"), "/en/privacy");
-        assert_eq!(chosen(Lang::En).address("/"), "/en");
-        assert_eq!(PageLang::default().address("/privacy"), "/privacy");
-        assert_eq!(PageLang::default().address("/"), "/");
+        let chosen = |lang| PageLang { lang, explicit: true };
+        assert_eq!(chosen(Lang::De).path("/privacy"), "/de/privacy");
+        assert_eq!(chosen(Lang::De).path("/"), "/de");
+        assert_eq!(chosen(Lang::En).path("/privacy"), "/en/privacy");
+        assert_eq!(chosen(Lang::En).path("/"), "/en");
+        assert_eq!(PageLang::default().path("/privacy"), "/privacy");
+        assert_eq!(PageLang::default().path("/"), "/");
     }
 
     #[test]
