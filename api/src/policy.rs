@@ -35,6 +35,15 @@ pub struct PolicyVersionSummary {
     /// Shown wherever the version is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgent_reason: Option<String>,
+    /// The language `summary` (and, in a [`PolicyDocument`], the sections)
+    /// are written in: the one asked for (`?lang=`) when the version has
+    /// that translation, else `en`, the authoritative text.
+    #[serde(default = "english")]
+    pub language: String,
+}
+
+fn english() -> String {
+    "en".to_string()
 }
 
 /// How many days ahead a material change must be announced, unless it is
@@ -131,6 +140,10 @@ pub struct PolicyDiff {
     pub from: PolicyVersionSummary,
     pub to: PolicyVersionSummary,
     pub sections: Vec<SectionDiff>,
+    /// The language of the texts compared: the one asked for when both
+    /// versions have that translation, else `en`.
+    #[serde(default = "english")]
+    pub language: String,
 }
 
 /// A material change the member has not acknowledged yet.

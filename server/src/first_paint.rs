@@ -31,8 +31,13 @@ use crate::{clock, AppState};
 
 /// Where the page goes in `index.html` (both builds keep comments).
 const BANNER_MARK: &str = "<!-- first-paint:banner -->";
-/// Where the footer's language switcher goes.
-const LANGUAGES_MARK: &str = "<!-- first-paint:languages -->";
+/// The waiting page's footer, written in the page's language.
+const FOOTER_START: &str = "<!-- first-paint:footer -->";
+const FOOTER_END: &str = "<!-- /first-paint:footer -->";
+/// The waiting page's link home and its feed link, as `index.html` has them.
+const SITE_LINK: &str = "<a class=\"site-name\" href=\"/\">";
+const FEED_LINK: &str =
+    "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Curtain privacy policy versions\" href=\"/policies/privacy.atom\" />";
 const MAIN_START: &str = "<!-- first-paint:main -->";
 const MAIN_END: &str = "<!-- /first-paint:main -->";
 const DEFAULT_TITLE: &str = "<title>Curtain</title>";
@@ -63,8 +68,11 @@ pub struct Page {
     /// The same page in each language (`hreflang`, absolute address), and
     /// `x-default`, the address without a prefix.
     pub alternates: Vec<(&'static str, String)>,
-    /// The footer's language switcher.
-    pub languages: Option<String>,
+    /// The footer, with its language switcher, in the page's language.
+    pub footer: Option<String>,
+    /// What the page says while the app loads (or that it needs
+    /// JavaScript), where the server renders no page of its own.
+    pub waiting: Option<String>,
 }
 
 /// The built `index.html`, filled in per request.
@@ -104,16 +112,23 @@ impl Template {
         if let Some(banner) = &page.banner {
             html = html.replacen(BANNER_MARK, banner, 1);
         }
-        if let Some(languages) = &page.languages {
-            html = html.replacen(LANGUAGES_MARK, languages, 1);
+        if let Some(footer) = &page.footer {
+            replace_between(&mut html, FOOTER_START, FOOTER_END, footer);
         }
-        if let Some(main) = &page.main {
-            if let (Some(start), Some(end)) = (html.find(MAIN_START), html.find(MAIN_END)) {
-                if start < end {
-                    let filled = format!("<div id=\"first-paint-page\">{main}</div>");
-                    html.replace_range(start..end + MAIN_END.len(), &filled);
-                }
-            }
+        if page.lang != Lang::En {
+            let home = format!("<a class=\"site-name\" href=\"{}\">", page.lang.path("/"));
+            html = html.replacen(SITE_LINK, &home, 1);
+            let feed = format!(
+                "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{}\" href=\"{}\" />",
+                escape(curtain_ui::policy::feed_words(page.lang).title),
+                escape(&curtain_ui::policy::feed_href(page.lang)),
+            );
+            html = html.replacen(FEED_LINK, &feed, 1);
+        }
+        match (&page.main, &page.waiting) {
+            (Some(main), _) => replace_between(&mut html, MAIN_START, MAIN_END, &format!("<div id=\"first-paint-page\">{main}</div>")),
+            (None, Some(waiting)) => replace_between(&mut html, MAIN_START, MAIN_END, waiting),
+            (None, None) => {}
         }
         if let Some(config) = &page.consent {
             let json = serde_json::to_string(config).unwrap_or_default();
@@ -125,6 +140,16 @@ impl Template {
             }
         }
         html
+    }
+}
+
+/// Replaces the part of `html` from `start` to `end` (both marks included)
+/// with `with`, when both marks are there in that order.
+fn replace_between(html: &mut String, start: &str, end: &str, with: &str) {
+    if let (Some(from), Some(to)) = (html.find(start), html.find(end)) {
+        if from < to {
+            html.replace_range(from..to + end.len(), with);
+        }
     }
 }
 
@@ -181,7 +206,10 @@ pub async fn page(
         Some(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_string(),
     };
-    page.languages = Some(curtain_ui::html::in_language(lang, || curtain_ui::html::language_switch(&here)));
+    page.footer = Some(curtain_ui::html::in_language(lang, || curtain_ui::html::shell_footer(&here)));
+    if page.main.is_none() {
+        page.waiting = Some(curtain_ui::html::in_language(lang, curtain_ui::html::shell_waiting));
+    }
     // Redirects and the banner's way back keep the address's language.
     page.redirect = page.redirect.map(|to| lang.path(&to));
     if page.status == 200 {
@@ -293,14 +321,14 @@ async fn describe(
             }
         }
         "/privacy" => {
-            let doc = crate::http::policy::current_document(state).await?;
+            let doc = crate::http::policy::current_document(state, lang.lang).await?;
             page.description = Some(format!("Curtain's privacy policy, version {}: {}", doc.meta.version, doc.meta.summary));
             page.title = Some("Privacy policy".into());
             let heading = curtain_ui::policy::policy_heading(lang.lang).to_string();
             page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/v/:n" => {
-            let Some(doc) = crate::http::policy::version_document(state, &segment(3)).await? else {
+            let Some(doc) = crate::http::policy::version_document(state, &segment(3), lang.lang).await? else {
                 return Ok(not_found());
             };
             let heading = curtain_ui::policy::version_heading(doc.meta.version, lang.lang);
@@ -309,7 +337,7 @@ async fn describe(
             page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/versions" => {
-            let list = crate::http::policy::version_list(state).await?;
+            let list = crate::http::policy::version_list(state, lang.lang).await?;
             page.title = Some("Privacy policy versions".into());
             page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
             let heading = curtain_ui::policy::versions_heading(lang.lang).to_string();
@@ -331,7 +359,7 @@ async fn describe(
             }
             let diff = match (&from, &to) {
                 (None, None) => None,
-                (from, to) => Some(match crate::http::policy::diff_between(state, from.as_deref(), to.as_deref()).await {
+                (from, to) => Some(match crate::http::policy::diff_between(state, from.as_deref(), to.as_deref(), lang.lang).await {
                     Ok(diff) => Ok(diff),
                     Err(Error::Request { status, message, .. }) => {
                         page.status = status.as_u16();
@@ -343,7 +371,7 @@ async fn describe(
             let (title, description) = words_of(route);
             page.title = title.map(str::to_string);
             page.description = description.map(str::to_string);
-            let versions = crate::http::policy::version_list(state).await?.versions;
+            let versions = crate::http::policy::version_list(state, lang.lang).await?.versions;
             page.main = Some(render(&|| {
                 curtain_ui::html::compare_page(versions.clone(), from.clone(), to.clone(), layout, diff.clone())
             }));
@@ -434,7 +462,7 @@ pub fn robots_txt(site_url: &str) -> String {
 /// `xhtml:link` alternates as the page's own `hreflang` links.
 pub async fn sitemap_xml(state: &AppState) -> Result<String> {
     let site = state.config.site_url.as_str();
-    let list = crate::http::policy::version_list(state).await?;
+    let list = crate::http::policy::version_list(state, curtain_ui::Lang::En).await?;
     let mut pages: Vec<(String, Option<String>)> = vec![
         ("/".into(), None),
         ("/privacy".into(), list.versions.iter().find(|v| v.version == list.current_version).map(|v| v.effective_date.clone())),
@@ -481,7 +509,7 @@ mod tests {
     const INDEX: &str = "<html lang=\"en\"><head><meta name=\"description\" content=\"Old.\" /><title>Curtain</title></head>\
         <body><div id=\"loading-shell\"><header></header><!-- first-paint:banner --><main>\
         <!-- first-paint:main --><p>Loading</p><!-- /first-paint:main --></main>\
-        <footer><!-- first-paint:languages --></footer></div></body></html>";
+        <!-- first-paint:footer --><footer>English</footer><!-- /first-paint:footer --></div></body></html>";
 
     #[test]
     fn the_page_is_filled_in_where_the_build_marked_it() {
@@ -496,10 +524,12 @@ mod tests {
             redirect: None,
             lang: Lang::En,
             alternates: vec![],
-            languages: Some("<nav class=\"language-switch\"></nav>".into()),
+            footer: Some("<footer><nav class=\"language-switch\"></nav></footer>".into()),
+            waiting: None,
         };
         let html = Template::new(INDEX.into()).fill(&page);
-        assert!(html.contains("<footer><nav class=\"language-switch\"></nav></footer>"), "{html}");
+        assert!(html.contains("</main><footer><nav class=\"language-switch\"></nav></footer></div>"), "{html}");
+        assert!(!html.contains("English"), "{html}");
         assert!(html.contains("<title>Sign &lt;in&gt; · Curtain</title>"), "{html}");
         assert!(html.contains("content=\"Say &quot;hi&quot;\""), "{html}");
         assert!(html.contains("name=\"robots\" content=\"noindex\" />"), "{html}");

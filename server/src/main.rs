@@ -119,10 +119,16 @@ enum PolicyCommand {
     /// be numbered next and take effect no earlier than today; a material
     /// version at least 30 days ahead, unless published with --urgent. A
     /// material version is e-mailed (through the outbox) to every member,
-    /// with links under --public-url; a wording-only one to nobody.
+    /// with links under --public-url; a wording-only one to nobody. A file
+    /// whose front matter names a language (`language: de`) is a translation
+    /// of a version published earlier, and is published as that.
     Publish {
         /// The version file (see policies/privacy/ for the format).
         file: PathBuf,
+        /// A translation of the new version (`language: de` in its front
+        /// matter), published with it; repeat for each language.
+        #[arg(long, value_name = "FILE")]
+        translation: Vec<PathBuf>,
         /// For an urgent change required by law: why a material version takes
         /// effect with less than 30 days' notice. Shown on the policy page.
         #[arg(long, value_name = "REASON")]
@@ -428,17 +434,38 @@ async fn run() -> anyhow::Result<()> {
             println!("Newsletter written to the outbox for {sent} member(s); `curtain-server outbox list` shows it.");
             Ok(())
         }
-        Command::Policy { command: PolicyCommand::Publish { file, urgent, public_url, database } } => {
+        Command::Policy { command: PolicyCommand::Publish { file, translation, urgent, public_url, database } } => {
             let site = public_url.or_serve_default()?;
-            let source =
-                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let read = |file: &PathBuf| std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()));
+            let source = read(&file)?;
+            let translations = translation.iter().map(read).collect::<anyhow::Result<Vec<_>>>()?;
             let db = db::connect(&database).await?;
             let now = curtain_server::clock::now();
-            let published = curtain_server::policy::store::publish_as(&db, &source, urgent.as_deref(), &site, now)
-                .await
-                .with_context(|| format!("{} was not published", file.display()))?;
+            let is_translation = curtain_server::policy::document::parse(&source)
+                .is_ok_and(|v| v.language != curtain_ui::Lang::En);
+            if is_translation {
+                anyhow::ensure!(
+                    translations.is_empty() && urgent.is_none(),
+                    "{} is a translation: publish it on its own, without --translation or --urgent",
+                    file.display()
+                );
+                let (version, lang) = curtain_server::policy::store::publish_translation(&db, &source, now)
+                    .await
+                    .with_context(|| format!("{} was not published", file.display()))?;
+                println!("Published the {} translation of privacy policy version {version} from {}.", lang.tag(), file.display());
+                return Ok(());
+            }
+            let texts: Vec<&str> = translations.iter().map(String::as_str).collect();
+            let published =
+                curtain_server::policy::store::publish_with(&db, &source, &texts, urgent.as_deref(), &site, now)
+                    .await
+                    .with_context(|| format!("{} was not published", file.display()))?;
             let version = published.version;
             println!("Published privacy policy version {version} from {}.", file.display());
+            if !published.translations.is_empty() {
+                let tags: Vec<&str> = published.translations.iter().map(|l| l.tag()).collect();
+                println!("With its translations: {}.", tags.join(", "));
+            }
             if published.material {
                 println!(
                     "A material change: {} member(s) notified by e-mail, with links to {site} \

@@ -238,7 +238,7 @@ pub const RULES: &[Rule] = &[
 
 /// Tables that hold nothing about anyone, so need no period: what was
 /// published, kept for good.
-pub const NOT_PERSONAL: &[&str] = &["policy_versions", "consent_revisions"];
+pub const NOT_PERSONAL: &[&str] = &["policy_versions", "policy_translations", "consent_revisions"];
 
 /// A number of days as the policy writes it: "one day", "90 days", "two years".
 pub fn days_in_words(days: u32) -> String {

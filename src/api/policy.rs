@@ -11,48 +11,54 @@ async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     super::fetch(url).await?.read()
 }
 
-const CURRENT: &str = "/api/policies/privacy";
+/// `url` asking for the policy in the page's language (`lang=`, after the
+/// query's other fields, if any). The server answers with the English text,
+/// and says so, for a version not translated into it.
+fn in_page_language(url: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}lang={}", crate::lang::page_lang().tag())
+}
 
-/// `GET /api/policies/privacy`: the version in effect now.
+/// `GET /api/policies/privacy?lang=`: the version in effect now.
 pub async fn current() -> Result<PolicyDocument, ApiError> {
-    get(CURRENT).await
+    get(&in_page_language("/api/policies/privacy")).await
 }
 
 /// [`current`], not read yet: a [`PolicyDocument`] once read.
 pub async fn fetch_current() -> Result<Fetched, ApiError> {
-    super::fetch(CURRENT).await
+    super::fetch(&in_page_language("/api/policies/privacy")).await
 }
 
-/// `GET /api/policies/privacy/versions/{n}`. `n` goes as typed in the URL;
-/// the server says what is wrong with it.
+/// `GET /api/policies/privacy/versions/{n}?lang=`. `n` goes as typed in the
+/// URL; the server says what is wrong with it.
 pub async fn version(n: String) -> Result<PolicyDocument, ApiError> {
-    get(&format!("/api/policies/privacy/versions/{}", encode(&n))).await
+    get(&in_page_language(&format!("/api/policies/privacy/versions/{}", encode(&n)))).await
 }
 
-/// `GET /api/policies/privacy/versions`: every version, newest first.
+/// `GET /api/policies/privacy/versions?lang=`: every version, newest first.
 pub async fn versions() -> Result<PolicyVersionList, ApiError> {
-    get("/api/policies/privacy/versions").await
+    get(&in_page_language("/api/policies/privacy/versions")).await
 }
 
-/// `GET /api/policies/privacy/diff?from=&to=`, with the numbers as given.
+/// `GET /api/policies/privacy/diff?from=&to=&lang=`, with the numbers as given.
 pub async fn diff(from: String, to: String) -> Result<PolicyDiff, ApiError> {
-    get(&format!("/api/policies/privacy/diff?from={}&to={}", encode(&from), encode(&to))).await
+    get(&in_page_language(&format!("/api/policies/privacy/diff?from={}&to={}", encode(&from), encode(&to)))).await
 }
 
-/// `GET /api/policies/privacy/promises[?version=N]`: how each promise of a
-/// version is kept; the version in effect when `version` is `None`. The
+/// `GET /api/policies/privacy/promises[?version=N]&lang=`: how each promise of
+/// a version is kept; the version in effect when `version` is `None`. The
 /// number goes as typed in the URL; the server says what is wrong with it.
 pub async fn promises(version: Option<String>) -> Result<PromiseList, ApiError> {
     match version {
-        Some(n) => get(&format!("/api/policies/privacy/promises?version={}", encode(&n))).await,
-        None => get("/api/policies/privacy/promises").await,
+        Some(n) => get(&in_page_language(&format!("/api/policies/privacy/promises?version={}", encode(&n)))).await,
+        None => get(&in_page_language("/api/policies/privacy/promises")).await,
     }
 }
 
-/// `GET /api/me/policy-status`; `None` when nobody is signed in.
+/// `GET /api/me/policy-status?lang=`; `None` when nobody is signed in.
 pub async fn status() -> Result<Option<PolicyStatusReply>, ApiError> {
-    let (status, body) =
-        send(Request::get("/api/me/policy-status").header("Accept", "application/json").build()).await?;
+    let url = in_page_language("/api/me/policy-status");
+    let (status, body) = send(Request::get(&url).header("Accept", "application/json").build()).await?;
     if status == 401 {
         return Ok(None);
     }

@@ -35,7 +35,7 @@ pub fn SiteFooter() -> impl IntoView {
                         </li>
                         <li>
                             // The feed is a file, not a page of the app.
-                            <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">
+                            <a href=curtain_ui::policy::feed_href(crate::lang::page_lang()) rel="external" type="application/atom+xml">
                                 {td_string!(l, footer.feed)}
                             </a>
                         </li>

@@ -198,6 +198,7 @@ mod tests {
             material: true,
             summary: "New.".into(),
             urgent_reason: None,
+            language: "en".into(),
         }
     }
 

@@ -225,3 +225,76 @@ async fn a_profile_and_a_comparison_in_portuguese() {
         .await;
     b.finish(outcome).await;
 }
+
+/// The shipped translation of version `n` into `lang`, as its file says.
+fn translation(n: u32, lang: curtain_ui::Lang) -> curtain_server::policy::PolicySource {
+    curtain_server::policy::published::TRANSLATIONS
+        .iter()
+        .map(|(_, text)| curtain_server::policy::document::parse(text).expect("a shipped translation parses"))
+        .find(|t| t.version == n && t.language == lang)
+        .expect("the translation ships")
+}
+
+#[tokio::test]
+async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_english() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start(&app.base).await.expect("headless Chromium starts");
+    let german = translation(5, curtain_ui::Lang::De);
+    let outcome = b
+        .attempt("german_policy_translation", async {
+            b.goto("/de/privacy").await?;
+            b.dismiss_consent().await?;
+            b.wait_for_text("#policy-translation", "Übersetzung").await?;
+            let cookies = &german.sections.iter().find(|s| s.id == "cookies").expect("a cookies section").title;
+            b.wait_for_text("#cookies-heading", cookies).await?;
+            ensure!(text(&b, ".policy__summary").await? == german.summary);
+            // The English original is one link away, as English.
+            let english = b.find("#policy-translation a[hreflang='en']").await?;
+            ensure!(english.attr("href").await?.as_deref() == Some("/en/privacy/v/5"));
+            axe_clean(&b).await?;
+
+            // Version 1 was never translated: the English text, said so, and
+            // marked as English for screen readers.
+            b.goto("/de/privacy/v/1").await?;
+            b.wait_for_text("#policy-untranslated", "nicht ins Deutsche übersetzt").await?;
+            let body_lang = b.find(".policy__layout").await?.attr("lang").await?;
+            ensure!(body_lang.as_deref() == Some("en"), "the English text says it is English: {body_lang:?}");
+            ensure!(b.find("#in-short-heading").await?.text().await? == "In short");
+            ensure!(html_lang(&b).await? == "de");
+            axe_clean(&b).await?;
+
+            // Comparing two translated versions shows the German changes; with
+            // an untranslated one, the English ones, said so.
+            b.goto("/de/privacy/compare?from=4&to=5").await?;
+            b.wait_for_text("#policy-diff .diff__summary", &german.summary).await?;
+            ensure!(b.driver.find_all(By::Css("#diff-untranslated")).await?.is_empty());
+            b.goto("/de/privacy/compare?from=3&to=5").await?;
+            b.wait_for_text("#diff-untranslated", "englischen Text").await?;
+            axe_clean(&b).await?;
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn without_javascript_the_portuguese_policy_is_readable_in_portuguese() {
+    let app = TestApp::spawn_with_spa().await;
+    let b = Browser::start_without_javascript(&app.base).await.expect("headless Chromium starts");
+    let portuguese = translation(5, curtain_ui::Lang::PtBr);
+    let outcome = b
+        .attempt("portuguese_policy_without_javascript", async {
+            b.driver.goto(format!("{}/pt-BR/privacy", app.base)).await?;
+            ensure!(html_lang(&b).await? == "pt-BR");
+            ensure!(text(&b, ".policy__summary").await? == portuguese.summary);
+            let first = &portuguese.sections[0].title;
+            ensure!(text(&b, &format!("#{}-heading", portuguese.sections[0].id)).await? == *first);
+            ensure!(!text(&b, "#policy-translation").await?.is_empty());
+            // The feed link is the Portuguese feed.
+            let feed = b.find("a[type='application/atom+xml']").await?.attr("href").await?;
+            ensure!(feed.as_deref() == Some("/policies/privacy.atom?lang=pt-BR"), "{feed:?}");
+            Ok(())
+        })
+        .await;
+    b.finish(outcome).await;
+}

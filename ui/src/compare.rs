@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn v(n: u32, status: PolicyStatus) -> PolicyVersionSummary {
-        PolicyVersionSummary { version: n, effective_date: "2026-06-01".into(), status, material: false, summary: String::new(), urgent_reason: None }
+        PolicyVersionSummary { version: n, effective_date: "2026-06-01".into(), status, material: false, summary: String::new(), urgent_reason: None, language: "en".into() }
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub fn PolicyDiffView(
 ) -> impl IntoView {
     let lang = page_lang().lang;
     let l = lang.locale();
+    // Versions not both translated into the page's language are compared in
+    // English, the authoritative text, and the page says so.
+    let foreign = (diff.language != lang.tag()).then(|| diff.language.clone());
     let changed: Vec<(String, String, &'static str)> =
         changed_sections(&diff).iter().map(|s| (s.id.clone(), s.title.clone(), change_label(s, lang))).collect();
     let from = diff.from.clone();
@@ -75,6 +78,7 @@ pub fn PolicyDiffView(
         let count = i32::try_from(changed.len()).unwrap_or(i32::MAX);
         td!(l, diff.sections_changed, count = move || count).into_any()
     };
+    let jump_lang = foreign.clone();
     let jump_list = (!changed.is_empty()).then(|| {
         view! {
             <nav id="diff-changed-sections" class="diff__jump" aria-labelledby="diff-changed-heading">
@@ -93,7 +97,7 @@ pub fn PolicyDiffView(
                             };
                             view! {
                                 <li>
-                                    <a href=href on:click=on_click>{title}</a>
+                                    <a href=href on:click=on_click lang=jump_lang.clone()>{title}</a>
                                     " "
                                     <span class="badge">{label}</span>
                                 </li>
@@ -106,6 +110,13 @@ pub fn PolicyDiffView(
     });
     let old_label = version_name(from.version, lang);
     let new_label = version_name(to.version, lang);
+    let untranslated = foreign.is_some().then(|| {
+        view! {
+            <p id="diff-untranslated" class="notice notice--warning" role="note">
+                {td_string!(l, policy.diff_untranslated)}
+            </p>
+        }
+    });
     view! {
         <div id="policy-diff" class="diff">
             <p class="diff__versions">
@@ -120,9 +131,10 @@ pub fn PolicyDiffView(
                 )}
                 <strong>{summary}</strong>
             </p>
+            {untranslated}
             <p class="diff__summary">
                 <strong>{format!("{}: ", version_name(to.version, lang))}</strong>
-                {to.summary.clone()}
+                <span lang=foreign.clone()>{to.summary.clone()}</span>
                 {to.material.then(|| view! { " " <span class="badge badge--material">{td_string!(l, policy.material_change)}</span> })}
             </p>
             <p class="hint diff__legend">
@@ -134,13 +146,15 @@ pub fn PolicyDiffView(
                 )}
             </p>
             {jump_list}
-            {diff
-                .sections
-                .into_iter()
-                .map(|section| {
-                    view! { <SectionDiffView section=section layout=layout old_label=old_label.clone() new_label=new_label.clone() /> }
-                })
-                .collect_view()}
+            <div class="diff__sections" lang=foreign.clone()>
+                {diff
+                    .sections
+                    .into_iter()
+                    .map(|section| {
+                        view! { <SectionDiffView section=section layout=layout old_label=old_label.clone() new_label=new_label.clone() /> }
+                    })
+                    .collect_view()}
+            </div>
         </div>
     }
 }
@@ -250,6 +264,7 @@ mod tests {
             material: false,
             summary: String::new(),
             urgent_reason: None,
+            language: "en".into(),
         }
     }
 
@@ -262,6 +277,7 @@ mod tests {
         let diff = PolicyDiff {
             from: summary(1),
             to: summary(2),
+            language: "en".into(),
             sections: vec![
                 section("a", SectionChange::Unchanged, false),
                 section("b", SectionChange::Changed, false),

@@ -72,6 +72,58 @@ pub mod html {
     use crate::diff::{DiffLayout, PolicyDiffView};
     use crate::policy::{versions_lede, ErrorNotice, PolicyDocumentView, PolicyPageFrame, PolicyVersionsView};
 
+    /// The waiting page's footer (as the app's, with a link where the app has
+    /// its "Cookie settings" button) for a page (path and query, with or
+    /// without its prefix): the links in the page's language, and the
+    /// language switcher.
+    pub fn shell_footer(path_and_query: &str) -> String {
+        let page = crate::switch::without_prefix(path_and_query);
+        super::render(move || {
+            let lang = crate::page_lang();
+            let l = lang.lang.locale();
+            view! {
+                <footer class="site-footer">
+                    <div class="site-footer__inner">
+                        <nav aria-label=leptos_i18n::td_string!(l, footer.nav)>
+                            <ul class="site-footer__links">
+                                <li><a href=lang.path("/privacy")>{leptos_i18n::td_string!(l, footer.privacy)}</a></li>
+                                <li><a href="?consent=choose#consent-banner">{leptos_i18n::td_string!(l, footer.cookie_settings)}</a></li>
+                                <li>
+                                    <a href=crate::policy::feed_href(lang.lang) type="application/atom+xml">
+                                        {leptos_i18n::td_string!(l, footer.feed)}
+                                    </a>
+                                </li>
+                                <li><a href=lang.path("/privacy/request")>{leptos_i18n::td_string!(l, footer.requests)}</a></li>
+                                <li><a href=lang.path("/report-child-account")>{leptos_i18n::td_string!(l, footer.report_child)}</a></li>
+                            </ul>
+                        </nav>
+                        <crate::switch::LanguageSwitch page=page />
+                        <p class="site-footer__note">{leptos_i18n::td_string!(l, footer.note)}</p>
+                    </div>
+                </footer>
+            }
+        })
+    }
+
+    /// What the waiting page says where the server renders no page of its
+    /// own: that the app is loading, or, without JavaScript, that it needs it.
+    pub fn shell_waiting() -> String {
+        super::render(move || {
+            let l = crate::page_lang().lang.locale();
+            view! {
+                <div class="page">
+                    <noscript>
+                        <div class="card noscript">
+                            <h1>{leptos_i18n::td_string!(l, shell.needs_js_title)}</h1>
+                            <p>{leptos_i18n::td_string!(l, shell.needs_js)}</p>
+                        </div>
+                    </noscript>
+                    <p class="loading-shell__status" role="status">{leptos_i18n::td_string!(l, shell.starting)}</p>
+                </div>
+            }
+        })
+    }
+
     /// The footer's language switcher for a page (path and query, with or
     /// without its prefix).
     pub fn language_switch(path_and_query: &str) -> String {

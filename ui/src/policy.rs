@@ -18,6 +18,39 @@ pub fn compare_href(from: u32, to: u32) -> String {
     format!("/privacy/compare?from={from}&to={to}")
 }
 
+/// The address of the policy's Atom feed in `lang`.
+pub fn feed_href(lang: Lang) -> String {
+    match lang {
+        Lang::En => "/policies/privacy.atom".to_string(),
+        other => format!("/policies/privacy.atom?lang={}", other.tag()),
+    }
+}
+
+/// The words of the policy's Atom feed in one language.
+pub struct FeedWords {
+    pub title: &'static str,
+    pub subtitle: &'static str,
+    /// `{version}`, `{date}` and `{kind}` to fill.
+    pub entry: &'static str,
+    /// `{date}` to fill.
+    pub effective: &'static str,
+    pub material: &'static str,
+    pub not_material: &'static str,
+}
+
+/// The feed's words in `lang`.
+pub fn feed_words(lang: Lang) -> FeedWords {
+    let l = lang.locale();
+    FeedWords {
+        title: td_string!(l, policy.feed_title),
+        subtitle: td_string!(l, policy.feed_subtitle),
+        entry: td_string!(l, policy.feed_entry),
+        effective: td_string!(l, policy.feed_effective),
+        material: td_string!(l, policy.feed_material),
+        not_material: td_string!(l, policy.feed_not_material),
+    }
+}
+
 /// What a version published at short notice says about why.
 pub fn urgent_sentence(reason: &str, lang: Lang) -> String {
     fill(td_string!(lang.locale(), policy.urgent), &[("days", &MATERIAL_NOTICE_DAYS), ("reason", &reason)])
@@ -116,11 +149,38 @@ pub fn PolicyDocumentView(
     };
     let sections = doc.sections.clone();
     let toc = sections.clone();
+    // English is the authoritative text: a translation says so, and a
+    // version not translated into the page's language shows the English,
+    // marked as English for screen readers and translators.
+    let text_lang = Lang::from_tag(&meta.language).unwrap_or(Lang::En);
+    let foreign = (text_lang != lang).then_some(text_lang.tag());
+    let translation = (lang != Lang::En && text_lang == lang).then(|| {
+        let english = crate::PageLang { lang: Lang::En, explicit: true }.path(&format!("/privacy/v/{}", meta.version));
+        view! {
+            <div id="policy-translation" class="notice" role="note">
+                <p class="notice__title"><strong>{td_string!(l, policy.translation_title)}</strong></p>
+                <p>{td_string!(l, policy.translation_note)}</p>
+                <p class="notice__links">
+                    <a href=english hreflang="en" rel="alternate">
+                        {fill(td_string!(l, policy.translation_link), &[("version", &meta.version)])}
+                    </a>
+                </p>
+            </div>
+        }
+    });
+    let untranslated = foreign.is_some().then(|| {
+        view! {
+            <div id="policy-untranslated" class="notice notice--warning" role="note">
+                <p class="notice__title"><strong>{td_string!(l, policy.untranslated_title)}</strong></p>
+                <p>{fill(td_string!(l, policy.untranslated_note), &[("version", &meta.version)])}</p>
+            </div>
+        }
+    });
 
     view! {
         <header class="policy__header">
             <p id="policy-version" class="policy__version">{version_line} " " {material}</p>
-            <p class="policy__summary">{meta.summary.clone()}</p>
+            <p class="policy__summary" lang=foreign>{meta.summary.clone()}</p>
             {urgent}
             <ul class="policy__links">
                 <li><a href=page_lang().path("/privacy/versions")>{td_string!(l, policy.all_versions)}</a></li>
@@ -129,13 +189,15 @@ pub fn PolicyDocumentView(
                 <li><a href=page_lang().path("/privacy/request")>{td_string!(l, policy.request_link)}</a></li>
                 <li>
                     // A file, not a page of the app: the router must let it through.
-                    <a href="/policies/privacy.atom" rel="external" type="application/atom+xml">{td_string!(l, policy.feed)}</a>
+                    <a href=feed_href(lang) rel="external" type="application/atom+xml">{td_string!(l, policy.feed)}</a>
                 </li>
             </ul>
         </header>
+        {translation}
+        {untranslated}
         {not_current}
         {announced}
-        <div class="policy__layout">
+        <div class="policy__layout" lang=foreign>
             <PolicyToc sections=toc on_link=on_contents_link />
             <div class="policy__body">
                 {sections.into_iter().map(|s| view! { <PolicySectionView section=s /> }).collect_view()}

@@ -40,6 +40,7 @@ fn versions() -> Vec<curtain_api::policy::PolicyVersionSummary> {
         material: version == 2,
         summary: "Summary".into(),
         urgent_reason: None,
+        language: "en".into(),
     };
     vec![v(2, "2026-06-01", PolicyStatus::Current), v(1, "2026-03-01", PolicyStatus::Past)]
 }

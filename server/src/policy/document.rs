@@ -14,6 +14,7 @@
 //! ```
 
 use curtain_api::CivilDate;
+use curtain_ui::Lang;
 
 /// A parsed version file.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,10 @@ pub struct PolicySource {
     /// Why a material version took effect with less than 30 days' notice.
     /// Not part of the file: given when publishing, and kept beside it.
     pub urgent_reason: Option<String>,
+    /// The language it is written in: English (the authoritative text)
+    /// unless the front matter names another (`language: de`), which makes
+    /// the file a translation of the English version with its number.
+    pub language: Lang,
 }
 
 /// One `##` section: a stable id, the heading text, and the Markdown under it.
@@ -72,7 +77,7 @@ pub enum SourceError {
     MissingField(&'static str),
     #[error("the front matter names `{0}` twice")]
     DuplicateField(String),
-    #[error("the front matter field `{0}` is not one of version, effective, material, summary")]
+    #[error("the front matter field `{0}` is not one of version, effective, material, summary, language")]
     UnknownField(String),
     #[error("`{field}: {value}` is not valid: {expected}")]
     BadValue { field: &'static str, value: String, expected: &'static str },
@@ -127,6 +132,7 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
     let mut effective = None;
     let mut material = None;
     let mut summary = None;
+    let mut language = None;
     let mut closed = false;
     // Line numbers count from 1, and the opening `---` was line 1.
     for (line_no, line) in (2..).zip(lines.by_ref()) {
@@ -175,6 +181,14 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
                 }
                 summary = Some(value.to_string());
             }
+            "language" => {
+                slot_taken(language.is_some())?;
+                language = Some(Lang::from_tag(value).ok_or_else(|| SourceError::BadValue {
+                    field: "language",
+                    value: value.into(),
+                    expected: "one of en, de, pt-BR",
+                })?);
+            }
             other => return Err(SourceError::UnknownField(other.to_string())),
         }
     }
@@ -189,6 +203,7 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
         summary: summary.ok_or(SourceError::MissingField("summary"))?,
         sections: split_sections(&body)?,
         urgent_reason: None,
+        language: language.unwrap_or(Lang::En),
     };
     let mut ids = std::collections::BTreeSet::new();
     for section in &parsed.sections {
@@ -201,6 +216,51 @@ pub fn parse(source: &str) -> Result<PolicySource, SourceError> {
         }
     }
     Ok(parsed)
+}
+
+/// Why a file cannot stand as a translation of an English version. Each
+/// message says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TranslationError {
+    #[error("the file is in English: a translation names its language in the front matter (`language: de` or `language: pt-BR`)")]
+    NotATranslation,
+    #[error("there is no version {0} of the policy to translate; publish the English version first, or with it")]
+    NoSuchVersion(u32),
+    #[error("the translation says `{field}: {translated}`, but version {version} says `{english}`; a translation carries the English version's own values")]
+    Differs { version: u32, field: &'static str, english: String, translated: String },
+    #[error("the translation's sections ({translated}) are not the English version's ({english}): keep every `{{#id}}`, in the same order")]
+    Sections { english: String, translated: String },
+    #[error("the translation's promise markers ({translated}) are not the English version's ({english}): keep every `<!-- promise: id -->`, in the same order")]
+    Promises { english: String, translated: String },
+}
+
+/// Checks that `translation` is a faithful frame of `english`: the same
+/// version, date and materiality, the same section ids in the same order (so
+/// a link to `#cookies` works in every language) and the same promises.
+pub fn check_translation(english: &PolicySource, translation: &PolicySource) -> Result<(), TranslationError> {
+    if translation.language == Lang::En {
+        return Err(TranslationError::NotATranslation);
+    }
+    let version = english.version;
+    let differs = |field, english: String, translated: String| {
+        (english != translated).then(|| TranslationError::Differs { version, field, english, translated })
+    };
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    if let Some(e) = differs("version", english.version.to_string(), translation.version.to_string())
+        .or_else(|| differs("effective", english.effective.to_string(), translation.effective.to_string()))
+        .or_else(|| differs("material", yes_no(english.material), yes_no(translation.material)))
+    {
+        return Err(e);
+    }
+    let ids = |v: &PolicySource| v.sections.iter().map(|s| format!("#{}", s.id)).collect::<Vec<_>>().join(", ");
+    if ids(english) != ids(translation) {
+        return Err(TranslationError::Sections { english: ids(english), translated: ids(translation) });
+    }
+    let promises = |v: &PolicySource| v.promises().into_iter().map(|p| p.id).collect::<Vec<_>>().join(", ");
+    if promises(english) != promises(translation) {
+        return Err(TranslationError::Promises { english: promises(english), translated: promises(translation) });
+    }
+    Ok(())
 }
 
 /// Splits the body on `## ` headings (outside fenced code).
@@ -292,6 +352,29 @@ mod tests {
         let ids: Vec<_> = p.sections.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
         assert_eq!(ids, [("in-short", "In short"), ("children", "Children")]);
         assert_eq!(p.sections[1].markdown, "Not for under 13.\n\n### More\n\nDetail.");
+    }
+
+    #[test]
+    fn a_translation_names_its_language_and_keeps_the_english_frame() {
+        let english = parse(GOOD).unwrap();
+        assert_eq!(english.language, Lang::En);
+        let german = GOOD
+            .replace("summary: Clearer words.", "summary: Klarere Worte.\nlanguage: de")
+            .replace("## In short {#in-short}", "## Kurz gesagt {#in-short}")
+            .replace("## Children", "## Kinder {#children}");
+        let german = parse(&german).unwrap();
+        assert_eq!(german.language, Lang::De);
+        assert_eq!(check_translation(&english, &german), Ok(()));
+        assert_eq!(check_translation(&english, &english), Err(TranslationError::NotATranslation));
+
+        let later = parse(&GOOD.replace("2025-09-15", "2025-10-01").replace("Clearer words.", "X\nlanguage: de")).unwrap();
+        assert!(matches!(check_translation(&english, &later), Err(TranslationError::Differs { field: "effective", .. })));
+        let renamed = parse(&GOOD.replace("{#in-short}", "{#kurz}").replace("Clearer words.", "X\nlanguage: pt-BR")).unwrap();
+        let err = check_translation(&english, &renamed).unwrap_err();
+        assert!(err.to_string().contains("#kurz, #children"), "{err}");
+        let promised = parse(&GOOD.replace("Hello.", "Hallo. <!-- promise: hello -->").replace("Clearer words.", "X\nlanguage: de")).unwrap();
+        assert!(matches!(check_translation(&english, &promised), Err(TranslationError::Promises { .. })));
+        assert!(matches!(parse(&GOOD.replace("Clearer words.", "X\nlanguage: fr")), Err(SourceError::BadValue { field: "language", .. })));
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn summary(versions: &[PolicySource], version: &PolicySource, now: i64) -> P
         material: version.material,
         summary: version.summary.clone(),
         urgent_reason: version.urgent_reason.clone(),
+        language: version.language.tag().to_string(),
     }
 }
 
@@ -93,6 +94,7 @@ mod tests {
             summary: format!("v{n}"),
             sections: vec![],
             urgent_reason: None,
+            language: curtain_ui::Lang::En,
         }
     }
 

@@ -12,6 +12,21 @@ pub const PUBLISHED: &[(&str, &str)] = &[
     ("policies/privacy/v5.md", include_str!("../../../policies/privacy/v5.md")),
 ];
 
+/// `(file name, contents)` of every published translation. English is the
+/// authoritative text; versions 1 to 3 were never translated, so their pages
+/// show the English text and say so.
+pub const TRANSLATIONS: &[(&str, &str)] = &[
+    ("policies/privacy/v4.de.md", include_str!("../../../policies/privacy/v4.de.md")),
+    ("policies/privacy/v4.pt-BR.md", include_str!("../../../policies/privacy/v4.pt-BR.md")),
+    ("policies/privacy/v5.de.md", include_str!("../../../policies/privacy/v5.de.md")),
+    ("policies/privacy/v5.pt-BR.md", include_str!("../../../policies/privacy/v5.pt-BR.md")),
+];
+
+const UPCOMING_DEMO_TRANSLATIONS: [&str; 2] = [
+    include_str!("../../../policies/privacy/upcoming-demo.de.md"),
+    include_str!("../../../policies/privacy/upcoming-demo.pt-BR.md"),
+];
+
 const UPCOMING_DEMO: &str = include_str!("../../../policies/privacy/upcoming-demo.md");
 const DEMO_DATE_MARK: &str = "DEMO_EFFECTIVE_DATE";
 
@@ -19,6 +34,11 @@ const DEMO_DATE_MARK: &str = "DEMO_EFFECTIVE_DATE";
 /// picks a date a month ahead, so the notice always has something to show).
 pub fn upcoming_demo(effective: CivilDate) -> String {
     UPCOMING_DEMO.replace(DEMO_DATE_MARK, &effective.to_string())
+}
+
+/// The demonstration's upcoming version in German and Portuguese.
+pub fn upcoming_demo_translations(effective: CivilDate) -> Vec<String> {
+    UPCOMING_DEMO_TRANSLATIONS.iter().map(|t| t.replace(DEMO_DATE_MARK, &effective.to_string())).collect()
 }
 
 /// The shipped version in effect at `now`: what a sign-up must name on a
@@ -60,6 +80,23 @@ mod tests {
             {
                 assert!(v.sections.iter().any(|s| s.id == id), "{name} lacks #{id}");
             }
+        }
+    }
+
+    #[test]
+    fn every_shipped_translation_keeps_its_versions_frame() {
+        let english = |n: u32| {
+            PUBLISHED.iter().map(|(_, t)| document::parse(t).unwrap()).find(|v| v.version == n).unwrap()
+        };
+        for (name, text) in TRANSLATIONS {
+            let t = document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            document::check_translation(&english(t.version), &t).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let date = CivilDate::parse("2030-01-01").unwrap();
+        let demo = document::parse(&upcoming_demo(date)).unwrap();
+        for text in upcoming_demo_translations(date) {
+            let t = document::parse(&text).unwrap();
+            document::check_translation(&demo, &t).unwrap_or_else(|e| panic!("{}: {e}", t.language.tag()));
         }
     }
 

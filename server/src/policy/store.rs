@@ -9,7 +9,9 @@ use crate::db::Db;
 use crate::outbox::{self, PolicyChange};
 use crate::public_url::PublicUrl;
 
-use super::document::{self, PolicySource, SourceError};
+use curtain_ui::Lang;
+
+use super::document::{self, PolicySource, SourceError, TranslationError};
 use super::published;
 
 /// Why `publish` refused a version. Each message says what to change.
@@ -17,6 +19,15 @@ use super::published;
 pub enum PublishError {
     #[error("the file is not a valid policy version: {0}")]
     Source(#[from] SourceError),
+    #[error("the file is not a translation of a published version: {0}")]
+    Translation(#[from] TranslationError),
+    #[error(
+        "version {version} already has a {language} translation, and a published translation never changes; \
+         correct the wording in the translation of the next version"
+    )]
+    TranslationExists { version: u32, language: &'static str },
+    #[error("two of the files are {language} translations; give one file per language")]
+    TwoTranslations { language: &'static str },
     #[error("the next version must be number {expected}, but the file says {found}")]
     NotNext { expected: u32, found: u32 },
     #[error(
@@ -51,7 +62,12 @@ pub enum PublishError {
 #[derive(Default)]
 pub struct VersionCache {
     parsed: std::sync::Mutex<std::collections::BTreeMap<u32, std::sync::Arc<RenderedVersion>>>,
+    /// Translations, by version and language; like versions, they never change.
+    translated: std::sync::Mutex<std::collections::BTreeMap<(u32, &'static str), std::sync::Arc<RenderedVersion>>>,
 }
+
+/// The translations of the policy into one language, by version number.
+pub type Translations = std::collections::BTreeMap<u32, std::sync::Arc<RenderedVersion>>;
 
 /// One version as it is served.
 pub struct RenderedVersion {
@@ -81,6 +97,38 @@ impl VersionCache {
         }
         let parsed = self.parsed.lock().expect("policy cache lock");
         Ok(numbers.iter().filter_map(|n| parsed.get(&(*n as u32)).cloned()).collect())
+    }
+
+    /// Every translation into `lang` in the database (none for English).
+    pub async fn translations(&self, db: &AnyPool, lang: Lang) -> anyhow::Result<Translations> {
+        if lang == Lang::En {
+            return Ok(Translations::new());
+        }
+        let numbers: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM policy_translations WHERE language = $1 ORDER BY version")
+                .bind(lang.tag())
+                .fetch_all(db)
+                .await?;
+        let missing: Vec<i64> = {
+            let cached = self.translated.lock().expect("policy cache lock");
+            numbers.iter().copied().filter(|n| !cached.contains_key(&(*n as u32, lang.tag()))).collect()
+        };
+        for n in missing {
+            let source: Option<String> =
+                sqlx::query_scalar("SELECT source FROM policy_translations WHERE version = $1 AND language = $2")
+                    .bind(n)
+                    .bind(lang.tag())
+                    .fetch_optional(db)
+                    .await?;
+            let Some(source) = source else { continue };
+            let source = document::parse(&source)
+                .with_context(|| format!("stored {} translation of policy version {n} does not parse", lang.tag()))?;
+            let sections_html = source.sections.iter().map(|s| super::render::section_html(&s.markdown)).collect();
+            let rendered = std::sync::Arc::new(RenderedVersion { source, sections_html });
+            self.translated.lock().expect("policy cache lock").insert((n as u32, lang.tag()), rendered);
+        }
+        let cached = self.translated.lock().expect("policy cache lock");
+        Ok(numbers.iter().filter_map(|n| cached.get(&(*n as u32, lang.tag())).cloned().map(|v| (*n as u32, v))).collect())
     }
 }
 
@@ -129,6 +177,48 @@ async fn insert(db: &mut AnyConnection, parsed: &PolicySource, source: &str, now
     Ok(())
 }
 
+async fn insert_translation(db: &mut AnyConnection, parsed: &PolicySource, source: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO policy_translations (version, language, source, published_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (version, language) DO NOTHING",
+    )
+    .bind(i64::from(parsed.version))
+    .bind(parsed.language.tag())
+    .bind(source)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+async fn stored_translation(db: impl AnyExecutor<'_>, version: u32, lang: Lang) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT source FROM policy_translations WHERE version = $1 AND language = $2")
+        .bind(i64::from(version))
+        .bind(lang.tag())
+        .fetch_optional(db)
+        .await
+}
+
+/// Checks `source` as a translation of a version among `versions` (or of
+/// `also`, the version being published with it).
+fn checked_translation(
+    versions: &[PolicySource],
+    also: Option<&PolicySource>,
+    source: &str,
+) -> Result<PolicySource, PublishError> {
+    let parsed = document::parse(source)?;
+    if parsed.language == Lang::En {
+        return Err(TranslationError::NotATranslation.into());
+    }
+    let english = versions
+        .iter()
+        .chain(also)
+        .find(|v| v.version == parsed.version)
+        .ok_or(TranslationError::NoSuchVersion(parsed.version))?;
+    document::check_translation(english, &parsed)?;
+    Ok(parsed)
+}
+
 /// Brings the versions this release ships into the database: new ones are
 /// added; one that differs from what was published is refused, because a
 /// published version must never change under the people who accepted it.
@@ -145,6 +235,21 @@ pub async fn sync_published(db: &Db, now: i64) -> anyhow::Result<()> {
                  version {next} instead.",
                 v = parsed.version,
                 next = max_version(&mut *tx).await? + 1,
+            );
+        }
+    }
+    let versions = load(&mut *tx).await?;
+    for (name, source) in published::TRANSLATIONS {
+        let parsed = checked_translation(&versions, None, source).with_context(|| format!("{name}"))?;
+        insert_translation(&mut tx, &parsed, source, now).await?;
+        let stored = stored_translation(&mut *tx, parsed.version, parsed.language).await?.unwrap_or_default();
+        if stored != *source {
+            anyhow::bail!(
+                "{name} (the {lang} translation of privacy policy version {v}) differs from the one published in this \
+                 database. Published translations cannot change: restore the file as it was, and correct the wording \
+                 in the translation of the next version.",
+                lang = parsed.language.tag(),
+                v = parsed.version,
             );
         }
     }
@@ -165,13 +270,15 @@ async fn max_version(db: impl AnyExecutor<'_>) -> sqlx::Result<u32> {
 }
 
 /// A version just published, and how many members its notice went to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
     pub version: u32,
     pub material: bool,
     /// Members told by e-mail (through the outbox): everyone with an
     /// address for a material version, nobody for a wording-only one.
     pub notified: u64,
+    /// The languages it was published in besides English.
+    pub translations: Vec<Lang>,
 }
 
 /// Publishes a new version from `source`: it must be numbered next and take
@@ -188,6 +295,21 @@ pub async fn publish(db: &Db, source: &str, site: &PublicUrl, now: i64) -> Resul
 pub async fn publish_as(
     db: &Db,
     source: &str,
+    urgent: Option<&str>,
+    site: &PublicUrl,
+    now: i64,
+) -> Result<Published, PublishError> {
+    publish_with(db, source, &[], urgent, site, now).await
+}
+
+/// [`publish_as`], with translations of the new version published in the
+/// same transaction (each checked against it: same number, date,
+/// materiality, sections and promises), so members are told in their own
+/// language from the first moment.
+pub async fn publish_with(
+    db: &Db,
+    source: &str,
+    translations: &[&str],
     urgent: Option<&str>,
     site: &PublicUrl,
     now: i64,
@@ -233,6 +355,24 @@ pub async fn publish_as(
         return Err(PublishError::Backdated { version: parsed.version, effective: parsed.effective, today });
     }
     insert(&mut tx, &parsed, source, now).await?;
+    let mut languages = Vec::new();
+    for translation in translations {
+        let t = checked_translation(&versions, Some(&parsed), translation)?;
+        if t.version != parsed.version {
+            return Err(TranslationError::Differs {
+                version: parsed.version,
+                field: "version",
+                english: parsed.version.to_string(),
+                translated: t.version.to_string(),
+            }
+            .into());
+        }
+        if languages.contains(&t.language) {
+            return Err(PublishError::TwoTranslations { language: t.language.tag() });
+        }
+        languages.push(t.language);
+        insert_translation(&mut tx, &t, translation, now).await?;
+    }
     let notified = if parsed.material {
         let change = PolicyChange {
             version: parsed.version,
@@ -246,7 +386,22 @@ pub async fn publish_as(
         0
     };
     tx.commit().await?;
-    Ok(Published { version: parsed.version, material: parsed.material, notified })
+    Ok(Published { version: parsed.version, material: parsed.material, notified, translations: languages })
+}
+
+/// Publishes a translation of a version published earlier. English stays
+/// the authoritative text; the translation must match its frame (see
+/// [`document::check_translation`]) and, once published, never changes.
+pub async fn publish_translation(db: &Db, source: &str, now: i64) -> Result<(u32, Lang), PublishError> {
+    let mut tx = db.begin_write().await?;
+    let versions = load(&mut *tx).await?;
+    let parsed = checked_translation(&versions, None, source)?;
+    if stored_translation(&mut *tx, parsed.version, parsed.language).await?.is_some() {
+        return Err(PublishError::TranslationExists { version: parsed.version, language: parsed.language.tag() });
+    }
+    insert_translation(&mut tx, &parsed, source, now).await?;
+    tx.commit().await?;
+    Ok((parsed.version, parsed.language))
 }
 
 /// For `--demo`: announces an upcoming version a month ahead, unless a
@@ -258,7 +413,11 @@ pub async fn load_demo_upcoming(db: &Db, site: &PublicUrl, now: i64) -> anyhow::
     }
     let effective = CivilDate::from_unix_days(now.div_euclid(86_400) + 30);
     let source = published::upcoming_demo(effective);
-    publish(db, &source, site, now).await.context("publishing the demonstration's upcoming policy version")?;
+    let translations = published::upcoming_demo_translations(effective);
+    let translations: Vec<&str> = translations.iter().map(String::as_str).collect();
+    publish_with(db, &source, &translations, None, site, now)
+        .await
+        .context("publishing the demonstration's upcoming policy version")?;
     Ok(())
 }
 

@@ -1,0 +1,13 @@
+-- Translations of published policy versions. English (`policy_versions`) is
+-- the authoritative text; a translation carries the same version number,
+-- effective date and materiality, and the same section and promise ids.
+-- Like a version, a translation never changes once published: `source` is the
+-- whole file, front matter included.
+CREATE TABLE policy_translations (
+    version      INTEGER NOT NULL REFERENCES policy_versions (version),
+    -- A tag the server knows (`en` never: English is the version itself).
+    language     TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (version, language)
+);
