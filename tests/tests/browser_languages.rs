@@ -168,6 +168,19 @@ async fn without_javascript_the_german_banner_answers_in_german() {
             ensure!(receipt_languages(&app, 1).await? == ["de"]);
             let hreflangs = b.driver.find_all(By::Css("link[rel='alternate'][hreflang]")).await?;
             ensure!(hreflangs.len() == 4, "en, de, pt-BR and x-default: {}", hreflangs.len());
+
+            // The waiting page around it speaks German too: the footer, its
+            // links (to the German pages), and why the home page needs JavaScript.
+            let footer = text(&b, ".site-footer").await?;
+            for english in ["Privacy policy", "Cookie settings", "Report a child's account"] {
+                ensure!(!footer.contains(english), "no English ({english:?}) in the German footer: {footer}");
+            }
+            ensure!(footer.contains("Datenschutzerklärung"), "{footer}");
+            let privacy = b.find(".site-footer__links a[href='/de/privacy']").await?;
+            ensure!(privacy.text().await? == "Datenschutzerklärung");
+            b.driver.goto(format!("{}/de", app.base)).await?;
+            ensure!(text(&b, ".noscript h1").await? == "Curtain braucht JavaScript");
+            ensure!(b.find(".site-name").await?.attr("href").await?.as_deref() == Some("/de"));
             Ok(())
         })
         .await;
