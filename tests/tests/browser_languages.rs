@@ -276,6 +276,12 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             ensure!(html_lang(&b).await? == "de");
             axe_clean(&b).await?;
 
+            // In the list, the one lines of versions 1 to 3 are English, and say so.
+            b.goto("/de/privacy/versions").await?;
+            b.wait_for_text("#policy-versions", &german.summary).await?;
+            let english_lines = b.driver.find_all(By::Css("#policy-versions span[lang='en']")).await?;
+            ensure!(english_lines.len() == 3, "versions 1 to 3 are marked English: {}", english_lines.len());
+
             // Comparing two translated versions shows the German changes; with
             // an untranslated one, the English ones, said so.
             b.goto("/de/privacy/compare?from=4&to=5").await?;

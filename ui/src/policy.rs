@@ -18,6 +18,13 @@ pub fn compare_href(from: u32, to: u32) -> String {
     format!("/privacy/compare?from={from}&to={to}")
 }
 
+/// The `lang` attribute for a version's one line on a page in `page`: the
+/// line's own language when it is not the page's (a version not translated
+/// yet), else none.
+fn language_of(v: &PolicyVersionSummary, page: Lang) -> Option<String> {
+    (v.language != page.tag()).then(|| v.language.clone())
+}
+
 /// The address of the policy's Atom feed in `lang`.
 pub fn feed_href(lang: Lang) -> String {
     match lang {
@@ -241,7 +248,7 @@ fn AnnouncedVersions(current: u32, announced: Vec<PolicyVersionSummary>) -> impl
                                     " "
                                     {kind}
                                 </p>
-                                <p>{v.summary.clone()}</p>
+                                <p lang=language_of(&v, lang)>{v.summary.clone()}</p>
                                 {urgent}
                                 <p class="notice__links">
                                     <a href=page_lang().path(&compare_href(current, v.version))>
@@ -346,7 +353,7 @@ pub fn PolicyVersionsTable(versions: Vec<PolicyVersionSummary>) -> impl IntoView
                                         }}
                                     </td>
                                     <td>
-                                        {v.summary.clone()}
+                                        <span lang=language_of(&v, lang)>{v.summary.clone()}</span>
                                         {previous
                                             .map(|p| {
                                                 view! {
