@@ -72,6 +72,8 @@ pub fn signup_request(input: &SignupInput, today: CivilDate, lang: Lang) -> Resu
             (true, Some(version)) => version,
             (true, None) => POLICY_VERSION_TO_FETCH,
         },
+        // The page's language becomes the member's (their e-mails are written in it).
+        language: Some(lang.tag().to_string()),
     };
     let mut errors = validate::signup(&request, today);
     for messages in errors.values_mut() {

@@ -306,6 +306,14 @@ pub fn delete_account(req: &DeleteAccountRequest, username: &str) -> FieldErrors
     errors
 }
 
+/// `PUT /api/me/language`: the member's language (`"de"`, `"pt-BR"`, `"en"`),
+/// or `null` to follow the address and the browser again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LanguageChoice {
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,10 @@ pub struct SignupRequest {
     pub birth_date: String,
     /// The policy version the person was shown and agreed to.
     pub accepted_policy_version: u32,
+    /// The language of the page the form was on (`de`, `pt-BR`, `en`),
+    /// stored as the member's language. Optional: without it, none is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// `POST /api/auth/signin`. `login` is a username or an e-mail address.
@@ -90,6 +94,11 @@ pub struct SessionUser {
     /// How many follow requests wait for this member's answer.
     #[serde(default)]
     pub follow_requests: u32,
+    /// The language the member chose for Curtain (`en`, `de`, `pt-BR`):
+    /// their e-mails are written in it, and an address without a language
+    /// goes to it. `null`: not chosen.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// `GET /api/health`.

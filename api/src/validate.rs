@@ -182,6 +182,7 @@ mod tests {
             password: "short".into(),
             birth_date: "soon".into(),
             accepted_policy_version: 0,
+            language: None,
         };
         let errors = signup(&req, today());
         let fields: Vec<_> = errors.keys().map(String::as_str).collect();
@@ -193,6 +194,7 @@ mod tests {
             password: "correct horse".into(),
             birth_date: "1990-05-01".into(),
             accepted_policy_version: 1,
+            language: None,
         };
         assert!(signup(&good, today()).is_empty());
     }

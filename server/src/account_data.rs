@@ -114,6 +114,9 @@ struct AccountSection {
     minor: bool,
     accepted_policy_version: i64,
     created_at: String,
+    /// The language the member chose (`en`, `de`, `pt-BR`); absent while none is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
 }
 
 /// A failed sign-in counted against the member's account (whatever spelling
@@ -177,7 +180,8 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
     let mut snapshot = db.begin().await?;
     let conn: &mut AnyConnection = &mut snapshot;
     #[allow(clippy::type_complexity)]
-    let (username, email, birth_date, Flag(minor), accepted_policy_version, created_at, confirmed_at, pending_email): (
+    #[allow(clippy::type_complexity)]
+    let (username, email, birth_date, Flag(minor), accepted_policy_version, created_at, confirmed_at, pending_email, language): (
         String,
         String,
         String,
@@ -186,8 +190,10 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
         i64,
         Option<i64>,
         Option<String>,
+        Option<String>,
     ) = sqlx::query_as(
-            "SELECT username, email, birth_date, minor, accepted_policy_version, created_at, email_verified_at, pending_email
+            "SELECT username, email, birth_date, minor, accepted_policy_version, created_at, email_verified_at, pending_email,
+                    language
              FROM users WHERE id = $1",
         )
         .bind(user_id)
@@ -251,6 +257,7 @@ pub async fn export(db: &AnyPool, user_id: i64, current_session: Option<i64>) ->
             minor,
             accepted_policy_version,
             created_at: clock::rfc3339(created_at),
+            language,
         },
         email_preferences: prefs,
         sessions,

@@ -15,6 +15,8 @@ pub struct NewAccount<'a> {
     pub minor: bool,
     pub accepted_policy_version: u32,
     pub created_at: i64,
+    /// The language the member signed up in, if the form said.
+    pub language: Option<curtain_ui::Lang>,
 }
 
 /// The case-insensitive key a username or e-mail is unique by.
@@ -67,8 +69,8 @@ pub async fn create(tx: &mut AnyConnection, new: NewAccount<'_>) -> Result<i64> 
     };
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, username_key, email, email_key, pending_email, password_hash, birth_date, minor,
-                            accepted_policy_version, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                            accepted_policy_version, created_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.username)
     .bind(key(new.username))
@@ -80,6 +82,7 @@ pub async fn create(tx: &mut AnyConnection, new: NewAccount<'_>) -> Result<i64> 
     .bind(new.minor)
     .bind(i64::from(new.accepted_policy_version))
     .bind(new.created_at)
+    .bind(new.language.map(|lang| lang.tag()))
     .fetch_one(&mut *tx)
     .await?;
     // No account ever exists without the privacy defaults for its age.

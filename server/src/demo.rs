@@ -47,6 +47,7 @@ pub async fn load(db: &Db, site: &PublicUrl) -> anyhow::Result<()> {
                 minor,
                 accepted_policy_version: 1,
                 created_at: clock::now(),
+                language: None,
             },
         )
         .await

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::outbox::{self, Message};
 use crate::session::{new_token, token_hash};
 use crate::email_preferences;
+use crate::i18n::text;
 
 /// A confirmation link works this long.
 pub const LINK_SECONDS: i64 = 7 * 24 * 3600;
@@ -25,9 +26,9 @@ pub const LINK_SECONDS: i64 = 7 * 24 * 3600;
 pub const SENDS_PER_WINDOW: i64 = 3;
 pub const SENDS_WINDOW_SECONDS: i64 = 3600;
 
-/// The confirmation link for a token, under `site`.
-pub fn link(site: &str, token: &str) -> String {
-    format!("{}/verify-email/{token}", site.trim_end_matches('/'))
+/// The confirmation link for a token, under `site`, in `lang` (`/de/verify-email/…`).
+pub fn link(site: &str, token: &str, lang: curtain_ui::Lang) -> String {
+    outbox::page_link(site, &format!("/verify-email/{token}"), lang)
 }
 
 /// Refuses with 429 once the account asked for [`SENDS_PER_WINDOW`]
@@ -81,29 +82,42 @@ async fn send_link(tx: &mut AnyConnection, site: &str, user_id: i64, address: &s
         .bind(now + LINK_SECONDS)
         .execute(&mut *tx)
         .await?;
+    let lang = outbox::language_of(tx, user_id).await?;
     let body = format!(
-        "Please confirm that {address} is your address for Curtain by following this link:\n\n{}\n\n\
-         The link works for 7 days. Until then your account works as usual, but we send no newsletters or offers.\n\
-         If you did not sign up for Curtain or ask to use this address, ignore this message: nothing happens without the link.\n",
-        link(site, &token)
+        "{}\n\n{}\n\n{}\n{}\n",
+        text(lang, "Please confirm that {address} is your address for Curtain by following this link:", &[&address]),
+        link(site, &token, lang),
+        text(lang, "The link works for 7 days. Until then your account works as usual, but we send no newsletters or offers.", &[]),
+        text(
+            lang,
+            "If you did not sign up for Curtain or ask to use this address, ignore this message: nothing happens without the link.",
+            &[]
+        ),
     );
-    outbox::send(tx, Message { user_id: Some(user_id), kind: "verify_email", to: address, subject: "Confirm your e-mail address", body: &body })
+    let subject = text(lang, "Confirm your e-mail address", &[]);
+    outbox::send(tx, Message { user_id: Some(user_id), kind: "verify_email", to: address, subject: &subject, body: &body })
         .await?;
     Ok(())
 }
 
 async fn notice_in_use(tx: &mut AnyConnection, site: &str, holder: &Holder, address: &str) -> Result<()> {
-    let site = site.trim_end_matches('/');
+    // The holder's language if they chose one, else the page's of whoever tried.
+    let lang = outbox::language_of(tx, holder.user_id).await?;
+    let signin = outbox::page_link(site, "/signin", lang);
     let body = format!(
-        "Someone just tried to use this address for a Curtain account. It already belongs to your account \"{}\", \
-         and nothing has changed.\n\n\
-         If it was you: you already have an account. Sign in at {site}/signin with your username or this address.\n\
-         If it was not you, you can ignore this message.\n",
-        holder.username
+        "{}\n\n{}\n{}\n",
+        text(
+            lang,
+            "Someone just tried to use this address for a Curtain account. It already belongs to your account \"{}\", and nothing has changed.",
+            &[&holder.username]
+        ),
+        text(lang, "If it was you: you already have an account. Sign in at {} with your username or this address.", &[&signin]),
+        text(lang, "If it was not you, you can ignore this message.", &[]),
     );
+    let subject = text(lang, "Your address was used to sign up", &[]);
     outbox::send(
         tx,
-        Message { user_id: Some(holder.user_id), kind: "email_in_use", to: address, subject: "Your address was used to sign up", body: &body },
+        Message { user_id: Some(holder.user_id), kind: "email_in_use", to: address, subject: &subject, body: &body },
     )
     .await?;
     Ok(())

@@ -6,6 +6,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use curtain_api::{ErrorBody, ErrorDetail, FieldErrors};
+use curtain_ui::Lang;
+
+use crate::i18n::{request_lang, text, translate, translate_fields};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -114,7 +117,18 @@ impl Error {
         Error::Invalid(fields)
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// Status, code and message, the message in `lang`.
+    fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
+        let (status, code, message) = self.english_parts(lang);
+        let message = match self {
+            // Put together in `lang` already.
+            Error::RateLimited { .. } => message,
+            _ => translate(lang, &message),
+        };
+        (status, code, message)
+    }
+
+    fn english_parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
         match self {
             Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need another look.".into()),
             Error::Taken(_) => (StatusCode::CONFLICT, "taken", "That is already in use by another account.".into()),
@@ -138,7 +152,7 @@ impl Error {
             Error::RateLimited { retry_after, message } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("{message} Try again in {}.", minutes_phrase(*retry_after)),
+                format!("{} {}", translate(lang, message), try_again(lang, *retry_after)),
             ),
             Error::Busy { .. } => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -156,9 +170,14 @@ impl Error {
     }
 }
 
-fn minutes_phrase(seconds: u64) -> String {
+/// "Try again in a minute." / "Try again in 15 minutes.", in `lang`.
+fn try_again(lang: Lang, seconds: u64) -> String {
     let minutes = seconds.div_ceil(60).max(1);
-    if minutes == 1 { "a minute".into() } else { format!("{minutes} minutes") }
+    if minutes == 1 {
+        text(lang, "Try again in a minute.", &[])
+    } else {
+        text(lang, "Try again in {minutes} minutes.", &[&minutes])
+    }
 }
 
 impl IntoResponse for Error {
@@ -168,9 +187,13 @@ impl IntoResponse for Error {
             Error::Busy { .. } => tracing::warn!("request answered 503: too busy"),
             _ => {}
         }
-        let (status, code, message) = self.parts();
+        // The request's language (`Accept-Language`); codes never change.
+        let lang = request_lang();
+        let (status, code, message) = self.parts(lang);
         let fields = match self {
-            Error::Invalid(ref f) | Error::Taken(ref f) | Error::RequestWithFields { fields: ref f, .. } => f.clone(),
+            Error::Invalid(ref f) | Error::Taken(ref f) | Error::RequestWithFields { fields: ref f, .. } => {
+                translate_fields(lang, f)
+            }
             _ => FieldErrors::new(),
         };
         let body = ErrorBody { error: ErrorDetail { code: code.into(), message, fields } };
@@ -188,9 +211,21 @@ mod tests {
 
     #[test]
     fn rate_limit_message_rounds_up_to_whole_minutes() {
-        assert_eq!(minutes_phrase(1), "a minute");
-        assert_eq!(minutes_phrase(60), "a minute");
-        assert_eq!(minutes_phrase(61), "2 minutes");
-        assert_eq!(minutes_phrase(900), "15 minutes");
+        assert_eq!(try_again(Lang::En, 1), "Try again in a minute.");
+        assert_eq!(try_again(Lang::En, 60), "Try again in a minute.");
+        assert_eq!(try_again(Lang::En, 61), "Try again in 2 minutes.");
+        assert_eq!(try_again(Lang::En, 900), "Try again in 15 minutes.");
+        assert_eq!(try_again(Lang::De, 900), "Versuchen Sie es in 15 Minuten erneut.");
+    }
+
+    #[test]
+    fn messages_follow_the_language_and_codes_do_not() {
+        let limited = Error::RateLimited { retry_after: 30, message: "Too many failed sign-ins." };
+        assert_eq!(limited.parts(Lang::En).2, "Too many failed sign-ins. Try again in a minute.");
+        let (_, code, de) = limited.parts(Lang::De);
+        assert_eq!(code, "rate_limited");
+        assert!(!de.contains("Try again"), "{de}");
+        assert_eq!(Error::Unauthorized.parts(Lang::PtBr).1, "unauthorized");
+        assert_ne!(Error::Unauthorized.parts(Lang::PtBr).2, "Sign in to continue.");
     }
 }

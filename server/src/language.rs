@@ -11,7 +11,12 @@
 //! language in the request's extensions ([`PageLang`], and the bare [`Lang`]).
 //! Only pages are touched: the API, the banner's form, the feed, robots and
 //! sitemap and the app's own files keep their one address, and are never
-//! redirected.
+//! redirected. A signed-in member who chose a language in their account
+//! goes to it from an unprefixed page, whatever the browser asks for.
+//!
+//! It also sets every request's language for the sentences the server
+//! writes (`i18n::request_lang`): a page's own, or what `Accept-Language`
+//! prefers of ours (the app sends its page's language on each API request).
 
 use std::sync::Arc;
 
@@ -23,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use curtain_ui::Lang;
 
 use crate::spa::Assets;
+use crate::AppState;
 
 /// The language of the page a request asks for, and whether its address
 /// said so (`/en/privacy` did, `/privacy` did not): the views' own type, so
@@ -42,7 +48,20 @@ pub fn is_page(assets: &Assets, path: &str) -> bool {
 }
 
 /// The middleware: see the module.
-pub async fn route(State(assets): State<Arc<Assets>>, mut request: Request, next: Next) -> Response {
+pub async fn route(State((assets, state)): State<(Arc<Assets>, AppState)>, request: Request, next: Next) -> Response {
+    let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let mut lang = crate::i18n::from_accept_language(accept);
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        if let Some((prefixed, rest)) = Lang::split_path(request.uri().path()) {
+            if is_page(&assets, rest) {
+                lang = prefixed;
+            }
+        }
+    }
+    crate::i18n::scope(lang, route_page(assets, state, request, next)).await
+}
+
+async fn route_page(assets: Arc<Assets>, state: AppState, mut request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
@@ -64,7 +83,12 @@ pub async fn route(State(assets): State<Arc<Assets>>, mut request: Request, next
         return next.run(request).await;
     }
     let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    match Lang::negotiate(accept) {
+    // A member's own choice comes before the browser's wish.
+    let chosen = match member_language(&state, request.headers().clone()).await {
+        Some(lang) => Some(lang),
+        None => Lang::negotiate(accept),
+    };
+    match chosen {
         Some(lang) if lang != Lang::En => {
             let mut location = lang.path(&path);
             if let Some(query) = request.uri().query() {
@@ -86,6 +110,15 @@ pub async fn route(State(assets): State<Arc<Assets>>, mut request: Request, next
             response
         }
     }
+}
+
+/// The language the signed-in member (by the request's session cookie)
+/// chose in their account, if any. A lookup that fails is no choice: the
+/// page is still served.
+async fn member_language(state: &AppState, headers: axum::http::HeaderMap) -> Option<Lang> {
+    let jar = axum_extra::extract::cookie::CookieJar::from_headers(&headers);
+    jar.get(curtain_api::SESSION_COOKIE)?;
+    crate::session::viewer_of(state, &jar).await.ok().flatten().and_then(|viewer| viewer.language)
 }
 
 /// `uri` with another path (already percent-encoded, a part of its own) and the same query.

@@ -19,6 +19,7 @@ pub mod email_verification;
 pub mod error;
 pub mod first_paint;
 mod http;
+pub mod i18n;
 pub mod language;
 pub mod outbox;
 pub mod password;
@@ -136,7 +137,7 @@ pub fn app(state: AppState) -> Router {
     // A page's language prefix comes off before the path is routed (see
     // `language`), so it wraps the routed app as a service of its own.
     let by_language =
-        tower::Layer::layer(&axum::middleware::from_fn_with_state(assets, language::route), routed);
+        tower::Layer::layer(&axum::middleware::from_fn_with_state((assets, state.clone()), language::route), routed);
     let mut router = Router::new().fallback_service(by_language);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -2,10 +2,19 @@
 //! each message is written to the `outbox` table (the log records only that
 //! one was written, never its address or text), so a link in
 //! it (an unsubscribe link, say) can be followed end to end.
+//!
+//! A message to a member is written in the member's language: the one they
+//! chose in their account, else the language of the page the action came
+//! from (the request's), else English ([`language_of`]). Its subject, text,
+//! dates and links (`/de/...`) all follow it; the English sentences are the
+//! source and `locales/*.json` their translations (see `i18n`).
 
 use crate::db::Flag;
 use curtain_api::CivilDate;
+use curtain_ui::Lang;
 use sqlx::{AnyConnection, AnyPool};
+
+use crate::i18n::text;
 
 use crate::clock;
 use crate::db::Db;
@@ -46,19 +55,34 @@ pub async fn send(tx: &mut AnyConnection, message: Message<'_>) -> Result<i64> {
     Ok(id)
 }
 
+/// The language to write to a member in: the one stored in their account,
+/// else the request's (the page the action came from), else English.
+pub async fn language_of(tx: &mut AnyConnection, user_id: i64) -> Result<Lang> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT language FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+    Ok(stored.flatten().as_deref().and_then(Lang::from_tag).unwrap_or_else(crate::i18n::request_lang))
+}
+
+/// `path` (a page of the app, with any query) under `site`, in `lang`:
+/// `https://curtain.example/de/verify-email/…`; English has no prefix.
+pub fn page_link(site: &str, path: &str, lang: Lang) -> String {
+    format!("{}{}", site.trim_end_matches('/'), lang.path(path))
+}
+
 /// The unsubscribe link for a token, under `site` (e.g. `https://curtain.example`).
-pub fn unsubscribe_link(site: &str, token: &str) -> String {
-    format!("{}/unsubscribe/{token}", site.trim_end_matches('/'))
+pub fn unsubscribe_link(site: &str, token: &str, lang: Lang) -> String {
+    page_link(site, &format!("/unsubscribe/{token}"), lang)
 }
 
 /// The newsletter as one member receives it: the text, then why they get it
-/// and the one-click way to stop.
-pub fn newsletter_body(text: &str, site: &str, token: &str) -> String {
+/// and the one-click way to stop (in the member's language; the text is
+/// the newsletter's own).
+pub fn newsletter_body(body: &str, site: &str, token: &str, lang: Lang) -> String {
     format!(
-        "{}\n\n--\nYou receive this because you turned on the Curtain newsletter in your e-mail settings.\n\
-         Unsubscribe with one click (no sign-in needed): {}\n",
-        text.trim_end(),
-        unsubscribe_link(site, token)
+        "{}\n\n--\n{}\n{}\n",
+        body.trim_end(),
+        text(lang, "You receive this because you turned on the Curtain newsletter in your e-mail settings.", &[]),
+        text(lang, "Unsubscribe with one click (no sign-in needed): {}", &[&unsubscribe_link(site, token, lang)]),
     )
 }
 
@@ -69,14 +93,15 @@ pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> 
     // One transaction: every subscriber gets it, or (on failure) nobody does,
     // so sending again never sends twice.
     let mut tx = db.begin_write().await?;
-    let recipients: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.email, p.unsubscribe_token FROM email_preferences p JOIN users u ON u.id = p.user_id
+    let recipients: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT u.id, u.email, p.unsubscribe_token, u.language FROM email_preferences p JOIN users u ON u.id = p.user_id
          WHERE p.newsletter AND u.email_verified_at IS NOT NULL ORDER BY u.id",
     )
     .fetch_all(&mut *tx)
     .await?;
-    for (user_id, email, token) in &recipients {
-        let body = newsletter_body(text, site, token);
+    for (user_id, email, token, language) in &recipients {
+        let lang = language.as_deref().and_then(Lang::from_tag).unwrap_or_default();
+        let body = newsletter_body(text, site, token, lang);
         send(&mut tx, Message { user_id: Some(*user_id), kind: "newsletter", to: email, subject, body: &body }).await?;
     }
     tx.commit().await?;
@@ -86,24 +111,32 @@ pub async fn send_newsletter(db: &Db, subject: &str, text: &str, site: &str) -> 
 /// Tells the old address that the account's address was changed, so a
 /// member whose account was taken over hears of it.
 pub async fn email_changed_notice(tx: &mut AnyConnection, user_id: i64, old: &str, new: &str) -> Result<()> {
+    let lang = language_of(tx, user_id).await?;
     let body = format!(
-        "The e-mail address of your Curtain account was changed to {}.\n\
-         If you did not do this, reply to this message and we will help you get your account back.\n",
-        email_preferences::mask_email(new)
+        "{}\n{}\n",
+        text(lang, "The e-mail address of your Curtain account was changed to {}.", &[&email_preferences::mask_email(new)]),
+        text(lang, "If you did not do this, reply to this message and we will help you get your account back.", &[]),
     );
-    send(tx, Message { user_id: Some(user_id), kind: "email_changed", to: old, subject: "Your Curtain e-mail address was changed", body: &body })
-        .await?;
+    let subject = text(lang, "Your Curtain e-mail address was changed", &[]);
+    send(tx, Message { user_id: Some(user_id), kind: "email_changed", to: old, subject: &subject, body: &body }).await?;
     Ok(())
 }
 
 /// Tells the member their password was changed, so a change they did not
 /// make does not go unnoticed.
 pub async fn password_changed_notice(tx: &mut AnyConnection, user_id: i64, to: &str, other_sessions_ended: u64) -> Result<()> {
+    let lang = language_of(tx, user_id).await?;
     let body = format!(
-        "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.\n\
-         If you did not do this, reset your password at once and reply to this message.\n"
+        "{}\n{}\n",
+        text(
+            lang,
+            "The password of your Curtain account was just changed, and {other_sessions_ended} other sign-in session(s) were ended.",
+            &[&other_sessions_ended]
+        ),
+        text(lang, "If you did not do this, reset your password at once and reply to this message.", &[]),
     );
-    send(tx, Message { user_id: Some(user_id), kind: "password_changed", to, subject: "Your Curtain password was changed", body: &body }).await?;
+    let subject = text(lang, "Your Curtain password was changed", &[]);
+    send(tx, Message { user_id: Some(user_id), kind: "password_changed", to, subject: &subject, body: &body }).await?;
     Ok(())
 }
 
@@ -119,60 +152,102 @@ pub struct PolicyChange<'a> {
     pub in_force: Option<u32>,
 }
 
-/// The notice's subject: "Our privacy policy changes on 1 June 2026".
-pub fn policy_change_subject(change: &PolicyChange<'_>) -> String {
-    format!("Our privacy policy changes on {}", curtain_ui::policy::long_date(&change.effective.to_string(), curtain_ui::Lang::En))
+/// The notice's subject in `lang`: "Our privacy policy changes on 1 June 2026".
+pub fn policy_change_subject(change: &PolicyChange<'_>, lang: Lang) -> String {
+    let date = curtain_ui::policy::long_date(&change.effective.to_string(), lang);
+    text(lang, "Our privacy policy changes on {}", &[&date])
 }
 
-/// The notice's text: the version, its date, its summary, the urgent
-/// reason, and links to the version and to what changes, under `site`.
-pub fn policy_change_body(change: &PolicyChange<'_>, site: &PublicUrl) -> String {
+/// The notice's text in `lang`: the version, its date, its summary (as
+/// given: the caller passes the summary in `lang` where there is one), the
+/// urgent reason, and links to the version and to what changes, under
+/// `site`, in `lang`.
+pub fn policy_change_body(change: &PolicyChange<'_>, site: &PublicUrl, lang: Lang) -> String {
     let n = change.version;
+    let date = curtain_ui::policy::long_date(&change.effective.to_string(), lang);
     let mut body = format!(
-        "We are changing the Curtain privacy policy. Version {n} takes effect on {}.\n\nWhat changes: {}\n",
-        curtain_ui::policy::long_date(&change.effective.to_string(), curtain_ui::Lang::En),
-        change.summary.trim()
+        "{}\n\n{}\n",
+        text(lang, "We are changing the Curtain privacy policy. Version {} takes effect on {}.", &[&n, &date]),
+        text(lang, "What changes: {}", &[&change.summary.trim()]),
     );
     if let Some(reason) = change.urgent_reason {
-        body.push_str(&format!("\n{}\n", curtain_ui::policy::urgent_sentence(reason.trim(), curtain_ui::Lang::En)));
+        body.push_str(&format!("\n{}\n", curtain_ui::policy::urgent_sentence(reason.trim(), lang)));
     }
-    body.push_str(&format!("\nRead version {n}: {}\n", site.link(&format!("/privacy/v/{n}"))));
+    let read = site.link(&lang.path(&format!("/privacy/v/{n}")));
+    body.push_str(&format!("\n{}\n", text(lang, "Read version {}: {}", &[&n, &read])));
     if let Some(from) = change.in_force.filter(|from| *from != n) {
         let compare = curtain_ui::compare::compare_address(from, n, curtain_ui::diff::DiffLayout::Inline);
-        body.push_str(&format!("See every word that changes from version {from}, the one in force now: {}\n", site.link(&compare)));
+        let compare = site.link(&lang.path(&compare));
+        body.push_str(&format!(
+            "{}\n",
+            text(lang, "See every word that changes from version {}, the one in force now: {}", &[&from, &compare])
+        ));
     }
-    body.push_str(
-        "\n--\nYou receive this because you have a Curtain account. It is a notice about how we handle your \
-         information, not marketing, so it is sent whatever your e-mail settings say.\n",
-    );
+    body.push_str(&format!(
+        "\n--\n{}\n",
+        text(
+            lang,
+            "You receive this because you have a Curtain account. It is a notice about how we handle your information, not marketing, so it is sent whatever your e-mail settings say.",
+            &[]
+        )
+    ));
     body
 }
 
 /// Tells every member of a material policy version: one message each, to
 /// the account's current address, whatever their e-mail preferences (those
-/// are for marketing). Accounts without an address of their own are left
-/// out, as for the other notices; deleted accounts have no row. One
-/// statement in the caller's write transaction, so a publish that fails
-/// tells nobody. Returns how many were told.
+/// are for marketing), in the member's language (English for a member who
+/// chose none). Accounts without an address of their own are left out, as
+/// for the other notices; deleted accounts have no row. One statement per
+/// language in the caller's write transaction, so a publish that fails
+/// tells nobody. The summary is the version's own, in English. Returns how
+/// many were told.
 pub async fn policy_change_notice(
     tx: &mut AnyConnection,
     change: &PolicyChange<'_>,
     site: &PublicUrl,
     now: i64,
 ) -> Result<u64> {
-    let subject = policy_change_subject(change);
-    let body = policy_change_body(change, site);
-    let told = sqlx::query(
-        "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at)
-         SELECT id, $1, email, $2, $3, $4 FROM users WHERE email <> '' ORDER BY id",
-    )
-    .bind(POLICY_CHANGE)
-    .bind(&subject)
-    .bind(&body)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    policy_change_notice_in(tx, change, site, now, |_| None).await
+}
+
+/// [`policy_change_notice`] with the summary in each language:
+/// `summary_in(lang)` is the version's summary translated into `lang`, or
+/// `None` where there is no translation (the English summary is used).
+pub async fn policy_change_notice_in(
+    tx: &mut AnyConnection,
+    change: &PolicyChange<'_>,
+    site: &PublicUrl,
+    now: i64,
+    summary_in: impl Fn(Lang) -> Option<String>,
+) -> Result<u64> {
+    // The tags other than English, written into the statement: constants of ours, not input.
+    let others: Vec<String> = Lang::ALL.iter().filter(|l| **l != Lang::En).map(|l| format!("'{}'", l.tag())).collect();
+    let mut told = 0;
+    for lang in Lang::ALL {
+        let summary = summary_in(lang).filter(|s| !s.trim().is_empty());
+        let change = PolicyChange { summary: summary.as_deref().unwrap_or(change.summary), ..*change };
+        let subject = policy_change_subject(&change, lang);
+        let body = policy_change_body(&change, site, lang);
+        // English for whoever chose English, chose nothing, or holds a tag we no longer speak.
+        let whose = match lang {
+            Lang::En => format!("(language IS NULL OR language NOT IN ({}))", others.join(", ")),
+            _ => "language = $5".to_string(),
+        };
+        let sql = format!(
+            "INSERT INTO outbox (user_id, kind, to_address, subject, body, created_at)
+             SELECT id, $1, email, $2, $3, $4 FROM users WHERE email <> '' AND {whose} ORDER BY id"
+        );
+        let mut statement = sqlx::query(&sql)
+        .bind(POLICY_CHANGE)
+        .bind(&subject)
+        .bind(&body)
+        .bind(now);
+        if lang != Lang::En {
+            statement = statement.bind(lang.tag());
+        }
+        told += statement.execute(&mut *tx).await?.rows_affected();
+    }
     // As in `send`: how many and what kind, never to whom.
     tracing::info!(messages = told, kind = POLICY_CHANGE, version = change.version, "messages written to the outbox");
     Ok(told)
@@ -206,6 +281,7 @@ pub async fn load_demo(db: &Db, site: &PublicUrl) -> Result<()> {
         "This week on Curtain: what the community watched, and three films worth a second look.",
         site.as_str(),
         &token,
+        Lang::En,
     );
     send(&mut tx, Message { user_id: Some(user_id), kind: "newsletter", to: &email, subject: "Curtain weekly", body: &body }).await?;
     tx.commit().await?;
@@ -236,7 +312,7 @@ mod tests {
 
     #[test]
     fn the_newsletter_ends_with_its_unsubscribe_link() {
-        let body = newsletter_body("New this week.\n", "http://127.0.0.1:8080/", "tok");
+        let body = newsletter_body("New this week.\n", "http://127.0.0.1:8080/", "tok", Lang::En);
         assert!(body.starts_with("New this week.\n\n"));
         assert!(body.contains("http://127.0.0.1:8080/unsubscribe/tok\n"), "{body}");
     }
@@ -255,8 +331,8 @@ mod tests {
     fn a_policy_change_notice_names_the_version_its_date_and_summary() {
         let site = PublicUrl::parse("https://curtain.example/").unwrap();
         let notice = change(None);
-        assert_eq!(policy_change_subject(&notice), "Our privacy policy changes on 1 June 2026");
-        let body = policy_change_body(&notice, &site);
+        assert_eq!(policy_change_subject(&notice, Lang::En), "Our privacy policy changes on 1 June 2026");
+        let body = policy_change_body(&notice, &site, Lang::En);
         assert!(body.contains("Version 7 takes effect on 1 June 2026."), "{body}");
         assert!(!body.contains("2026-06-01"), "the date is written as a person reads it: {body}");
         assert!(body.contains("What changes: Adds an optional analytics cookie category.\n"), "{body}");
@@ -268,7 +344,7 @@ mod tests {
     #[test]
     fn a_policy_change_notice_links_the_version_and_the_comparison_on_the_public_site() {
         let site = PublicUrl::parse("https://curtain.example/").unwrap();
-        let body = policy_change_body(&change(None), &site);
+        let body = policy_change_body(&change(None), &site, Lang::En);
         let links: Vec<&str> = body.split_whitespace().filter(|w| w.contains("://")).collect();
         assert_eq!(
             links,
@@ -280,7 +356,7 @@ mod tests {
         assert!(body.contains(&format!("https://curtain.example{compare}\n")), "{body}");
         // Under another address, every link follows it.
         let local = PublicUrl::for_addr("127.0.0.1:41234".parse().unwrap());
-        let body = policy_change_body(&change(None), &local);
+        let body = policy_change_body(&change(None), &local, Lang::En);
         assert!(body.contains("Read version 7: http://127.0.0.1:41234/privacy/v/7\n"), "{body}");
         assert!(body.contains(": http://127.0.0.1:41234/privacy/compare?from=5&to=7\n"), "{body}");
         assert!(!body.contains("curtain.example"), "{body}");
@@ -289,7 +365,7 @@ mod tests {
     #[test]
     fn a_policy_change_notice_gives_the_urgent_reason() {
         let site = PublicUrl::parse("https://curtain.example").unwrap();
-        let body = policy_change_body(&change(Some("  A new law requires it next week.  ")), &site);
+        let body = policy_change_body(&change(Some("  A new law requires it next week.  ")), &site, Lang::En);
         assert!(
             body.contains("\nAnnounced with less than 30 days' notice because: A new law requires it next week.\n"),
             "{body}"
@@ -298,9 +374,22 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_change_notice_in_german_has_german_words_dates_and_links() {
+        let site = PublicUrl::parse("https://curtain.example").unwrap();
+        assert_eq!(policy_change_subject(&change(None), Lang::De), "Unsere Datenschutzerklärung ändert sich am 1. Juni 2026");
+        let body = policy_change_body(&change(None), &site, Lang::De);
+        assert!(body.contains("1. Juni 2026"), "{body}");
+        assert!(body.contains("https://curtain.example/de/privacy/v/7\n"), "{body}");
+        assert!(body.contains("https://curtain.example/de/privacy/compare?from=5&to=7\n"), "{body}");
+        assert!(!body.contains("You receive this"), "{body}");
+        let body = policy_change_body(&change(None), &site, Lang::PtBr);
+        assert!(body.contains("1 de junho de 2026") && body.contains("/pt-BR/privacy/v/7"), "{body}");
+    }
+
+    #[test]
     fn without_a_version_in_force_there_is_nothing_to_compare() {
         let site = PublicUrl::parse("https://curtain.example").unwrap();
-        let body = policy_change_body(&PolicyChange { in_force: None, ..change(None) }, &site);
+        let body = policy_change_body(&PolicyChange { in_force: None, ..change(None) }, &site, Lang::En);
         assert!(body.contains("https://curtain.example/privacy/v/7"), "{body}");
         assert!(!body.contains("/privacy/compare"), "{body}");
     }

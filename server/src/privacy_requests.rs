@@ -10,6 +10,7 @@ use curtain_api::CivilDate;
 use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::Result;
+use crate::i18n::text;
 use crate::outbox::{self, Message};
 
 /// The reference people quote: `PR-<id>`.
@@ -40,18 +41,23 @@ pub async fn file(tx: &mut AnyConnection, req: &PrivacyRequest, user_id: Option<
     .bind(due_at)
     .fetch_one(&mut *tx)
     .await?;
+    // The member's language when signed in, else the page's it was sent from.
+    let lang = match user_id {
+        Some(user_id) => outbox::language_of(tx, user_id).await?,
+        None => crate::i18n::request_lang(),
+    };
     let body = format!(
-        "We received your privacy request {} ({}) and will answer by {}.\n\
-         If you did not send it, you can ignore this message.\n\nThe Curtain team\n",
-        reference(id),
-        req.kind.as_str(),
-        curtain_ui::dates::civil(due, curtain_ui::Lang::En),
+        "{}\n{}\n\n{}\n",
+        text(
+            lang,
+            "We received your privacy request {} ({}) and will answer by {}.",
+            &[&reference(id), &req.kind.as_str(), &curtain_ui::dates::civil(due, lang)]
+        ),
+        text(lang, "If you did not send it, you can ignore this message.", &[]),
+        text(lang, "The Curtain team", &[]),
     );
-    outbox::send(
-        tx,
-        Message { user_id, kind: "privacy_request", to: email, subject: "We received your privacy request", body: &body },
-    )
-    .await?;
+    let subject = text(lang, "We received your privacy request", &[]);
+    outbox::send(tx, Message { user_id, kind: "privacy_request", to: email, subject: &subject, body: &body }).await?;
     Ok((id, due))
 }
 

@@ -215,11 +215,13 @@ pub async fn invalidate_after_writes(State(cache): State<Arc<ProfileCache>>, req
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
+    // A task of its own, which keeps the request's language (a task-local).
+    let lang = crate::i18n::request_lang();
     let task = tokio::spawn(
-        async move {
+        crate::i18n::scope(lang, async move {
             let _bump = BumpOnDrop(cache);
             next.run(req).await
-        }
+        })
         .in_current_span(),
     );
     match task.await {

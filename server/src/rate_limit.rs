@@ -321,6 +321,7 @@ mod tests {
             minor: false,
             accepted_policy_version: 1,
             created_at: 0,
+            language: None,
         };
         crate::accounts::create(&mut db, account).await.unwrap();
         for login in ["ana_lima", " ANA_LIMA ", "ana@example.org", "ANA@EXAMPLE.ORG "] {

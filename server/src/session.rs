@@ -135,6 +135,8 @@ pub struct Viewer {
     pub minor: bool,
     pub persistent: bool,
     pub created_at: i64,
+    /// The language the member chose (`users.language`), if any.
+    pub language: Option<curtain_ui::Lang>,
     token: String,
 }
 
@@ -152,6 +154,7 @@ impl Viewer {
             joined_at: clock::rfc3339(self.created_at),
             // The caller fills it in where it is wanted (`GET /api/session`).
             follow_requests: 0,
+            language: self.language.map(|lang| lang.tag().to_string()),
         }
     }
 
@@ -254,10 +257,11 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         #[sqlx(try_from = "crate::db::Flag")]
         minor: bool,
         created_at: i64,
+        language: Option<String>,
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.id AS session_id, s.user_id, s.persistent, s.last_seen_at, u.username, u.email,
-                u.email_verified_at IS NOT NULL AS email_verified, u.pending_email, u.minor, u.created_at
+                u.email_verified_at IS NOT NULL AS email_verified, u.pending_email, u.minor, u.created_at, u.language
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -276,6 +280,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         pending_email,
         minor,
         created_at,
+        language,
     }) = row
     else {
         return Ok(None);
@@ -293,6 +298,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Viewer>> {
         minor,
         persistent,
         created_at,
+        language: language.as_deref().and_then(curtain_ui::Lang::from_tag),
         token: token.to_string(),
     }))
 }

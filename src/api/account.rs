@@ -6,7 +6,7 @@
 use curtain_api::account::{
     ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest, DeleteAccountRequest,
     EmailPreferences, EmailPreferencesPatch, PasswordChanged, PrivacyRequest, PrivacyRequestReceived,
-    RevokedSessions, SessionInfo,
+    LanguageChoice, RevokedSessions, SessionInfo,
     UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
 };
 use curtain_api::retention::Retention;
@@ -45,6 +45,14 @@ pub async fn save_email_preferences(prefs: EmailPreferences) -> Result<EmailPref
         partner_offers: Some(prefs.partner_offers),
     };
     let (status, body) = send(unsafe_request(Request::patch("/api/me/email-preferences")).json(&patch)).await?;
+    decode(status, &body)
+}
+
+/// `PUT /api/me/language`: the member's language (a tag), or `None` to
+/// follow the address and the browser.
+pub async fn save_language(language: Option<curtain_ui::Lang>) -> Result<SessionUser, ApiError> {
+    let choice = LanguageChoice { language: language.map(|lang| lang.tag().to_string()) };
+    let (status, body) = send(unsafe_request(Request::put("/api/me/language")).json(&choice)).await?;
     decode(status, &body)
 }
 

@@ -145,9 +145,11 @@ fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Sends the request and reads the whole body, so status handling below is
-/// plain code.
+/// plain code. Every request says the page's language (`Accept-Language`),
+/// so the server's messages come back in it.
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<(u16, String), ApiError> {
     let request = request.map_err(|e| ApiError::Unexpected(format!("could not build the request: {e}")))?;
+    request.headers().set("Accept-Language", crate::lang::page_lang().tag());
     let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
     let status = response.status();
     // A body that cannot be read means the connection broke half-way.

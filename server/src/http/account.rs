@@ -11,7 +11,7 @@ use curtain_api::account::{
     self as rules, ChangeEmailRequest, ChangePasswordRequest, ChildReportReceived, ChildReportRequest,
     DeleteAccountRequest, EmailPreferences, EmailPreferencesPatch, PasswordChanged, RevokedSessions, SessionInfo,
     SigninRecord, UnsubscribeRequest, UnsubscribeStatus, EmailVerified, VerificationSent, VerifyEmailRequest,
-    PrivacyRequest, PrivacyRequestReceived,
+    PrivacyRequest, PrivacyRequestReceived, LanguageChoice,
 };
 use curtain_api::{validate, SessionUser};
 
@@ -41,6 +41,47 @@ pub async fn patch_email_preferences(
     email_preferences::set(&mut tx, viewer.user_id, next).await?;
     tx.commit().await?;
     Ok(Json(next))
+}
+
+/// `PUT /api/me/language`: the member's language, or `null` to have none
+/// (then the address, the browser and the page an action came from decide).
+/// Answers the session as `GET /api/session` does.
+pub async fn put_language(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(choice): ApiJson<LanguageChoice>,
+) -> Result<Json<SessionUser>> {
+    let language = match choice.language.as_deref() {
+        None => None,
+        Some(tag) => Some(known_language(tag)?),
+    };
+    let mut tx = state.db.begin_write().await?;
+    let updated = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language.map(|lang| lang.tag()))
+        .bind(viewer.user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        // Deleted in another tab a moment ago.
+        return Err(Error::Unauthorized);
+    }
+    tx.commit().await?;
+    let mut user = viewer;
+    user.language = language;
+    let follow_requests = crate::profiles::pending_request_count(state.db.read(), user.user_id).await?;
+    let mut wire = user.to_wire();
+    wire.follow_requests = follow_requests;
+    Ok(Json(wire))
+}
+
+/// One of the languages Curtain speaks, by its tag (`de`, `pt-BR`, `en`);
+/// anything else is 400 `invalid_language`, never stored as English.
+pub fn known_language(tag: &str) -> Result<curtain_ui::Lang> {
+    curtain_ui::Lang::from_tag(tag).ok_or_else(|| {
+        let ours: Vec<&str> = curtain_ui::Lang::ALL.iter().map(|l| l.tag()).collect();
+        super::consent::invalid_language(format!("The language must be one of {}.", ours.join(", ")))
+    })
 }
 
 /// `GET /api/unsubscribe/{token}`: what the unsubscribe page shows. 404 for a

@@ -36,6 +36,11 @@ pub async fn signup(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
+    // The page's language, kept as the member's (an older app sends none).
+    let language = match req.language.as_deref() {
+        None => None,
+        Some(tag) => Some(super::account::known_language(tag)?),
+    };
     let now = clock::now();
     // People agree to the version they were shown; if a newer one took
     // effect meanwhile, they are asked to read it first.
@@ -55,6 +60,7 @@ pub async fn signup(
             minor: gate == Some(AgeGate::Minor),
             accepted_policy_version: req.accepted_policy_version,
             created_at: now,
+            language,
         },
     )
     .await?;
@@ -79,6 +85,7 @@ pub async fn signup(
         remembered: false,
         joined_at: clock::rfc3339(now),
         follow_requests: 0,
+        language: language.map(|lang| lang.tag().to_string()),
     };
     Ok((StatusCode::CREATED, jar, Json(user)))
 }
@@ -131,13 +138,13 @@ pub async fn signin(
     let persistent = session::is_persistent(req.remember, consent.as_ref());
     let mut tx = state.db.begin_write().await?;
     // Read in the transaction: the account may have been deleted meanwhile.
-    let account: Option<(String, String, Flag, Option<String>, Flag, i64)> = sqlx::query_as(
-        "SELECT username, email, email_verified_at IS NOT NULL, pending_email, minor, created_at FROM users WHERE id = $1",
+    let account: Option<(String, String, Flag, Option<String>, Flag, i64, Option<String>)> = sqlx::query_as(
+        "SELECT username, email, email_verified_at IS NOT NULL, pending_email, minor, created_at, language FROM users WHERE id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((username, email, Flag(verified), pending, Flag(minor), created_at)) = account else {
+    let Some((username, email, Flag(verified), pending, Flag(minor), created_at, language)) = account else {
         return Err(Error::BadCredentials);
     };
     let (email, email_verified, pending_email) = accounts::address_view(&email, verified, pending.as_deref());
@@ -160,6 +167,7 @@ pub async fn signin(
             remembered: persistent,
             joined_at: clock::rfc3339(created_at),
             follow_requests: crate::profiles::pending_request_count(state.db.read(), user_id).await?,
+            language: language.as_deref().and_then(curtain_ui::Lang::from_tag).map(|lang| lang.tag().to_string()),
         }),
     ))
 }

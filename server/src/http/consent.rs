@@ -84,7 +84,7 @@ pub async fn record(
 }
 
 /// 400 `invalid_language`, the message on the `language` field.
-fn invalid_language(message: String) -> Error {
+pub(super) fn invalid_language(message: String) -> Error {
     let mut fields = curtain_api::FieldErrors::new();
     fields.insert("language".to_string(), vec![message]);
     Error::RequestWithFields {
@@ -196,10 +196,21 @@ pub async fn form(
     let Ok(Form(form)) = form else {
         return refusal(StatusCode::BAD_REQUEST, "The answer could not be read. Go back to the page and choose again.");
     };
-    match answer_by_form(&state, &client, https, &headers, jar, form).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
-    }
+    // What it says, it says in the page's language: the banner's, else the
+    // language of the page it goes back to, else the browser's.
+    let lang = form
+        .language
+        .as_deref()
+        .and_then(curtain_ui::Lang::from_tag)
+        .or_else(|| form.return_to.as_deref().and_then(|to| curtain_ui::Lang::split_path(to)).map(|(lang, _)| lang))
+        .unwrap_or_else(crate::i18n::request_lang);
+    crate::i18n::scope(lang, async move {
+        match answer_by_form(&state, &client, https, &headers, jar, form).await {
+            Ok(response) => response,
+            Err(error) => error.into_response(),
+        }
+    })
+    .await
 }
 
 async fn answer_by_form(
@@ -312,8 +323,10 @@ fn see_other(location: &str) -> Response {
 }
 
 /// A refused form, in words: the visitor sees this page, not the app.
+/// A plain-text refusal, in the request's language.
 fn refusal(status: StatusCode, message: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message.to_string()).into_response()
+    let message = crate::i18n::translate(crate::i18n::request_lang(), message);
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
 }
 
 #[cfg(test)]

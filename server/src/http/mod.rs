@@ -79,6 +79,7 @@ fn routes() -> Routes {
         .route("/me/email/verification", post(account::resend_verification))
         .route("/email/verify", post(account::verify_email))
         .route("/me/export", get(account::export))
+        .route("/me/language", axum::routing::put(account::put_language))
         .route("/me", axum::routing::delete(account::delete_account))
         .route("/reports/child-account", post(account::report_child_account))
         .route("/privacy-requests", post(account::privacy_request))

@@ -168,23 +168,29 @@ pub async fn version_document(state: &AppState, n: &str, lang: Lang) -> Result<O
 
 /// A version number from the URL or query; what is wrong with it otherwise.
 fn version_number(field: &'static str, raw: Option<&str>) -> Result<u32> {
-    // Said to people (the compare page shows it), so in words, not names.
-    let which = match field {
-        "from" => "the version to compare from",
-        "to" => "the version to compare with",
-        _ => "a version",
+    // Said to people (the compare page shows it), so in words, not names;
+    // each sentence whole, so it translates as one.
+    let (pick, not_a_number) = match field {
+        "from" => (
+            "Pick the version to compare from.",
+            "\u{201c}{raw}\u{201d} is not a version number. Versions are numbered 1, 2, 3 and so on: pick the version to compare from.",
+        ),
+        "to" => (
+            "Pick the version to compare with.",
+            "\u{201c}{raw}\u{201d} is not a version number. Versions are numbered 1, 2, 3 and so on: pick the version to compare with.",
+        ),
+        _ => (
+            "Pick a version.",
+            "\u{201c}{raw}\u{201d} is not a version number. Versions are numbered 1, 2, 3 and so on: pick a version.",
+        ),
     };
     let raw = raw.map(str::trim).unwrap_or("");
     if raw.is_empty() {
-        return Err(Error::request(StatusCode::BAD_REQUEST, "bad_version", format!("Pick {which}.")));
+        return Err(Error::request(StatusCode::BAD_REQUEST, "bad_version", pick));
     }
     raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
         let raw: String = raw.chars().take(40).collect();
-        Error::request(
-            StatusCode::BAD_REQUEST,
-            "bad_version",
-            format!("\u{201c}{raw}\u{201d} is not a version number. Versions are numbered 1, 2, 3 and so on: pick {which}."),
-        )
+        Error::request(StatusCode::BAD_REQUEST, "bad_version", crate::i18n::text(curtain_ui::Lang::En, not_a_number, &[&raw]))
     })
 }
 

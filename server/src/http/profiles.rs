@@ -144,12 +144,9 @@ fn list_viewer(viewer: Option<&Viewer>, preview: Option<PreviewAs>) -> Option<i6
     }
 }
 
-fn hidden(what: &str) -> Error {
-    Error::request(
-        StatusCode::FORBIDDEN,
-        "hidden",
-        format!("This member shares their {what} with a narrower audience."),
-    )
+/// 403 `hidden`, saying what is shared with a narrower audience.
+fn hidden(sentence: &'static str) -> Error {
+    Error::request(StatusCode::FORBIDDEN, "hidden", sentence)
 }
 
 /// `GET /api/users/{username}[?as=]`.
@@ -170,7 +167,7 @@ async fn history(
     ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<HistoryList>> {
     let view = cut_for(&state, viewer.as_ref(), &username, q.preview.as_deref()).await?.view;
-    let entries = view.history.ok_or_else(|| hidden("watch history"))?;
+    let entries = view.history.ok_or_else(|| hidden("This member shares their watch history with a narrower audience."))?;
     Ok(Json(HistoryList { entries }))
 }
 
@@ -227,8 +224,12 @@ async fn list_page(
     // Only whether the caller may see the list: its page is read below, once.
     let Cut { view, owner, preview } = cut_for(state, viewer, username, q.preview.as_deref()).await?;
     let (shown, what) = match list {
-        FollowList::Followers => (view.followers.is_some(), "followers list"),
-        FollowList::Following => (view.following.is_some(), "following list"),
+        FollowList::Followers => {
+            (view.followers.is_some(), "This member shares their followers list with a narrower audience.")
+        }
+        FollowList::Following => {
+            (view.following.is_some(), "This member shares their following list with a narrower audience.")
+        }
     };
     if !shown {
         return Err(hidden(what));

@@ -1,6 +1,6 @@
 //! `/settings/account`: change the e-mail address or the password (each needs
-//! the current password), and see every device signed in, with a way to end
-//! any of them.
+//! the current password), choose the account's language, and see every
+//! device signed in, with a way to end any of them.
 
 use curtain_api::account::{self as rules, ChangeEmailRequest, ChangePasswordRequest, SessionInfo};
 use leptos::ev::SubmitEvent;
@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use super::email::Load;
 use crate::api;
 use crate::components::field::TextField;
-use crate::components::form_alert::{show_feedback, FormAlert, SubmitButton};
+use crate::components::form_alert::{show_feedback, FormAlert, SubmitButton, UnsavedNote};
+use crate::forms::Alert;
+use curtain_ui::Lang;
 use crate::dom::{focus_soon, set_page_title};
 use crate::forms::{Feedback, FieldSpec};
 use crate::session::{use_session, SessionView};
@@ -35,6 +37,7 @@ pub fn AccountSettings() -> impl IntoView {
         <h1>{leptos_i18n::td_string!(l, settings.account)}</h1>
         <ChangeEmailForm />
         <ChangePasswordForm on_done=Callback::new(move |()| sessions_changed.update(|n| *n += 1)) />
+        <LanguageForm />
         <SessionsList changed=sessions_changed />
     }
 }
@@ -131,6 +134,119 @@ fn ChangeEmailForm() -> impl IntoView {
                 <p id="account-email-status" class="status-message" role="status" tabindex="-1">{move || done.get()}</p>
             </form>
         </section>
+    }
+}
+
+/// The account's language: each of ours by its own name, or none (the
+/// address and the browser decide). Saved with its own button; once saved,
+/// the same page loads again in the chosen language.
+#[component]
+fn LanguageForm() -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
+    let session = use_session();
+    let stored = move || match session.view() {
+        SessionView::SignedIn(user) => Some(user.language.as_deref().and_then(Lang::from_tag)),
+        _ => None,
+    };
+    // `None` until the member picks: the form shows what is saved.
+    let picked = RwSignal::new(None::<Option<Lang>>);
+    let chosen = move || picked.get().or_else(stored).flatten();
+    let alert = RwSignal::new(None::<Alert>);
+    let busy = RwSignal::new(false);
+    let dirty = Signal::derive(move || picked.get().is_some_and(|p| Some(p) != stored()));
+
+    let save = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let language = picked.get_untracked().or_else(stored).flatten();
+        busy.set(true);
+        alert.set(None);
+        spawn_local(async move {
+            let result = api::account::save_language(language).await;
+            match result {
+                Ok(user) => {
+                    session.signed_in(user);
+                    // The same page in the chosen language: a new page load.
+                    move_to_language(language);
+                }
+                Err(e) => {
+                    busy.set(false);
+                    session.note_error(&e);
+                    alert.set(Some(if e.is_unreachable() { Alert::Unreachable } else { Alert::Problem(e.message()) }));
+                    focus_soon("account-language-error");
+                }
+            }
+        });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save();
+    };
+    let option = move |value: Option<Lang>| {
+        let id = format!("account-language-{}", value.map_or("none", Lang::tag));
+        let (label, lang_attr) = match value {
+            Some(lang) => (lang.native_name(), Some(lang.tag())),
+            None => (leptos_i18n::td_string!(l, settings_account.language_follow), None),
+        };
+        view! {
+            <div class="choice">
+                <input
+                    class="choice__input"
+                    type="radio"
+                    name="language"
+                    id=id.clone()
+                    value=value.map_or("", Lang::tag)
+                    prop:checked=move || chosen() == value
+                    on:change=move |_| picked.set(Some(value))
+                />
+                <label class="choice__label" for=id lang=lang_attr>{label}</label>
+            </div>
+        }
+    };
+
+    view! {
+        <section class="settings-block" aria-labelledby="account-language-heading">
+            <h2 id="account-language-heading">{leptos_i18n::td_string!(l, settings_account.language_heading)}</h2>
+            <p id="account-language-lede">{leptos_i18n::td_string!(l, settings_account.language_lede)}</p>
+            <form id="account-language-form" class="form" novalidate=true on:submit=on_submit>
+                <FormAlert
+                    id="account-language-error"
+                    alert=Signal::derive(move || alert.get())
+                    busy=Signal::derive(move || busy.get())
+                    on_retry=Callback::new(move |()| save())
+                />
+                <fieldset class="field" aria-describedby="account-language-lede">
+                    <legend class="field__label">{leptos_i18n::td_string!(l, settings_account.language_heading)}</legend>
+                    {option(None)}
+                    {Lang::ALL.into_iter().map(|lang| option(Some(lang))).collect_view()}
+                </fieldset>
+                <div class="form__actions">
+                    <SubmitButton id="account-language-save" label=leptos_i18n::td_string!(l, settings_account.language_save) busy_label=leptos_i18n::td_string!(l, settings_account.language_saving) busy=Signal::derive(move || busy.get()) />
+                    <UnsavedNote id="account-language-unsaved" dirty=dirty />
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Loads this page in `language` (its address with that prefix; without a
+/// language, the address without one, where the server decides).
+fn move_to_language(language: Option<Lang>) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    let target = address_in(&path, language);
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let _ = location.assign(&format!("{target}{search}{hash}"));
+}
+
+/// `path` (as the address bar has it, prefix or not) in `language`.
+pub fn address_in(path: &str, language: Option<Lang>) -> String {
+    let bare = Lang::split_path(path).map_or(path, |(_, rest)| rest);
+    match language {
+        Some(lang) => lang.path(bare),
+        None => bare.to_string(),
     }
 }
 
@@ -421,6 +537,17 @@ fn SessionRow(info: SessionInfo, busy: Signal<bool>, on_revoke: Callback<()>) ->
 
 #[cfg(test)]
 mod tests {
+    use super::address_in;
+    use curtain_ui::Lang;
+
+    #[test]
+    fn the_page_moves_to_the_chosen_language() {
+        assert_eq!(address_in("/settings/account", Some(Lang::De)), "/de/settings/account");
+        assert_eq!(address_in("/pt-BR/settings/account", Some(Lang::De)), "/de/settings/account");
+        assert_eq!(address_in("/de/settings/account", None), "/settings/account");
+        assert_eq!(address_in("/de/settings/account", Some(Lang::En)), "/settings/account");
+    }
+
     #[test]
     fn password_sentences_count_sessions() {
         assert_eq!(super::password_changed_sentence(0), "Password changed.");
