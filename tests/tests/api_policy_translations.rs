@@ -293,3 +293,63 @@ async fn a_member_is_told_of_a_material_change_in_the_pages_language() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert!(c.get("/api/me/policy-status?lang=pt-BR").await.body["pending"].is_null());
 }
+
+/// The newest policy notice to `address`: (subject, body).
+async fn notice_to(app: &TestApp, address: &str) -> (String, String) {
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE kind = 'policy_change' AND to_address = $1 ORDER BY id DESC LIMIT 1")
+        .bind(address)
+        .fetch_one(app.command_db.read())
+        .await
+        .unwrap_or_else(|e| panic!("no notice to {address}: {e}"))
+}
+
+#[tokio::test]
+async fn the_command_publishes_a_version_with_its_translations_and_tells_each_member_in_theirs() {
+    let app = TestApp::spawn().await;
+    for (name, language) in [("greta", Some("de")), ("bruna", Some("pt-BR")), ("emma", None)] {
+        let c = app.member(name, PW).await;
+        if let Some(language) = language {
+            let r = c.send(reqwest::Method::PUT, "/api/me/language", Some(&json!({ "language": language })), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        }
+    }
+    let ids: Vec<String> = english(5).sections.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let effective = date_in_days(31);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let v6 = write("v6.md", version_file(6, &effective, true, None, &ids));
+    let de = write("v6.de.md", version_file(6, &effective, true, Some("de"), &ids));
+    let out = curtain_tests::process::run_server_command([
+        "policy", "publish", &v6, "--translation", &de, "--public-url", "https://curtain.example/", "--database", &app.database_url,
+    ])
+    .await;
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("With its translations: de."), "{said}");
+
+    // German members read the German one line; Portuguese ones, whose
+    // translation is not there yet, the English one in a Portuguese notice.
+    let (_, body) = notice_to(&app, "greta@example.org").await;
+    assert!(body.contains("Summary 6 in de."), "{body}");
+    assert!(body.contains("https://curtain.example/de/privacy/v/6"), "{body}");
+    let (subject, body) = notice_to(&app, "bruna@example.org").await;
+    assert!(body.contains("Summary 6 in en.") && !subject.starts_with("Our privacy policy"), "{subject}\n{body}");
+    let (_, body) = notice_to(&app, "emma@example.org").await;
+    assert!(body.contains("Summary 6 in en."), "{body}");
+
+    // The Portuguese translation follows with the same command; a second
+    // time, it is refused, and the command says why.
+    let pt = write("v6.pt-BR.md", version_file(6, &effective, true, Some("pt-BR"), &ids));
+    let publish_pt = || curtain_tests::process::run_server_command(["policy", "publish", &pt, "--database", &app.database_url]);
+    let out = publish_pt().await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.client().get("/api/policies/privacy/versions/6?lang=pt-BR").await.body["language"], "pt-BR");
+    let out = publish_pt().await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never changes"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -356,6 +356,7 @@ pub async fn publish_with(
     }
     insert(&mut tx, &parsed, source, now).await?;
     let mut languages = Vec::new();
+    let mut summaries: Vec<(Lang, String)> = Vec::new();
     for translation in translations {
         let t = checked_translation(&versions, Some(&parsed), translation)?;
         if t.version != parsed.version {
@@ -372,6 +373,7 @@ pub async fn publish_with(
         }
         languages.push(t.language);
         insert_translation(&mut tx, &t, translation, now).await?;
+        summaries.push((t.language, t.summary));
     }
     let notified = if parsed.material {
         let change = PolicyChange {
@@ -381,7 +383,10 @@ pub async fn publish_with(
             urgent_reason: parsed.urgent_reason.as_deref(),
             in_force: super::current(&versions, now).map(|v| v.version),
         };
-        outbox::policy_change_notice(&mut tx, &change, site, now).await?
+        // Each member is told in their language, with the version's one
+        // line as its translation says it where there is one.
+        let summary_in = |lang: Lang| summaries.iter().find(|(l, _)| *l == lang).map(|(_, s)| s.clone());
+        outbox::policy_change_notice_in(&mut tx, &change, site, now, summary_in).await?
     } else {
         0
     };
