@@ -20,7 +20,7 @@ use curtain_ui::policy::{ErrorNotice, PolicyPageFrame};
 /// chosen (`api::policy::fetch_current`).
 #[component]
 pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl IntoView {
-    set_page_title(Some("Privacy policy"));
+    set_page_title(Some(curtain_ui::policy::policy_heading(crate::lang::page_lang())));
     let doc = LocalResource::new(move || async move { fetched.await.and_then(|answer| answer.read()) });
     view! {
         <PolicyPageFrame heading=curtain_ui::policy::policy_heading(crate::lang::page_lang()).to_string()>

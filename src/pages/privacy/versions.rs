@@ -12,7 +12,7 @@ use crate::dom::{page_ready, set_page_title};
 
 #[component]
 pub fn PolicyVersionsPage() -> impl IntoView {
-    set_page_title(Some("Privacy policy versions"));
+    set_page_title(Some(curtain_ui::policy::versions_heading(crate::lang::page_lang())));
     let list = LocalResource::new(api::policy::versions);
     Effect::new(move |_| {
         if list.get().is_some() {
