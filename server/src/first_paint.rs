@@ -322,8 +322,8 @@ async fn describe(
         }
         "/privacy" => {
             let doc = crate::http::policy::current_document(state, lang.lang).await?;
-            page.description = Some(format!("Curtain's privacy policy, version {}: {}", doc.meta.version, doc.meta.summary));
-            page.title = Some("Privacy policy".into());
+            page.description = Some(format!("{}: {}", curtain_ui::policy::version_heading(doc.meta.version, lang.lang), doc.meta.summary));
+            page.title = Some(curtain_ui::policy::policy_heading(lang.lang).to_string());
             let heading = curtain_ui::policy::policy_heading(lang.lang).to_string();
             page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
@@ -332,15 +332,15 @@ async fn describe(
                 return Ok(not_found());
             };
             let heading = curtain_ui::policy::version_heading(doc.meta.version, lang.lang);
-            page.description = Some(format!("Version {} of Curtain's privacy policy: {}", doc.meta.version, doc.meta.summary));
-            page.title = Some(format!("Privacy policy, version {}", doc.meta.version));
+            page.description = Some(format!("{heading}: {}", doc.meta.summary));
+            page.title = Some(heading.clone());
             page.main = Some(render(&|| curtain_ui::html::policy_page(heading.clone(), doc.clone())));
         }
         "/privacy/versions" => {
             let list = crate::http::policy::version_list(state, lang.lang).await?;
-            page.title = Some("Privacy policy versions".into());
-            page.description = Some("Every version of Curtain's privacy policy, with what changed in each.".into());
             let heading = curtain_ui::policy::versions_heading(lang.lang).to_string();
+            page.title = Some(heading.clone());
+            page.description = Some(curtain_ui::policy::versions_lede(lang.lang).to_string());
             page.main = Some(render(&|| curtain_ui::html::versions_page(heading.clone(), list.versions.clone())));
         }
         "/privacy/compare" => {
