@@ -111,9 +111,54 @@ fn rule_message(english: &str, lang: Lang) -> String {
         "That date is in the future." => td_string!(l, rules.birth_future),
         "Enter your real date of birth." => td_string!(l, rules.birth_real),
         "Read and accept the privacy policy." => td_string!(l, rules.accept_policy),
-        other => other,
+        "Remove the invisible control characters." => td_string!(l, more_rules.control_characters),
+        "Keep it to one line, without invisible control characters." => td_string!(l, more_rules.one_line),
+        "Enter the username of the account." => td_string!(l, more_rules.report_username),
+        "Tell us why you believe this account belongs to a child." => td_string!(l, more_rules.report_message),
+        "Tell us what your request is about." => td_string!(l, more_rules.request_message),
+        "Choose what you would like us to do." => td_string!(l, more_rules.request_kind),
+        "Enter your current password." => td_string!(l, more_rules.current_password),
+        "Enter your password." => td_string!(l, signin.password_missing),
+        other => return numbered_rule(other, lang).unwrap_or_else(|| other.to_string()),
     };
     translated.to_string()
+}
+
+/// The shared rules' messages that carry a number or a name, in `lang`.
+fn numbered_rule(english: &str, lang: Lang) -> Option<String> {
+    use curtain_ui::lang::fill;
+    let l = lang.locale();
+    let between = |before: &str, after: &str| english.strip_prefix(before)?.strip_suffix(after).map(str::to_string);
+    let number = |before: &str, after: &str| between(before, after).filter(|n| n.parse::<u32>().is_ok());
+    if let Some(max) = number("Use at most ", " characters.") {
+        return Some(fill(td_string!(l, history.rule_title_long), &[("max", &max)]));
+    }
+    if let Some(max) = number("Pick at most ", " genres.") {
+        return Some(fill(td_string!(l, more_rules.genres_max), &[("max", &max)]));
+    }
+    if let Some(max) = number("Keep each genre to ", " characters.") {
+        return Some(fill(td_string!(l, more_rules.genre_long), &[("max", &max)]));
+    }
+    if let Some(max) = number("Usernames are at most ", " characters.") {
+        return Some(fill(td_string!(l, more_rules.report_username_long), &[("max", &max)]));
+    }
+    if let Some(max) = number("Keep it under ", " characters.") {
+        return Some(fill(td_string!(l, more_rules.message_long), &[("max", &max)]));
+    }
+    if let Some(username) = between("Type your username, ", ", to confirm.") {
+        return Some(fill(td_string!(l, more_rules.confirm_username), &[("username", &username)]));
+    }
+    None
+}
+
+/// Every message of a form's check (`curtain_api`'s shared rules, which the
+/// server speaks in English) in `lang`; one it does not know stays as it is.
+pub fn localise_rules(errors: &mut FieldErrors, lang: Lang) {
+    for messages in errors.values_mut() {
+        for message in messages.iter_mut() {
+            *message = rule_message(message, lang);
+        }
+    }
 }
 
 /// Day, month and year boxes -> `YYYY-MM-DD`, or a message (in `lang`) about what is missing.
@@ -416,5 +461,27 @@ mod tests {
         assert_eq!(Feedback::invalid_input(fields).first_invalid(SIGNUP_FIELDS), Some("signup-username"));
         let only_date: FieldErrors = [("birth_date".to_string(), vec!["y".to_string()])].into();
         assert_eq!(Feedback::invalid_input(only_date).first_invalid(SIGNUP_FIELDS), Some("signup-birth-day"));
+    }
+
+    #[test]
+    fn the_shared_rules_keep_their_english_words_in_english() {
+        for english in [
+            "Use at most 80 characters.",
+            "Pick at most 10 genres.",
+            "Keep each genre to 30 characters.",
+            "Keep it under 4000 characters.",
+            "Usernames are at most 64 characters.",
+            "Type your username, ana, to confirm.",
+            "Tell us what your request is about.",
+            "Remove the invisible control characters.",
+            "A message no rule writes.",
+        ] {
+            let mut errors = FieldErrors::from([("f".to_string(), vec![english.to_string()])]);
+            localise_rules(&mut errors, Lang::En);
+            assert_eq!(errors["f"], [english]);
+        }
+        let mut errors = FieldErrors::from([("f".to_string(), vec!["Pick at most 10 genres.".to_string()])]);
+        localise_rules(&mut errors, Lang::De);
+        assert_eq!(errors["f"], ["Wählen Sie höchstens 10 Genres."]);
     }
 }

@@ -2,11 +2,51 @@
 
 use curtain_api::profile::{Audience, FieldAudiences, ProfileField};
 use leptos::prelude::*;
+use leptos_i18n::td_string;
+
+/// A field's name in the page's language ("Display name", "Anzeigename").
+pub fn field_label(field: ProfileField) -> &'static str {
+    let l = crate::lang::page_lang().locale();
+    match field {
+        ProfileField::DisplayName => td_string!(l, settings_profile.display_name),
+        ProfileField::Location => td_string!(l, settings_profile.location),
+        ProfileField::About => td_string!(l, settings_profile.about),
+        ProfileField::BirthDate => td_string!(l, settings_profile.birth_date),
+        ProfileField::Gender => td_string!(l, settings_profile.gender),
+        ProfileField::FavouriteGenres => td_string!(l, settings_profile.genres),
+        ProfileField::Joined => td_string!(l, settings_profile.joined),
+        ProfileField::History => td_string!(l, settings_profile.history),
+        ProfileField::Followers => td_string!(l, settings_profile.followers),
+        ProfileField::Following => td_string!(l, settings_profile.following),
+    }
+}
+
+/// An audience's name in the page's language ("Everyone", "Alle").
+pub fn audience_label(audience: Audience) -> &'static str {
+    let l = crate::lang::page_lang().locale();
+    match audience {
+        Audience::Everyone => td_string!(l, settings_profile.audience_everyone),
+        Audience::Members => td_string!(l, settings_profile.audience_members),
+        Audience::Followers => td_string!(l, settings_profile.audience_followers),
+        Audience::OnlyMe => td_string!(l, settings_profile.audience_only_me),
+    }
+}
+
+/// "Who sees display name" (the field's name in lower case in English only:
+/// German nouns keep their capital).
+fn who_sees(field: ProfileField) -> String {
+    let lang = crate::lang::page_lang();
+    let name = match lang {
+        curtain_ui::Lang::En => field_label(field).to_lowercase(),
+        _ => field_label(field).to_string(),
+    };
+    curtain_ui::lang::fill(td_string!(lang.locale(), settings_profile.who_sees), &[("field", &name)])
+}
 
 /// The sentence under a picker while a private account narrows its choice.
 pub fn narrowed_note(audience: Audience, private: bool) -> Option<&'static str> {
     (private && audience.effective(true) != audience)
-        .then_some("Your account is private, so only your followers see this for now.")
+        .then_some(td_string!(crate::lang::page_lang().locale(), settings_profile.narrowed))
 }
 
 /// `<select id="audience-FIELD">`, labelled "Who sees LABEL".
@@ -22,7 +62,7 @@ pub fn AudienceSelect(
     view! {
         <div class="audience">
             <label class="audience__label" for=id.clone()>
-                "Who sees " {field.label().to_lowercase()}
+                {who_sees(field)}
             </label>
             <select
                 class="input audience__select"
@@ -41,7 +81,7 @@ pub fn AudienceSelect(
                     .map(|a| {
                         view! {
                             <option value=a.as_str() selected=move || current() == a>
-                                {a.label()}
+                                {audience_label(a)}
                             </option>
                         }
                     })
@@ -55,6 +95,17 @@ pub fn AudienceSelect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_read_as_the_api_names_them_in_english() {
+        for field in ProfileField::ALL {
+            assert_eq!(field_label(field), field.label());
+        }
+        for audience in Audience::ALL {
+            assert_eq!(audience_label(audience), audience.label());
+        }
+        assert_eq!(who_sees(ProfileField::DisplayName), "Who sees display name");
+    }
 
     #[test]
     fn the_note_appears_only_when_private_narrows_the_choice() {

@@ -241,6 +241,7 @@ fn OwnerTools(username: String, preview: Option<PreviewAs>) -> impl IntoView {
     }
 }
 
+#[cfg(test)]
 pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {

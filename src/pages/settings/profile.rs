@@ -17,12 +17,13 @@ use leptos::task::spawn_local;
 use crate::api::{self, profiles::is_stale, ApiError};
 use crate::components::field::FieldError;
 use crate::components::form_alert::UnsavedNote;
-use crate::components::profile_audience::AudienceSelect;
+use crate::components::profile_audience::{field_label, AudienceSelect};
 use crate::components::profile_card::ProfileCard;
 use crate::components::profile_history::HistoryEditor;
 use crate::dom::{focus_soon, set_page_title};
 use crate::forms::error_id;
-use crate::pages::profile::{capitalise, preview_marker};
+use crate::pages::profile::{audience_name, preview_marker};
+use leptos_i18n::td_string;
 
 /// The form's contents, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,23 +83,41 @@ pub fn merge_latest(base: &ProfileDraft, mine: &ProfileDraft, latest: &ProfileDr
     }
 }
 
-/// Text fields in page order: wire name, control id, label, hint, multi-line.
-const TEXT_FIELDS: &[(ProfileField, &str, &str, &str, bool)] = &[
-    (ProfileField::DisplayName, "profile-display-name", "Display name", "Shown instead of your username where its audience allows.", false),
-    (ProfileField::Location, "profile-location-input", "Location", "A city or region, as precise as you like.", false),
-    (ProfileField::About, "profile-about-input", "About you", "A few lines about what you like to watch. Shown as plain text.", true),
-    (ProfileField::Gender, "profile-gender-input", "Gender", "Optional, in your own words.", false),
-    (ProfileField::FavouriteGenres, "profile-genres-input", "Favourite genres", "Separate them with commas, for example: film noir, musicals.", false),
+/// Text fields in page order: wire name, control id, multi-line. Their
+/// labels are [`field_label`], their hints [`field_hint`].
+const TEXT_FIELDS: &[(ProfileField, &str, bool)] = &[
+    (ProfileField::DisplayName, "profile-display-name", false),
+    (ProfileField::Location, "profile-location-input", false),
+    (ProfileField::About, "profile-about-input", true),
+    (ProfileField::Gender, "profile-gender-input", false),
+    (ProfileField::FavouriteGenres, "profile-genres-input", false),
 ];
 
 /// Fields that have only an audience here.
-const AUDIENCE_ONLY: &[(ProfileField, &str)] = &[
-    (ProfileField::BirthDate, "Your birth date itself is never shown; at most your age is."),
-    (ProfileField::Joined, "The month you joined Curtain."),
-    (ProfileField::History, "The films and series you log below."),
-    (ProfileField::Followers, "Who follows you."),
-    (ProfileField::Following, "Who you follow."),
+const AUDIENCE_ONLY: &[ProfileField] = &[
+    ProfileField::BirthDate,
+    ProfileField::Joined,
+    ProfileField::History,
+    ProfileField::Followers,
+    ProfileField::Following,
 ];
+
+/// The line under a field: what it is, in the page's language.
+fn field_hint(field: ProfileField) -> &'static str {
+    let l = crate::lang::page_lang().locale();
+    match field {
+        ProfileField::DisplayName => td_string!(l, settings_profile.display_name_hint),
+        ProfileField::Location => td_string!(l, settings_profile.location_hint),
+        ProfileField::About => td_string!(l, settings_profile.about_hint),
+        ProfileField::Gender => td_string!(l, settings_profile.gender_hint),
+        ProfileField::FavouriteGenres => td_string!(l, settings_profile.genres_hint),
+        ProfileField::BirthDate => td_string!(l, settings_profile.birth_date_hint),
+        ProfileField::Joined => td_string!(l, settings_profile.joined_hint),
+        ProfileField::History => td_string!(l, settings_profile.history_hint),
+        ProfileField::Followers => td_string!(l, settings_profile.followers_hint),
+        ProfileField::Following => td_string!(l, settings_profile.following_hint),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Notice {
@@ -113,7 +132,8 @@ enum Notice {
 
 #[component]
 pub fn ProfileSettings() -> impl IntoView {
-    set_page_title(Some("Profile settings"));
+    let l = crate::lang::page_lang().locale();
+    set_page_title(Some(td_string!(l, settings_profile.title)));
     let loaded = RwSignal::new(None::<Result<String, String>>); // Ok(username) or the load error
     let display_name = RwSignal::new(String::new());
     let location = RwSignal::new(String::new());
@@ -189,11 +209,12 @@ pub fn ProfileSettings() -> impl IntoView {
             return;
         }
         let update = draft().to_update();
-        let problems = rules::profile_update(&update);
+        let mut problems = rules::profile_update(&update);
+        crate::forms::localise_rules(&mut problems, crate::lang::page_lang());
         if !problems.is_empty() {
             focus_first_invalid(&problems);
             errors.set(problems);
-            notice.set(Some(Notice::Invalid("Some fields need another look. The messages under them say what to change.".into())));
+            notice.set(Some(Notice::Invalid(td_string!(l, settings_profile.check_fields).into())));
             return;
         }
         busy.set(true);
@@ -263,7 +284,8 @@ pub fn ProfileSettings() -> impl IntoView {
     let field_errors = move |wire: &'static str| Signal::derive(move || errors.with(|e| e.get(wire).cloned().unwrap_or_default()));
     let text_rows = move || TEXT_FIELDS
         .iter()
-        .map(|&(field, id, label, hint, multiline)| {
+        .map(|&(field, id, multiline)| {
+            let (label, hint) = (field_label(field), field_hint(field));
             let value = match field {
                 ProfileField::DisplayName => display_name,
                 ProfileField::Location => location,
@@ -325,15 +347,15 @@ pub fn ProfileSettings() -> impl IntoView {
         .collect_view();
     let audience_rows = move || AUDIENCE_ONLY
         .iter()
-        .map(|&(field, what)| {
+        .map(|&field| {
             view! {
                 <div class="profile-row">
                     <div class="profile-row__field">
-                        <p class="field__label">{field.label()}</p>
+                        <p class="field__label">{field_label(field)}</p>
                         <p class="hint">
-                            {what}
+                            {field_hint(field)}
                             {(field == ProfileField::BirthDate)
-                                .then_some(move || format!(" On file: {}.", birth_date.get()))}
+                                .then_some(move || on_file(&birth_date.get()))}
                         </p>
                     </div>
                     <AudienceSelect field=field audiences=audiences private=private />
@@ -346,17 +368,14 @@ pub fn ProfileSettings() -> impl IntoView {
         notice.get().map(|n| match n {
             Notice::Conflict => view! {
                 <div class="form-error conflict" id="profile-conflict" role="alert" tabindex="-1">
-                    <p class="form-error__message">"This profile was changed elsewhere (another tab?)."</p>
-                    <p class="conflict__help">
-                        "Nothing was saved. Load the latest version (the fields you changed here keep what you typed), "
-                        "or keep your version and save it over the other one."
-                    </p>
+                    <p class="form-error__message">{td_string!(l, settings_profile.conflict)}</p>
+                    <p class="conflict__help">{td_string!(l, settings_profile.conflict_help)}</p>
                     <div class="form__actions">
                         <button type="button" class="button button--secondary" id="profile-conflict-reload" on:click=move |_| resolve(true)>
-                            "Reload the latest"
+                            {td_string!(l, settings_profile.reload_latest)}
                         </button>
                         <button type="button" class="button button--secondary" id="profile-conflict-keep" on:click=move |_| resolve(false)>
-                            "Keep editing"
+                            {td_string!(l, settings_profile.keep_editing)}
                         </button>
                     </div>
                 </div>
@@ -364,15 +383,9 @@ pub fn ProfileSettings() -> impl IntoView {
             .into_any(),
             other => {
                 let (class, text) = match other {
-                    Notice::Saved => ("form-success", "Profile saved.".to_string()),
-                    Notice::Merged => (
-                        "form-success",
-                        "Loaded the latest version. Your unsaved changes are still in the form: check them, then save.".to_string(),
-                    ),
-                    Notice::KeptMine => (
-                        "form-success",
-                        "Your version is kept. Saving now replaces the changes made elsewhere.".to_string(),
-                    ),
+                    Notice::Saved => ("form-success", td_string!(l, settings_profile.saved).to_string()),
+                    Notice::Merged => ("form-success", td_string!(l, settings_profile.merged).to_string()),
+                    Notice::KeptMine => ("form-success", td_string!(l, settings_profile.kept_mine).to_string()),
                     Notice::Invalid(m) | Notice::Failed(m) => ("form-error", m),
                     Notice::Conflict => unreachable!(),
                 };
@@ -387,21 +400,20 @@ pub fn ProfileSettings() -> impl IntoView {
     };
 
     move || match loaded.get() {
-        None => view! { <p class="muted" aria-busy="true">"Loading your profile…"</p> }.into_any(),
+        None => view! { <p class="muted" aria-busy="true">{td_string!(l, settings_profile.loading)}</p> }.into_any(),
         Some(Err(message)) => view! {
-            <h1>"Profile"</h1>
+            <h1>{td_string!(l, settings.profile)}</h1>
             <div class="form-error" role="alert">
                 <p class="form-error__message">{message}</p>
-                <button type="button" class="button button--secondary retry" on:click=move |_| load()>"Try again"</button>
+                <button type="button" class="button button--secondary retry" on:click=move |_| load()>{td_string!(l, shell.try_again)}</button>
             </div>
         }
         .into_any(),
         Some(Ok(username)) => view! {
-            <h1>"Profile"</h1>
+            <h1>{td_string!(l, settings.profile)}</h1>
             <p class="lede">
-                "Choose who sees each part of your profile. Your username and avatar are always visible; "
-                "your e-mail address never is. "
-                <a href=crate::lang::page().path(&format!("/u/{username}")) id="settings-profile-view">"See your profile"</a>
+                {td_string!(l, settings_profile.lede)}
+                <a href=crate::lang::page().path(&format!("/u/{username}")) id="settings-profile-view">{td_string!(l, settings_profile.see_profile)}</a>
             </p>
             <form class="form profile-form" id="settings-profile-form" novalidate=true on:submit=on_submit>
                 {status}
@@ -415,7 +427,7 @@ pub fn ProfileSettings() -> impl IntoView {
                         disabled=move || busy.get()
                         aria-busy=move || busy.get().then_some("true")
                     >
-                        {move || if busy.get() { "Saving…" } else { "Save profile" }}
+                        {move || if busy.get() { td_string!(l, settings_profile.saving) } else { td_string!(l, settings_profile.save) }}
                     </button>
                     <UnsavedNote id="settings-profile-unsaved" dirty=dirty />
                 </div>
@@ -427,6 +439,17 @@ pub fn ProfileSettings() -> impl IntoView {
     }
 }
 
+/// " On file: 1991-04-12." under the birth date's audience; the date in
+/// the page's words outside English.
+fn on_file(iso: &str) -> String {
+    let lang = crate::lang::page_lang();
+    let date = match lang {
+        curtain_ui::Lang::En => iso.to_string(),
+        _ => crate::components::policy_document::long_date(iso, lang),
+    };
+    curtain_ui::lang::fill(td_string!(lang.locale(), settings_profile.on_file), &[("date", &date)])
+}
+
 fn focus_first_invalid(errors: &FieldErrors) {
     if let Some(&(_, id, ..)) = TEXT_FIELDS.iter().find(|(f, ..)| errors.contains_key(f.as_str())) {
         focus_soon(id);
@@ -436,6 +459,7 @@ fn focus_first_invalid(errors: &FieldErrors) {
 /// "How others see it": the saved profile, fetched from the server's preview.
 #[component]
 fn PreviewPanel(username: String, saved_count: RwSignal<u32>) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let preview_as = RwSignal::new(PreviewAs::Public);
     let shown = RwSignal::new(None::<Result<ProfileView, ApiError>>);
     let username = StoredValue::new(username);
@@ -451,9 +475,9 @@ fn PreviewPanel(username: String, saved_count: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <section class="preview-panel" aria-labelledby="preview-heading">
-            <h2 id="preview-heading">"How others see your profile"</h2>
+            <h2 id="preview-heading">{td_string!(l, settings_profile.preview_heading)}</h2>
             <div class="owner-tools__row">
-                <label class="field__label" for="settings-view-as">"View as"</label>
+                <label class="field__label" for="settings-view-as">{td_string!(l, settings_profile.view_as)}</label>
                 <select
                     class="input owner-tools__select"
                     id="settings-view-as"
@@ -465,18 +489,18 @@ fn PreviewPanel(username: String, saved_count: RwSignal<u32>) -> impl IntoView {
                 >
                     {PreviewAs::ALL
                         .into_iter()
-                        .map(|p| view! { <option value=p.as_str() selected=p == PreviewAs::Public>{capitalise(p.who())}</option> })
+                        .map(|p| view! { <option value=p.as_str() selected=p == PreviewAs::Public>{audience_name(p, crate::lang::page_lang())}</option> })
                         .collect_view()}
                 </select>
             </div>
             <div class="preview-banner" id="settings-preview-banner" role="status">
                 <p class="preview-banner__text">
                     <strong>{move || preview_marker(preview_as.get(), crate::lang::page_lang())}</strong>
-                    " (as last saved)."
+                    {td_string!(l, settings_profile.as_last_saved)}
                 </p>
             </div>
             {move || match shown.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading the preview…"</p> }.into_any(),
+                None => view! { <p class="muted" aria-busy="true">{td_string!(l, settings_profile.loading_preview)}</p> }.into_any(),
                 Some(Ok(view)) => view! { <ProfileCard view=view main=false /> }.into_any(),
                 Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message()}</p> }.into_any(),
             }}
