@@ -13,7 +13,7 @@ const LOCALES: [(&str, &str); 3] = [
 ];
 
 /// Keys whose translation may read as the English does.
-const SAME_AS_ENGLISH: [(&str, &str); 13] = [
+const SAME_AS_ENGLISH: [(&str, &str); 22] = [
     ("pt-BR", "header.menu"),
     ("de", "profile.kind_movie"),
     ("de", "policy.col_version"),
@@ -28,6 +28,17 @@ const SAME_AS_ENGLISH: [(&str, &str); 13] = [
     ("de", "dates.august"),
     ("de", "dates.september"),
     ("de", "dates.november"),
+    // "Your data": a loanword both languages use, a version number, a
+    // standard's own name, and nouns Portuguese borrowed.
+    ("de", "your_data.newsletter"),
+    ("pt-BR", "your_data.newsletter"),
+    ("de", "your_data.version_n"),
+    ("de", "your_data.gpc"),
+    ("pt-BR", "your_data.gpc"),
+    ("pt-BR", "your_data.noun_link"),
+    ("pt-BR", "your_data.noun_links"),
+    ("pt-BR", "your_data.noun_email"),
+    ("pt-BR", "your_data.noun_emails"),
 ];
 
 /// Every leaf of a locale file, by its dotted key.

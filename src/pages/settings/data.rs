@@ -27,6 +27,8 @@ use crate::components::form_alert::{show_feedback, FormAlert};
 use crate::dom::set_page_title;
 use crate::forms::{Feedback, FieldSpec};
 use crate::session::{use_session, SessionView};
+use curtain_ui::lang::fill;
+use leptos_i18n::td_string;
 
 const DELETE_FIELDS: &[FieldSpec] = &[
     FieldSpec { wire: "confirm_username", id: "delete-username", focus: "delete-username" },
@@ -35,7 +37,8 @@ const DELETE_FIELDS: &[FieldSpec] = &[
 
 #[component]
 pub fn YourData() -> impl IntoView {
-    set_page_title(Some("Your data"));
+    let l = crate::lang::page_lang().locale();
+    set_page_title(Some(td_string!(l, settings.data)));
     let session = use_session();
     let data = RwSignal::new(Value::Null);
     let load = RwSignal::new(Load::Loading);
@@ -72,38 +75,38 @@ pub fn YourData() -> impl IntoView {
     fetch_retention();
 
     view! {
-        <h1>"Your data"</h1>
+        <h1>{td_string!(l, settings.data)}</h1>
         <p class="lede">
-            "Everything Curtain holds about you, in words, grouped as our "
-            <a href=crate::lang::page().path("/privacy#information-we-collect")>"privacy policy"</a>
-            " groups it. Nothing is recorded that this page does not show."
+            {td_string!(l, your_data.lede_before)}
+            <a href=crate::lang::page().path("/privacy#information-we-collect")>{td_string!(l, your_data.policy_link)}</a>
+            {td_string!(l, your_data.lede_after)}
         </p>
         <p>
             <a id="export-download" class="button button--primary" href=api::account::EXPORT_URL download="">
-                "Download all of it (JSON)"
+                {td_string!(l, your_data.download_all)}
             </a>
         </p>
-        <p class="hint">"One file with everything on this page, in JSON, a format other programs can read."</p>
+        <p class="hint">{td_string!(l, your_data.download_hint)}</p>
         {move || match load.get() {
-            Load::Loading => view! { <p class="muted" aria-busy="true">"Gathering your data…"</p> }.into_any(),
+            Load::Loading => view! { <p class="muted" aria-busy="true">{td_string!(l, your_data.gathering)}</p> }.into_any(),
             Load::Failed(message) => view! {
                 <div class="form-error" role="alert">
                     <p class="form-error__message">{message}</p>
-                    <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>"Try again"</button>
+                    <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>{td_string!(l, shell.try_again)}</button>
                 </div>
             }
             .into_any(),
             Load::Ready => retention.with(|r| data.with(|d| groups(d, r.as_ref()))).into_any(),
         }}
         <section id="retention" class="data-retention" aria-labelledby="retention-heading">
-            <h2 id="retention-heading">"How long we keep each kind of record"</h2>
+            <h2 id="retention-heading">{td_string!(l, your_data.retention_heading)}</h2>
             {move || match retention_load.get() {
-                Load::Loading => view! { <p class="muted" aria-busy="true">"Loading how long each kind is kept…"</p> }.into_any(),
+                Load::Loading => view! { <p class="muted" aria-busy="true">{td_string!(l, your_data.retention_loading)}</p> }.into_any(),
                 Load::Failed(message) => view! {
                     <div class="form-error" role="alert">
                         <p class="form-error__message">{message}</p>
                         <button type="button" class="button button--secondary retry" on:click=move |_| fetch_retention()>
-                            "Try again"
+                            {td_string!(l, shell.try_again)}
                         </button>
                     </div>
                 }
@@ -119,7 +122,8 @@ pub fn YourData() -> impl IntoView {
 fn groups(export: &Value, retention: Option<&Retention>) -> AnyView {
     let ctx = Ctx { me: export["account"]["username"].as_str().unwrap_or(""), time: &time_words };
     let as_of = export["exported_at"].as_str().map(|at| {
-        view! { <p class="hint data-as-of">{format!("As it stood on {}.", time_words(at))}</p> }
+        let l = crate::lang::page_lang().locale();
+        view! { <p class="hint data-as-of">{fill(td_string!(l, your_data.as_of), &[("when", &time_words(at))])}</p> }
     });
     let groups = Group::ALL
         .into_iter()
@@ -148,13 +152,13 @@ fn groups(export: &Value, retention: Option<&Retention>) -> AnyView {
 
 /// Every kind of record Curtain keeps, the member's or not, and for how long.
 fn periods(retention: &Retention) -> AnyView {
+    let l = crate::lang::page_lang().locale();
     view! {
         <p>
-            "Each kind of record is deleted automatically "
-            {purge_delay_words(retention.purged_every_minutes)}
-            " of the end of its period. The "
-            <a href=crate::lang::page().path("/privacy#retention")>"privacy policy"</a>
-            " says the same."
+            {fill(td_string!(l, your_data.purged), &[("within", &purge_delay_words(retention.purged_every_minutes))])}
+            {td_string!(l, your_data.purged_policy_before)}
+            <a href=crate::lang::page().path("/privacy#retention")>{td_string!(l, your_data.policy_link)}</a>
+            {td_string!(l, your_data.purged_policy_after)}
         </p>
         <ul id="retention-periods" class="data-periods">
             {retention
@@ -177,6 +181,7 @@ fn periods(retention: &Retention) -> AnyView {
 
 #[component]
 fn DeleteAccount() -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let session = use_session();
     let navigate = use_navigate();
     let username = RwSignal::new(String::new());
@@ -194,7 +199,8 @@ fn DeleteAccount() -> impl IntoView {
             return;
         }
         let request = DeleteAccountRequest { password: password.get_untracked(), confirm_username: username.get_untracked() };
-        let errors = rules::delete_account(&request, &own_name());
+        let mut errors = rules::delete_account(&request, &own_name());
+        crate::forms::localise_rules(&mut errors, crate::lang::page_lang());
         if !errors.is_empty() {
             show_feedback(feedback, Feedback::invalid_input(errors), DELETE_FIELDS, "delete-error");
             return;
@@ -225,17 +231,17 @@ fn DeleteAccount() -> impl IntoView {
 
     view! {
         <section id="delete-account" class="settings-block danger-zone" aria-labelledby="delete-heading">
-            <h2 id="delete-heading">"Delete your account"</h2>
-            <p>"When you delete your account:"</p>
+            <h2 id="delete-heading">{td_string!(l, your_data.delete_heading)}</h2>
+            <p>{td_string!(l, your_data.delete_when)}</p>
             <ul>
-                <li>"your profile, settings, watch history and follows (both ways) are erased at once;"</li>
-                <li>"your sessions end on every device, and the sign-in log, consent receipts and policy acknowledgements tied to you are erased;"</li>
-                <li>"no more e-mail is sent to you, and messages waiting for you are erased;"</li>
-                <li>"your username becomes free for anyone to take. This cannot be undone."</li>
+                <li>{td_string!(l, your_data.delete_profile)}</li>
+                <li>{td_string!(l, your_data.delete_sessions)}</li>
+                <li>{td_string!(l, your_data.delete_mail)}</li>
+                <li>{td_string!(l, your_data.delete_username)}</li>
             </ul>
             <p>
-                "Want a copy first? " <a href=api::account::EXPORT_URL download="">"Download your data"</a>
-                " before you go."
+                {td_string!(l, your_data.copy_first)} <a href=api::account::EXPORT_URL download="">{td_string!(l, your_data.download_yours)}</a>
+                {td_string!(l, your_data.before_you_go)}
             </p>
             <form id="delete-form" class="form" novalidate=true on:submit=on_submit>
                 <FormAlert
@@ -247,7 +253,7 @@ fn DeleteAccount() -> impl IntoView {
                 <TextField
                     id="delete-username"
                     name="confirm-username"
-                    label="Type your username to confirm"
+                    label=td_string!(l, your_data.confirm_username)
                     autocomplete="off"
                     value=username
                     errors=errors_for("confirm_username")
@@ -255,7 +261,7 @@ fn DeleteAccount() -> impl IntoView {
                 <TextField
                     id="delete-password"
                     name="current-password"
-                    label="Your password"
+                    label=td_string!(l, your_data.your_password)
                     input_type="password"
                     autocomplete="current-password"
                     value=password
@@ -269,7 +275,7 @@ fn DeleteAccount() -> impl IntoView {
                         disabled=move || busy.get()
                         aria-busy=move || busy.get().then_some("true")
                     >
-                        {move || if busy.get() { "Deleting…" } else { "Delete my account permanently" }}
+                        {move || if busy.get() { td_string!(l, your_data.deleting) } else { td_string!(l, your_data.delete_submit) }}
                     </button>
                 </div>
             </form>

@@ -6,7 +6,9 @@ use curtain_api::retention::Retention;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::kinds::{self, Body, Ctx, Entry, Fact, Group, Shown, KINDS};
+use super::kinds::{self, Body, Ctx, Entry, Fact, Group, Shown};
+use curtain_ui::lang::fill;
+use leptos_i18n::td_string;
 use super::words::{count_words, kept_sentence, name_words, period_for, short_reference};
 
 /// Lists show this many entries, and fold the rest.
@@ -18,7 +20,7 @@ fn value(shown: Shown) -> AnyView {
         Shown::Verbatim(text) => view! { <span class="data-verbatim">{text}</span> }.into_any(),
         Shown::Reference(full) => view! {
             <details class="data-ref">
-                <summary>{format!("Reference {}", short_reference(&full))}</summary>
+                <summary>{fill(td_string!(crate::lang::page_lang().locale(), your_data.reference_short), &[("short", &short_reference(&full))])}</summary>
                 <code class="data-ref__full">{full}</code>
             </details>
         }
@@ -82,7 +84,10 @@ fn body(body: Body) -> AnyView {
             let total = entries.len();
             let rest = entries.split_off(total.min(SHOWN_AT_FIRST));
             let more = (!rest.is_empty()).then(|| {
-                let label = format!("Show {} more ({} in all)", rest.len(), count_words(total, noun.0, noun.1));
+                let label = fill(
+                    td_string!(crate::lang::page_lang().locale(), your_data.show_more),
+                    &[("n", &rest.len()), ("all", &count_words(total, noun.0, noun.1))],
+                );
                 view! {
                     <details class="data-more">
                         <summary>{label}</summary>
@@ -114,7 +119,7 @@ fn card(
 ) -> AnyView {
     let kept = retention.map(|r| match period_for(Some(r), section) {
         Some(period) => kept_sentence(period),
-        None => "How long this is kept is not stated yet: ask us with the privacy request form.".into(),
+        None => td_string!(crate::lang::page_lang().locale(), your_data.kept_unknown).into(),
     });
     let heading = format!("{id}-heading");
     let labelled_by = heading.clone();
@@ -141,17 +146,17 @@ pub fn cards(group: Group, export: &Value, ctx: &Ctx, retention: Option<&Retenti
                 card(
                     kinds::section_id(key),
                     name_words(key),
-                    "Held about you, and not yet described on this page; shown as it is stored.",
+                    td_string!(crate::lang::page_lang().locale(), your_data.other_about),
                     key,
                     retention,
                     kinds::generic_body(v, ctx),
-                    ("/privacy/request", "Ask us about it"),
+                    ("/privacy/request", td_string!(crate::lang::page_lang().locale(), your_data.other_control)),
                 )
             })
             .collect();
     }
-    KINDS
-        .iter()
+    kinds::kinds()
+        .into_iter()
         .filter(|kind| kind.group == group)
         .filter_map(|kind| {
             let v = kinds::section(export, kind.section)?;

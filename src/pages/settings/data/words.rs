@@ -4,20 +4,25 @@
 
 use curtain_api::consent::ConsentMethod;
 use curtain_api::profile::{Audience, ProfileField};
+
+use crate::components::profile_audience::{audience_label, field_label};
 use curtain_api::retention::{Retention, RetentionPeriod};
+use curtain_ui::lang::fill;
+use leptos_i18n::td_string;
 use serde_json::Value;
 
 pub use crate::components::policy_document::long_date;
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-];
+/// The words of the page's language.
+fn l() -> curtain_ui::i18n::Locale {
+    crate::lang::page_lang().locale()
+}
 
-/// "3 June 2026, 14:05" from its parts (month 1 to 12).
+/// "3 June 2026, 14:05" from its parts (month 1 to 12), in the page's
+/// language ("3. Juni 2026, 14:05 Uhr", "3 de junho de 2026, às 14:05").
 pub fn day_and_time(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> String {
-    let month = MONTHS.get((month as usize).wrapping_sub(1)).copied().unwrap_or("?");
-    format!("{day} {month} {year}, {hour:02}:{minute:02}")
+    let date = curtain_api::CivilDate { year, month: month as u8, day: day as u8 };
+    curtain_ui::dates::date_and_time(date, hour, minute, crate::lang::page_lang())
 }
 
 /// An RFC 3339 moment as "3 June 2026, 14:05" in the member's own time zone;
@@ -48,17 +53,26 @@ pub fn flag(v: &Value) -> Option<bool> {
 
 pub fn yes_no(on: bool) -> &'static str {
     if on {
-        "Yes"
+        td_string!(l(), your_data.yes)
     } else {
-        "No"
+        td_string!(l(), your_data.no)
     }
 }
 
 pub fn on_off(on: bool) -> &'static str {
     if on {
-        "On"
+        td_string!(l(), your_data.on)
     } else {
-        "Off"
+        td_string!(l(), your_data.off)
+    }
+}
+
+/// "on"/"off" inside a sentence.
+fn on_off_lower(on: bool) -> &'static str {
+    if on {
+        td_string!(l(), your_data.on_lower)
+    } else {
+        td_string!(l(), your_data.off_lower)
     }
 }
 
@@ -66,15 +80,12 @@ pub fn on_off(on: bool) -> &'static str {
 /// "Chose: preferences on, analytics off".
 pub fn consent_answer(method: &str, preferences: bool, analytics: bool, gpc: bool) -> String {
     match ConsentMethod::parse(method) {
-        Some(ConsentMethod::AcceptAll) if gpc && !analytics => {
-            "Accepted all (analytics stayed off: your browser sent Global Privacy Control)".into()
-        }
-        Some(ConsentMethod::AcceptAll) => "Accepted all".into(),
-        Some(ConsentMethod::RejectAll) => "Rejected all".into(),
-        Some(ConsentMethod::Custom) | None => format!(
-            "Chose: preferences {}, analytics {}",
-            on_off(preferences).to_lowercase(),
-            on_off(analytics).to_lowercase()
+        Some(ConsentMethod::AcceptAll) if gpc && !analytics => td_string!(l(), your_data.accepted_all_gpc).into(),
+        Some(ConsentMethod::AcceptAll) => td_string!(l(), your_data.accepted_all).into(),
+        Some(ConsentMethod::RejectAll) => td_string!(l(), your_data.rejected_all).into(),
+        Some(ConsentMethod::Custom) | None => fill(
+            td_string!(l(), your_data.chose),
+            &[("preferences", &on_off_lower(preferences)), ("analytics", &on_off_lower(analytics))],
         ),
     }
 }
@@ -88,6 +99,10 @@ pub fn period_for<'a>(retention: Option<&'a Retention>, key: &str) -> Option<&'a
 /// account." from a period the server states in words.
 pub fn kept_sentence(period: &RetentionPeriod) -> String {
     let kept = period.kept.trim().trim_end_matches('.');
+    if crate::lang::page_lang() != curtain_ui::Lang::En {
+        // The period as the server words it, framed in the page's language.
+        return fill(td_string!(l(), your_data.kept_period), &[("kept", &kept)]);
+    }
     // A fixed number of days reads "for …"; "as long as …" and "until …" read on their own.
     let joiner = if period.days.is_some() && !kept.starts_with("for ") { "for " } else { "" };
     format!("Kept {joiner}{kept}.")
@@ -96,10 +111,10 @@ pub fn kept_sentence(period: &RetentionPeriod) -> String {
 /// "deleted within an hour" / "within 30 minutes", from the purge's schedule.
 pub fn purge_delay_words(minutes: u32) -> String {
     match minutes {
-        60 => "within an hour".into(),
-        m if m.is_multiple_of(60) => format!("within {} hours", m / 60),
-        1 => "within a minute".into(),
-        m => format!("within {m} minutes"),
+        60 => td_string!(l(), your_data.within_hour).into(),
+        m if m.is_multiple_of(60) => fill(td_string!(l(), your_data.within_hours), &[("n", &(m / 60))]),
+        1 => td_string!(l(), your_data.within_minute).into(),
+        m => fill(td_string!(l(), your_data.within_minutes), &[("n", &m)]),
     }
 }
 
@@ -108,8 +123,8 @@ pub fn purge_delay_words(minutes: u32) -> String {
 /// `owner_user_id` -> "Owner user".
 pub fn name_words(key: &str) -> String {
     match key {
-        "ip" => return "IP address".into(),
-        "at" => return "When".into(),
+        "ip" => return td_string!(l(), your_data.ip_address).into(),
+        "at" => return td_string!(l(), your_data.when).into(),
         _ => {}
     }
     let base = key.strip_suffix("_at").or_else(|| key.strip_suffix("_id")).unwrap_or(key);
@@ -130,10 +145,10 @@ pub fn is_time_key(key: &str) -> bool {
 /// for. `time` writes a moment (see [`time_words`]).
 pub fn value_words(key: &str, v: &Value, time: &dyn Fn(&str) -> String) -> String {
     match v {
-        Value::Null => "None".into(),
+        Value::Null => td_string!(l(), your_data.none).into(),
         Value::Bool(b) => yes_no(*b).into(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if s.trim().is_empty() => "None".into(),
+        Value::String(s) if s.trim().is_empty() => td_string!(l(), your_data.none).into(),
         Value::String(s) if is_time_key(key) && s.len() >= 20 && s.as_bytes()[10] == b'T' => time(s),
         Value::String(s) if curtain_api::CivilDate::parse(s).is_some() => long_date(s, crate::lang::page_lang()),
         // A list the database keeps as JSON text (favourite genres, say).
@@ -142,7 +157,7 @@ pub fn value_words(key: &str, v: &Value, time: &dyn Fn(&str) -> String) -> Strin
             _ => s.clone(),
         },
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.is_empty() => "None".into(),
+        Value::Array(items) if items.is_empty() => td_string!(l(), your_data.none).into(),
         Value::Array(items) => items.iter().map(|item| value_words(key, item, time)).collect::<Vec<_>>().join(", "),
         Value::Object(map) => map
             .iter()
@@ -169,7 +184,7 @@ pub fn list_of_words(v: &Value) -> Vec<String> {
 
 /// Who sees a part of the profile: "Everyone", "Signed-in members", …
 pub fn audience_words(stored: &str) -> String {
-    Audience::parse(stored).map_or_else(|| name_words(stored), |a| a.label().to_string())
+    Audience::parse(stored).map_or_else(|| name_words(stored), |a| audience_label(a).to_string())
 }
 
 /// The part of the profile an audience column is about:
@@ -179,17 +194,17 @@ pub fn audience_field_words(key: &str) -> String {
     ProfileField::ALL
         .iter()
         .find(|f| f.as_str() == field)
-        .map_or_else(|| name_words(field), |f| f.label().to_string())
+        .map_or_else(|| name_words(field), |f| field_label(*f).to_string())
 }
 
 /// What a privacy request asked for.
 pub fn request_kind_words(kind: &str) -> String {
     match kind {
-        "access" => "A copy of what we hold about you".into(),
-        "correction" => "A correction".into(),
-        "deletion" => "A deletion".into(),
-        "objection" => "An objection to how we use your information".into(),
-        "other" => "Something else".into(),
+        "access" => td_string!(l(), your_data.request_access).into(),
+        "correction" => td_string!(l(), your_data.request_correction).into(),
+        "deletion" => td_string!(l(), your_data.request_deletion).into(),
+        "objection" => td_string!(l(), your_data.request_objection).into(),
+        "other" => td_string!(l(), your_data.request_other).into(),
         other => name_words(other),
     }
 }
@@ -197,14 +212,14 @@ pub fn request_kind_words(kind: &str) -> String {
 /// What kind of e-mail a copy is of.
 pub fn mail_kind_words(kind: &str) -> String {
     match kind {
-        "verify_email" => "A link to confirm your address".into(),
-        "email_in_use" => "A notice that your address was used to sign up".into(),
-        "email_changed" => "A notice that your address changed".into(),
-        "password_changed" => "A notice that your password changed".into(),
-        "newsletter" => "The newsletter".into(),
-        "product_updates" => "Product updates".into(),
-        "partner_offers" => "Offers from partners".into(),
-        k if k.starts_with("policy") => "A notice about a change to the privacy policy".into(),
+        "verify_email" => td_string!(l(), your_data.mail_verify).into(),
+        "email_in_use" => td_string!(l(), your_data.mail_in_use).into(),
+        "email_changed" => td_string!(l(), your_data.mail_changed).into(),
+        "password_changed" => td_string!(l(), your_data.mail_password).into(),
+        "newsletter" => td_string!(l(), your_data.mail_newsletter).into(),
+        "product_updates" => td_string!(l(), your_data.mail_product_updates).into(),
+        "partner_offers" => td_string!(l(), your_data.mail_partner_offers).into(),
+        k if k.starts_with("policy") => td_string!(l(), your_data.mail_policy).into(),
         other => name_words(other),
     }
 }
@@ -212,8 +227,8 @@ pub fn mail_kind_words(kind: &str) -> String {
 /// "Film" or "Series".
 pub fn title_kind_words(kind: &str) -> String {
     match kind {
-        "movie" => "Film".into(),
-        "show" => "Series".into(),
+        "movie" => td_string!(l(), profile.kind_movie).into(),
+        "show" => td_string!(l(), profile.kind_show).into(),
         other => name_words(other),
     }
 }
@@ -221,8 +236,8 @@ pub fn title_kind_words(kind: &str) -> String {
 /// When a policy version was accepted, in words.
 pub fn acceptance_context_words(context: &str) -> String {
     match context {
-        "signup" => "when you joined".into(),
-        "acknowledged" => "after we asked you to read a change".into(),
+        "signup" => td_string!(l(), your_data.when_joined).into(),
+        "acknowledged" => td_string!(l(), your_data.after_asked).into(),
         other => name_words(other).to_lowercase(),
     }
 }
