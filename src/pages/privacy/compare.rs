@@ -2,7 +2,7 @@
 //! versions, word by word, inline or side by side (the layout is in the
 //! address, so a link keeps it).
 
-use curtain_ui::compare::{compare_address, compare_heading, DiffLayoutSwitch, COMPARE_HEADING};
+use curtain_ui::compare::{compare_address, compare_heading, DiffLayoutSwitch};
 use curtain_ui::diff::{DiffLayout, PolicyDiffView};
 use curtain_ui::policy::PolicyPageFrame;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use crate::dom::{page_ready, scroll_to_id, set_page_title};
 
 #[component]
 pub fn PolicyComparePage() -> impl IntoView {
-    set_page_title(Some(COMPARE_HEADING));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), compare.heading)));
     let query = use_query_map();
     let from = move || query.with(|q| q.get("from"));
     let to = move || query.with(|q| q.get("to"));

@@ -11,10 +11,13 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{self, ApiError};
 use crate::components::policy_document::{long_date, urgent_sentence};
 use crate::dom::{scroll_to_location_hash, set_page_title};
+use curtain_ui::lang::fill;
+use leptos_i18n::td_string;
 
 #[component]
 pub fn PolicyPromisesPage() -> impl IntoView {
-    set_page_title(Some("How we keep our promises"));
+    let l = crate::lang::page_lang().locale();
+    set_page_title(Some(td_string!(l, promises_page.heading)));
     let query = use_query_map();
     let version = move || query.with(|q| q.get("version"));
     let list = LocalResource::new(move || api::policy::promises(version()));
@@ -33,12 +36,9 @@ pub fn PolicyPromisesPage() -> impl IntoView {
     });
     view! {
         <div class="page promises">
-            <h1>"How we keep our promises"</h1>
-            <p class="lede">
-                "Every promise our privacy policy makes, how Curtain keeps it, where you are in control, "
-                "and the automated tests that prove it each time Curtain changes."
-            </p>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading the promises…"</p> }>
+            <h1>{td_string!(l, promises_page.heading)}</h1>
+            <p class="lede">{td_string!(l, promises_page.lede)}</p>
+            <Transition fallback=move || view! { <p class="muted" aria-busy="true">{td_string!(l, promises_page.loading)}</p> }>
                 {move || {
                     list.get()
                         .map(|result| match result {
@@ -90,45 +90,36 @@ fn PromisesOfVersion(list: PromiseList) -> impl IntoView {
     let version = list.version.clone();
     let policy = policy_href(&version);
     let count = list.promises.len();
-    let which = match version.status {
-        PolicyStatus::Current => format!(
-            "Version {} of the privacy policy, in effect since {}, makes {} {}.",
-            version.version,
-            long_date(&version.effective_date, crate::lang::page_lang()),
-            count,
-            if count == 1 { "promise" } else { "promises" }
-        ),
-        PolicyStatus::Upcoming => format!(
-            "Version {} of the privacy policy, which takes effect on {}, makes {} {}.",
-            version.version,
-            long_date(&version.effective_date, crate::lang::page_lang()),
-            count,
-            if count == 1 { "promise" } else { "promises" }
-        ),
-        PolicyStatus::Past => format!(
-            "Version {} of the privacy policy, an earlier version that no longer applies, made {} {}.",
-            version.version,
-            count,
-            if count == 1 { "promise" } else { "promises" }
-        ),
+    let l = crate::lang::page_lang().locale();
+    let promises = if count == 1 {
+        td_string!(l, promises_page.one_promise).to_string()
+    } else {
+        fill(td_string!(l, promises_page.n_promises), &[("n", &count)])
     };
+    let date = long_date(&version.effective_date, crate::lang::page_lang());
+    let template = match version.status {
+        PolicyStatus::Current => td_string!(l, promises_page.current_makes),
+        PolicyStatus::Upcoming => td_string!(l, promises_page.upcoming_makes),
+        PolicyStatus::Past => td_string!(l, promises_page.past_made),
+    };
+    let which = fill(template, &[("version", &version.version), ("date", &date), ("promises", &promises)]);
     let other_version = (version.status != PolicyStatus::Current).then(|| {
         view! {
             <p class="notice__links">
-                <A href="/privacy/promises">"The promises of the version in effect now"</A>
+                <A href="/privacy/promises">{td_string!(l, promises_page.in_effect_now)}</A>
             </p>
         }
     });
     let version_class = if other_version.is_some() { "notice notice--warning" } else { "promises__version" };
     let urgent = version.urgent_reason.as_deref().map(|reason| view! { <p class="policy__urgent">{urgent_sentence(reason, crate::lang::page_lang())}</p> });
     let sections = by_section(list.promises);
-    let empty = sections.is_empty().then(|| view! { <p>"This version lists no promises here."</p> });
+    let empty = sections.is_empty().then(|| view! { <p>{td_string!(l, promises_page.none_listed)}</p> });
     let link_to_policy = policy.clone();
     view! {
         <div id="promises-version" class=version_class>
             <p>
                 {which} " "
-                <A href=link_to_policy>{format!("Read version {}", version.version)}</A>
+                <A href=link_to_policy>{fill(td_string!(l, policy.read_version), &[("version", &version.version)])}</A>
                 "."
             </p>
             {urgent}
@@ -164,19 +155,20 @@ fn PromiseSection(section: SectionPromises, policy: String) -> impl IntoView {
 /// here and a screen reader announces which promise it is.
 #[component]
 fn PromiseCard(promise: Promise, policy: String) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let id = format!("promise-{}", promise.id);
     let statement_id = format!("{id}-statement");
     let (labelled_by, described_by) = (statement_id.clone(), statement_id.clone());
     let source = format!("{policy}#{id}");
     let control = promise.control.map(|control| {
         view! {
-            <dt>"Where you control it"</dt>
+            <dt>{td_string!(l, promises_page.control)}</dt>
             <dd><A href=control.href>{control.label}</A></dd>
         }
     });
     let retention = promise.retention.map(|retention| {
         view! {
-            <dt>"How long it is kept"</dt>
+            <dt>{td_string!(l, promises_page.kept)}</dt>
             <dd>{retention}</dd>
         }
     });
@@ -187,15 +179,15 @@ fn PromiseCard(promise: Promise, policy: String) -> impl IntoView {
             </h3>
             <p class="promise-item__source">
                 <A href=source attr:class="promise-item__source-link" attr:aria-describedby=described_by>
-                    "Read it in the policy"
+                    {td_string!(l, promises_page.read_in_policy)}
                 </A>
             </p>
             <dl class="promise-item__facts">
-                <dt>"How we keep it"</dt>
+                <dt>{td_string!(l, promises_page.how)}</dt>
                 <dd class="promise-item__how">{promise.how}</dd>
                 {control}
                 {retention}
-                <dt>"Proved by"</dt>
+                <dt>{td_string!(l, promises_page.proved_by)}</dt>
                 <dd>
                     <ul class="promise-item__tests">
                         {promise
@@ -219,12 +211,13 @@ fn PromisesError(
     retry: Callback<()>,
     retrying: RwSignal<bool>,
 ) -> impl IntoView {
+    let l = crate::lang::page_lang().locale();
     let refused = matches!(error, ApiError::Http { status: 400..=499, .. });
     let message = error_message(&error, version.as_deref());
     let next = if refused {
         view! {
             <p>
-                <A href="/privacy/promises">"See the promises of the version in effect"</A>
+                <A href="/privacy/promises">{td_string!(l, promises_page.see_in_effect)}</A>
             </p>
         }
         .into_any()
@@ -237,7 +230,7 @@ fn PromisesError(
                 aria-busy=move || retrying.get().then_some("true")
                 on:click=move |_| retry.run(())
             >
-                "Try again"
+                {td_string!(l, shell.try_again)}
             </button>
         }
         .into_any()
@@ -256,7 +249,7 @@ fn error_message(error: &ApiError, version: Option<&str>) -> String {
     let message = error.message();
     match (error, version) {
         (ApiError::Http { status: 404, .. }, Some(n)) if !message.contains(n.trim()) => {
-            format!("There is no version {} of the privacy policy.", n.trim())
+            fill(td_string!(crate::lang::page_lang().locale(), promises_page.no_version), &[("version", &n.trim())])
         }
         _ => message,
     }

@@ -19,6 +19,8 @@ use crate::components::policy_document::long_date;
 use crate::dom::{focus_soon, set_page_title};
 use crate::forms::{error_id, Feedback, FieldSpec};
 use crate::session::{use_session, SessionView};
+use curtain_ui::lang::fill;
+use leptos_i18n::td_string;
 
 const REQUEST_FIELDS: &[FieldSpec] = &[
     FieldSpec { wire: "kind", id: "request-kind", focus: "request-kind-access" },
@@ -28,38 +30,40 @@ const REQUEST_FIELDS: &[FieldSpec] = &[
 
 /// The radio button's label for each kind.
 fn kind_label(kind: PrivacyRequestKind) -> &'static str {
+    let l = crate::lang::page_lang().locale();
     match kind {
-        PrivacyRequestKind::Access => "Get a copy of what Curtain holds about me",
-        PrivacyRequestKind::Correction => "Correct something that is wrong",
-        PrivacyRequestKind::Deletion => "Delete what Curtain holds about me",
-        PrivacyRequestKind::Objection => "Object to how Curtain uses my information",
-        PrivacyRequestKind::Other => "Something else",
+        PrivacyRequestKind::Access => td_string!(l, privacy_request.kind_access),
+        PrivacyRequestKind::Correction => td_string!(l, privacy_request.kind_correction),
+        PrivacyRequestKind::Deletion => td_string!(l, privacy_request.kind_deletion),
+        PrivacyRequestKind::Objection => td_string!(l, privacy_request.kind_objection),
+        PrivacyRequestKind::Other => td_string!(l, privacy_request.kind_other),
     }
 }
 
 /// One line under each kind; for what a member can do at once themself, where.
 fn kind_hint(kind: PrivacyRequestKind) -> AnyView {
+    let l = crate::lang::page_lang().locale();
     match kind {
         PrivacyRequestKind::Access => view! {
-            "With an account, you can download everything at once yourself in "
-            <A href="/settings/data">"Settings → Your data"</A>
+            {td_string!(l, privacy_request.hint_access)}
+            <A href="/settings/data">{td_string!(l, privacy_request.settings_data)}</A>
             "."
         }
         .into_any(),
         PrivacyRequestKind::Correction => view! {
-            "Say what is wrong and what it should be. Your profile you can edit yourself in "
-            <A href="/settings/profile">"Settings → Profile"</A>
+            {td_string!(l, privacy_request.hint_correction)}
+            <A href="/settings/profile">{td_string!(l, privacy_request.settings_profile)}</A>
             "."
         }
         .into_any(),
         PrivacyRequestKind::Deletion => view! {
-            "With an account, you can delete it and everything in it yourself, at once, in "
-            <A href="/settings/data">"Settings → Your data"</A>
+            {td_string!(l, privacy_request.hint_deletion)}
+            <A href="/settings/data">{td_string!(l, privacy_request.settings_data)}</A>
             "."
         }
         .into_any(),
-        PrivacyRequestKind::Objection => "Say which use of your information you object to, and why.".into_any(),
-        PrivacyRequestKind::Other => "Any other question or request about your information.".into_any(),
+        PrivacyRequestKind::Objection => td_string!(l, privacy_request.hint_objection).into_any(),
+        PrivacyRequestKind::Other => td_string!(l, privacy_request.hint_other).into_any(),
     }
 }
 
@@ -80,6 +84,7 @@ fn request_of(
     if kind.is_none() {
         errors.insert("kind".into(), vec!["Choose what you would like us to do.".into()]);
     }
+    crate::forms::localise_rules(&mut errors, crate::lang::page_lang());
     if errors.is_empty() {
         Ok(request)
     } else {
@@ -89,7 +94,8 @@ fn request_of(
 
 #[component]
 pub fn PrivacyRequestPage() -> impl IntoView {
-    set_page_title(Some("Make a privacy request"));
+    let l = crate::lang::page_lang().locale();
+    set_page_title(Some(td_string!(l, privacy_request.heading)));
     let session = use_session();
     let kind = RwSignal::new(None::<PrivacyRequestKind>);
     let email = RwSignal::new(String::new());
@@ -154,7 +160,7 @@ pub fn PrivacyRequestPage() -> impl IntoView {
     let signed_in_note = move || match session.view() {
         SessionView::SignedIn(user) => Some(view! {
             <p id="request-account" class="hint">
-                {format!("You are signed in as {}, so this request will be tied to your account.", user.username)}
+                {fill(td_string!(l, privacy_request.signed_in), &[("name", &user.username)])}
             </p>
         }),
         _ => None,
@@ -189,29 +195,26 @@ pub fn PrivacyRequestPage() -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Make a privacy request"</h1>
-            <p class="lede">
-                "Ask the people who run Curtain to act on your information: to get a copy of it, correct it, "
-                "delete it, or stop a use of it you object to. Anyone can ask, with or without an account."
-            </p>
+            <h1>{td_string!(l, privacy_request.heading)}</h1>
+            <p class="lede">{td_string!(l, privacy_request.lede)}</p>
             <p>
-                {format!("Every request gets a reference, and an answer within {PRIVACY_REQUEST_DAYS} days. ")}
-                <A href="/privacy/promises">"How we keep each promise of our privacy policy"</A>
+                {fill(td_string!(l, privacy_request.answer_within), &[("days", &PRIVACY_REQUEST_DAYS)])}
+                <A href="/privacy/promises">{td_string!(l, privacy_request.promises_link)}</A>
                 "."
             </p>
             {move || match received.get() {
                 Some((answer, address)) => view! {
                     <div id="request-received" class="card card--form" role="status" tabindex="-1">
-                        <h2>"We have your request"</h2>
+                        <h2>{td_string!(l, privacy_request.received)}</h2>
                         <p>
-                            "Your reference is "
+                            {td_string!(l, privacy_request.reference_before)}
                             <strong id="request-reference">{answer.reference.clone()}</strong>
-                            ". Quote it if you write to us about this request."
+                            {td_string!(l, privacy_request.reference_after)}
                         </p>
                         <p id="request-due">
-                            "We will answer by "
+                            {td_string!(l, privacy_request.due_before)}
                             <strong>{long_date(&answer.due_date, crate::lang::page_lang())}</strong>
-                            ", at "
+                            {td_string!(l, privacy_request.due_between)}
                             <strong>{address}</strong>
                             "."
                         </p>
@@ -233,33 +236,33 @@ pub fn PrivacyRequestPage() -> impl IntoView {
                             class:field--invalid=kind_invalid
                             aria-describedby=move || kind_invalid().then(|| error_id("request-kind"))
                         >
-                            <legend class="field__label">"What would you like us to do?"</legend>
+                            <legend class="field__label">{td_string!(l, privacy_request.what)}</legend>
                             {kinds()}
                             <FieldError id=error_id("request-kind") errors=kind_errors />
                         </fieldset>
                         <TextField
                             id="request-email"
                             name="email"
-                            label="Your e-mail address"
+                            label=td_string!(l, privacy_request.email)
                             input_type="email"
                             autocomplete="email"
                             value=email
                             errors=errors_for("email")
-                            hint="Where we send our answer."
+                            hint=td_string!(l, privacy_request.email_hint)
                         />
                         <div class="field" class:field--invalid=message_invalid>
                             <label class="field__label" for="request-message">
-                                "Your message"
-                                {move || message_optional().then_some(view! { <span class="field__optional">" (optional)"</span> })}
+                                {td_string!(l, privacy_request.message)}
+                                {move || message_optional().then_some(view! { <span class="field__optional">{td_string!(l, privacy_request.optional)}</span> })}
                             </label>
                             <p class="hint" id="request-message-hint">
                                 {move || {
                                     let what = if message_needed() {
-                                        "What your request is about."
+                                        td_string!(l, privacy_request.message_needed)
                                     } else {
-                                        "Anything that helps us answer."
+                                        td_string!(l, privacy_request.message_optional)
                                     };
-                                    format!("{what} Up to {REPORT_MESSAGE_MAX} characters.")
+                                    fill(td_string!(l, privacy_request.message_hint), &[("what", &what), ("max", &REPORT_MESSAGE_MAX)])
                                 }}
                             </p>
                             <textarea
@@ -276,7 +279,7 @@ pub fn PrivacyRequestPage() -> impl IntoView {
                             <FieldError id=error_id("request-message") errors=message_errors />
                         </div>
                         <div class="form__actions">
-                            <SubmitButton id="request-submit" label="Send the request" busy_label="Sending…" busy=Signal::derive(move || busy.get()) />
+                            <SubmitButton id="request-submit" label=td_string!(l, privacy_request.submit) busy_label=td_string!(l, privacy_request.sending) busy=Signal::derive(move || busy.get()) />
                         </div>
                     </form>
                 }
