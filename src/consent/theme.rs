@@ -12,14 +12,14 @@ pub fn ThemePicker() -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| consent.set_theme(Theme::parse(&event_target_value(&ev)));
     let hint = move || {
         if consent.preferences_granted() {
-            "Remembered on this device."
+            leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.remembered)
         } else {
-            "For this visit only: remembering it needs preferences cookies."
+            leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.this_visit)
         }
     };
     view! {
         <div class="theme-picker">
-            <label for="theme-select">"Theme"</label>
+            <label for="theme-select">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.label)}</label>
             <select
                 id="theme-select"
                 class="theme-picker__select"
@@ -27,9 +27,9 @@ pub fn ThemePicker() -> impl IntoView {
                 prop:value=move || consent.theme().as_str()
                 on:change=on_change
             >
-                <option value="system">"Device setting"</option>
-                <option value="light">"Light"</option>
-                <option value="dark">"Dark"</option>
+                <option value="system">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.system)}</option>
+                <option value="light">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.light)}</option>
+                <option value="dark">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), theme.dark)}</option>
             </select>
             <span id="theme-hint" class="theme-picker__hint">{hint}</span>
         </div>

@@ -7,16 +7,13 @@ use crate::dom::set_page_title;
 
 #[component]
 pub fn AccountDeletedPage() -> impl IntoView {
-    set_page_title(Some("Account deleted"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), account_deleted.title)));
     view! {
         <div class="page page--narrow">
-            <h1 id="account-deleted">"Your account has been deleted"</h1>
-            <p class="lede">"Everything Curtain held about you is gone, and you are signed out on every device."</p>
-            <p>
-                "Your profile, settings, watch history, follows, sessions, sign-in log and the e-mail waiting for you "
-                "were erased. Your username is free again."
-            </p>
-            <p>"Thank you for being part of the audience. " <A href="/">"Back to the home page"</A> "."</p>
+            <h1 id="account-deleted">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), account_deleted.heading)}</h1>
+            <p class="lede">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), account_deleted.lede)}</p>
+            <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), account_deleted.erased)}</p>
+            <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), account_deleted.thanks)} <A href="/">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), signup.refused_home)}</A> "."</p>
         </div>
     }
 }

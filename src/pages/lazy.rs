@@ -131,16 +131,16 @@ pub(crate) use members_only_page;
 
 /// What shows in place of a page whose code could not be fetched.
 pub fn load_failed() -> AnyView {
-    set_page_title(Some("Page not loaded"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), page_load.title)));
     view! {
         <div class="page page--narrow">
-            <h1>"This page did not load"</h1>
+            <h1>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), page_load.heading)}</h1>
             <p class="lede" role="alert">
-                "Part of Curtain could not be downloaded. Check your connection, then try again."
+                {leptos_i18n::td_string!(crate::lang::page_lang().locale(), page_load.part_failed)}
             </p>
             <p>
                 <button type="button" class="button button--primary" on:click=|_| reload()>
-                    "Try again"
+                    {leptos_i18n::td_string!(crate::lang::page_lang().locale(), shell.try_again)}
                 </button>
             </p>
         </div>
@@ -196,7 +196,7 @@ where
 fn part_failed() -> AnyView {
     view! {
         <p class="banner banner--warning" role="alert">
-            "Part of Curtain could not be downloaded. Check your connection, then try again."
+            {leptos_i18n::td_string!(crate::lang::page_lang().locale(), page_load.part_failed)}
         </p>
     }
     .into_any()

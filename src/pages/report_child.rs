@@ -21,7 +21,7 @@ const REPORT_FIELDS: &[FieldSpec] = &[
 
 #[component]
 pub fn ReportChildPage() -> impl IntoView {
-    set_page_title(Some("Report a child's account"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.heading)));
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
@@ -39,7 +39,8 @@ pub fn ReportChildPage() -> impl IntoView {
             reporter_email: email.get_untracked().trim().to_string(),
             message: message.get_untracked(),
         };
-        let errors = rules::child_report(&request);
+        let mut errors = rules::child_report(&request);
+        crate::forms::localise_rules(&mut errors, crate::lang::page_lang());
         if !errors.is_empty() {
             show_feedback(feedback, Feedback::invalid_input(errors), REPORT_FIELDS, "report-error");
             return;
@@ -67,23 +68,14 @@ pub fn ReportChildPage() -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Report a child's account"</h1>
-            <p class="lede">
-                "Curtain is not for children under 13, and we keep no data about them. If you are a parent or "
-                "guardian and believe a child under 13 has an account, tell us here and we will delete it."
-            </p>
-            <p>
-                "We review every report by hand and may write to you to confirm. For your child's privacy and "
-                "everyone else's, this page never says whether an account exists or what it contains."
-            </p>
+            <h1>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.heading)}</h1>
+            <p class="lede">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.lede)}</p>
+            <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.review)}</p>
             {move || if received.get() {
                 view! {
                     <div id="report-received" class="card card--form" role="status" tabindex="-1">
-                        <h2>"Thank you, we have your report"</h2>
-                        <p>
-                            "Someone will review it and write to the address you gave if we need to know more. "
-                            "If the account belongs to a child under 13, it will be deleted with everything in it."
-                        </p>
+                        <h2>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.received)}</h2>
+                        <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.received_text)}</p>
                     </div>
                 }
                 .into_any()
@@ -99,26 +91,26 @@ pub fn ReportChildPage() -> impl IntoView {
                         <TextField
                             id="report-username"
                             name="username"
-                            label="Username of the account"
+                            label=leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.username)
                             autocomplete="off"
                             value=username
                             errors=errors_for("username")
-                            hint="As it appears on the profile, for example mia_2014."
+                            hint=leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.username_hint)
                         />
                         <TextField
                             id="report-email"
                             name="email"
-                            label="Your e-mail address"
+                            label=leptos_i18n::td_string!(crate::lang::page_lang().locale(), privacy_request.email)
                             input_type="email"
                             autocomplete="email"
                             value=email
                             errors=errors_for("reporter_email")
-                            hint="Only to reach you about this report."
+                            hint=leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.email_hint)
                         />
                         <div class="field" class:field--invalid=message_invalid>
-                            <label class="field__label" for="report-message">"Your message"</label>
+                            <label class="field__label" for="report-message">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), privacy_request.message)}</label>
                             <p class="hint" id="report-message-hint">
-                                {format!("Why you believe the account belongs to a child, and your relation to them. Up to {REPORT_MESSAGE_MAX} characters.")}
+                                {curtain_ui::lang::fill(leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.message_hint), &[("max", &REPORT_MESSAGE_MAX)])}
                             </p>
                             <textarea
                                 class="input textarea"
@@ -134,7 +126,7 @@ pub fn ReportChildPage() -> impl IntoView {
                             <FieldError id=error_id("report-message") errors=message_errors />
                         </div>
                         <div class="form__actions">
-                            <SubmitButton id="report-submit" label="Send the report" busy_label="Sending…" busy=Signal::derive(move || busy.get()) />
+                            <SubmitButton id="report-submit" label=leptos_i18n::td_string!(crate::lang::page_lang().locale(), report_child.submit) busy_label=leptos_i18n::td_string!(crate::lang::page_lang().locale(), privacy_request.sending) busy=Signal::derive(move || busy.get()) />
                         </div>
                     </form>
                 }

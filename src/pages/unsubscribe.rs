@@ -24,9 +24,9 @@ enum State {
 /// The lists that are on, in words.
 pub fn lists_on(lists: EmailPreferences) -> Vec<&'static str> {
     [
-        (lists.newsletter, "The newsletter"),
-        (lists.product_updates, "Product updates"),
-        (lists.partner_offers, "Partner offers"),
+        (lists.newsletter, leptos_i18n::td_string!(crate::lang::page_lang().locale(), settings_email.newsletter)),
+        (lists.product_updates, leptos_i18n::td_string!(crate::lang::page_lang().locale(), settings_email.product_updates)),
+        (lists.partner_offers, leptos_i18n::td_string!(crate::lang::page_lang().locale(), settings_email.partner_offers)),
     ]
     .into_iter()
     .filter(|(on, _)| *on)
@@ -36,7 +36,7 @@ pub fn lists_on(lists: EmailPreferences) -> Vec<&'static str> {
 
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
-    set_page_title(Some("Unsubscribe"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.heading)));
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let state = RwSignal::new(State::Loading);
@@ -79,21 +79,21 @@ pub fn UnsubscribePage() -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Unsubscribe"</h1>
+            <h1>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.heading)}</h1>
             {move || match state.get() {
-                State::Loading => view! { <p class="muted" aria-busy="true">"Checking your link…"</p> }.into_any(),
+                State::Loading => view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.checking)}</p> }.into_any(),
                 State::Found(s) => {
                     let on = lists_on(s.lists);
                     if on.is_empty() {
                         view! {
                             <p id="unsubscribe-nothing">
-                                "No marketing e-mail goes to " <strong>{s.masked_email}</strong> " any more. There is nothing to turn off."
+                                {leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.nothing_before)} <strong>{s.masked_email}</strong> {leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.nothing_after)}
                             </p>
                         }
                         .into_any()
                     } else {
                         view! {
-                            <p>"This link is for " <strong id="unsubscribe-address">{s.masked_email}</strong> ", which now receives:"</p>
+                            <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.link_for)} <strong id="unsubscribe-address">{s.masked_email}</strong> {leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.receives)}</p>
                             <ul id="unsubscribe-lists">{on.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
                             <button
                                 id="unsubscribe-confirm"
@@ -103,9 +103,9 @@ pub fn UnsubscribePage() -> impl IntoView {
                                 aria-busy=move || busy.get().then_some("true")
                                 on:click=confirm
                             >
-                                {move || if busy.get() { "Unsubscribing…" } else { "Unsubscribe from all of them" }}
+                                {move || if busy.get() { leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.unsubscribing) } else { leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.all) }}
                             </button>
-                            <p class="hint">"You don't need to sign in. Messages about your account itself still arrive."</p>
+                            <p class="hint">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.no_sign_in)}</p>
                         }
                         .into_any()
                     }
@@ -113,9 +113,9 @@ pub fn UnsubscribePage() -> impl IntoView {
                 State::Done(s) => view! {
                     <div id="unsubscribe-done" class="card card--form" role="status" tabindex="-1">
                         <p>
-                            "Done. " <strong>{s.masked_email}</strong> " will get no more newsletters, product updates or partner offers from Curtain."
+                            {leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.done_before)} <strong>{s.masked_email}</strong> {leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.done_after)}
                         </p>
-                        <p>"Changed your mind? Sign in and turn lists back on in " <A href="/settings/email">"Settings, E-mail"</A> "."</p>
+                        <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.changed_mind)} <A href="/settings/email">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.settings_email)}</A> "."</p>
                     </div>
                 }
                 .into_any(),
@@ -123,13 +123,13 @@ pub fn UnsubscribePage() -> impl IntoView {
                     <div id="unsubscribe-unknown" class="form-error" role="alert">
                         <p class="form-error__message">{message}</p>
                     </div>
-                    <p>"If you are a member, you can also turn e-mail off in " <A href="/settings/email">"Settings, E-mail"</A> "."</p>
+                    <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.member_also)} <A href="/settings/email">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), unsubscribe.settings_email)}</A> "."</p>
                 }
                 .into_any(),
                 State::Failed(message) => view! {
                     <div class="form-error" role="alert">
                         <p class="form-error__message">{message}</p>
-                        <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>"Try again"</button>
+                        <button type="button" class="button button--secondary retry" on:click=move |_| fetch()>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), shell.try_again)}</button>
                     </div>
                 }
                 .into_any(),

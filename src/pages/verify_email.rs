@@ -25,7 +25,7 @@ enum State {
 
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    set_page_title(Some("Confirm your e-mail address"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.heading)));
     let params = use_params_map();
     let session = use_session();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
@@ -56,12 +56,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
 
     view! {
         <div class="page page--narrow">
-            <h1>"Confirm your e-mail address"</h1>
+            <h1>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.heading)}</h1>
             {move || match state.get() {
                 State::Ready | State::Confirming => {
                     let busy = move || state.get() == State::Confirming;
                     view! {
-                        <p>"Press the button to confirm that this address is yours. You don't need to sign in."</p>
+                        <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.press)}</p>
                         <button
                             id="verify-email-confirm"
                             type="button"
@@ -70,7 +70,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                             aria-busy=move || busy().then_some("true")
                             on:click=move |_| confirm()
                         >
-                            {move || if busy() { "Confirming…" } else { "Confirm my address" }}
+                            {move || if busy() { leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.confirming) } else { leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.confirm) }}
                         </button>
                     }
                     .into_any()
@@ -78,10 +78,10 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 State::Done(done) => view! {
                     <div id="verify-email-done" class="card card--form" role="status" tabindex="-1">
                         <p>
-                            "Thank you. " <strong>{done.masked_email}</strong> " is now the confirmed address of "
+                            {leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.thanks)} <strong>{done.masked_email}</strong> {leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.confirmed_of)}
                             <strong>{done.username}</strong> "."
                         </p>
-                        <p><A href="/settings/account">"Go to your account settings"</A></p>
+                        <p><A href="/settings/account">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.to_settings)}</A></p>
                     </div>
                 }
                 .into_any(),
@@ -89,13 +89,13 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     <div id="verify-email-refused" class="form-error" role="alert" tabindex="-1">
                         <p class="form-error__message">{message}</p>
                     </div>
-                    <p>"Signed in, you can ask for a new link in " <A href="/settings/account">"Settings, Account"</A> "."</p>
+                    <p>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.new_link)} <A href="/settings/account">{leptos_i18n::td_string!(crate::lang::page_lang().locale(), verify_email.settings_account)}</A> "."</p>
                 }
                 .into_any(),
                 State::Failed(message) => view! {
                     <div class="form-error" role="alert">
                         <p class="form-error__message">{message}</p>
-                        <button type="button" class="button button--secondary retry" on:click=move |_| confirm()>"Try again"</button>
+                        <button type="button" class="button button--secondary retry" on:click=move |_| confirm()>{leptos_i18n::td_string!(crate::lang::page_lang().locale(), shell.try_again)}</button>
                     </div>
                 }
                 .into_any(),
