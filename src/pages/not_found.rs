@@ -6,7 +6,7 @@ use crate::dom::set_page_title;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    set_page_title(Some("Page not found"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), not_found.title)));
     let l = crate::lang::page_lang().locale();
     view! {
         <div class="page page--narrow">

@@ -22,7 +22,7 @@ enum Found {
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    set_page_title(Some("Find members"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), search.title)));
     let l = crate::lang::page_lang().locale();
     let query = use_query_map();
     let navigate = use_navigate();

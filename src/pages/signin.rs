@@ -7,7 +7,7 @@ use crate::dom::set_page_title;
 
 #[component]
 pub fn SigninPage() -> impl IntoView {
-    set_page_title(Some("Sign in"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), header.sign_in)));
     let l = crate::lang::page_lang().locale();
     view! {
         <div class="page page--narrow">

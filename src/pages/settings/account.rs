@@ -29,7 +29,7 @@ const PASSWORD_FIELDS: &[FieldSpec] = &[
 
 #[component]
 pub fn AccountSettings() -> impl IntoView {
-    set_page_title(Some("Account settings"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), titles.account_settings)));
     let l = crate::lang::page_lang().locale();
     // Bumped after a password change, which ends other sessions.
     let sessions_changed = RwSignal::new(0u32);

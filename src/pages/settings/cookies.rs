@@ -12,7 +12,7 @@ use crate::dom::set_page_title;
 
 #[component]
 pub fn CookieSettings() -> impl IntoView {
-    set_page_title(Some("Cookies"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), settings.cookies)));
     let l = crate::lang::page_lang().locale();
     let consent = use_consent();
     let draft = RwSignal::new(Choices::NONE);

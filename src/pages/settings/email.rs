@@ -23,7 +23,7 @@ pub enum Load {
 
 #[component]
 pub fn EmailSettings() -> impl IntoView {
-    set_page_title(Some("E-mail settings"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), titles.email_settings)));
     let l = crate::lang::page_lang().locale();
     let session = use_session();
     let newsletter = RwSignal::new(false);

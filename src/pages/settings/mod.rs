@@ -114,7 +114,7 @@ pub fn SettingsLayout() -> impl IntoView {
     let notice = move || match state.get() {
         Layout::Loading => Some(view! { <p class="muted" aria-busy="true">{leptos_i18n::td_string!(l, settings.loading)}</p> }.into_any()),
         Layout::SignedOut => {
-            set_page_title(Some("Settings"));
+            set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), header.settings)));
             Some(
                 view! {
                     <h1>{leptos_i18n::td_string!(l, header.settings)}</h1>
@@ -154,7 +154,7 @@ pub fn MembersOnly(children: ChildrenFn) -> impl IntoView {
 /// `/settings`: the list of sections, so the page is useful on a phone too.
 #[component]
 pub fn SettingsHome() -> impl IntoView {
-    set_page_title(Some("Settings"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), header.settings)));
     let l = crate::lang::page_lang().locale();
     view! {
         <h1>{leptos_i18n::td_string!(l, header.settings)}</h1>

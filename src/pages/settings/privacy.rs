@@ -55,7 +55,7 @@ impl Switch {
 
 #[component]
 pub fn PrivacySettingsPage() -> impl IntoView {
-    set_page_title(Some("Privacy settings"));
+    set_page_title(Some(leptos_i18n::td_string!(crate::lang::page_lang().locale(), titles.privacy_settings)));
     let l = crate::lang::page_lang().locale();
     let settings = RwSignal::new(None::<Result<PrivacySettings, String>>);
     let status = RwSignal::new(None::<(bool, String)>);
