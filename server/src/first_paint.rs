@@ -42,8 +42,6 @@ const MAIN_START: &str = "<!-- first-paint:main -->";
 const MAIN_END: &str = "<!-- /first-paint:main -->";
 const DEFAULT_TITLE: &str = "<title>Curtain</title>";
 const SITE_NAME: &str = "Curtain";
-const SITE_DESCRIPTION: &str =
-    "Curtain: log the films and series you watch, follow friends, and decide who sees what.";
 
 /// What one request's page holds.
 #[derive(Debug, Default)]
@@ -298,7 +296,7 @@ async fn describe(
 ) -> Result<Page> {
     let render = |f: &dyn Fn() -> String| curtain_ui::html::in_language(lang, f);
     let Some(route) = route_of(path) else {
-        return Ok(not_found());
+        return Ok(not_found(lang.lang));
     };
     let segment = |n: usize| path.trim_end_matches('/').split('/').nth(n).unwrap_or("").to_string();
     let mut page = Page { status: 200, ..Page::default() };
@@ -311,12 +309,12 @@ async fn describe(
                         Some(display) => format!("{display} (@{})", profile.username),
                         None => format!("@{}", profile.username),
                     };
-                    page.description = Some(format!("{name} on Curtain: what they share about the films and series they watch."));
+                    page.description = Some(curtain_ui::titles::profile_description(&name, lang.lang));
                     page.title = Some(name);
                     page.noindex = !profile.indexable;
                 }
-                Err(Error::NotFound) => return Ok(not_found()),
-                Err(Error::Request { status: StatusCode::NOT_FOUND, .. }) => return Ok(not_found()),
+                Err(Error::NotFound) => return Ok(not_found(lang.lang)),
+                Err(Error::Request { status: StatusCode::NOT_FOUND, .. }) => return Ok(not_found(lang.lang)),
                 Err(error) => return Err(error),
             }
         }
@@ -329,7 +327,7 @@ async fn describe(
         }
         "/privacy/v/:n" => {
             let Some(doc) = crate::http::policy::version_document(state, &segment(3), lang.lang).await? else {
-                return Ok(not_found());
+                return Ok(not_found(lang.lang));
             };
             let heading = curtain_ui::policy::version_heading(doc.meta.version, lang.lang);
             page.description = Some(format!("{heading}: {}", doc.meta.summary));
@@ -368,7 +366,7 @@ async fn describe(
                     Err(error) => return Err(error),
                 }),
             };
-            let (title, description) = words_of(route);
+            let (title, description) = curtain_ui::titles::route_words(route, lang.lang);
             page.title = title.map(str::to_string);
             page.description = description.map(str::to_string);
             let versions = crate::http::policy::version_list(state, lang.lang).await?.versions;
@@ -377,7 +375,7 @@ async fn describe(
             }));
         }
         other => {
-            let (title, description) = words_of(other);
+            let (title, description) = curtain_ui::titles::route_words(other, lang.lang);
             page.title = title.map(str::to_string);
             page.description = description.map(str::to_string);
             // Addresses holding a secret, and pages only a member sees, are nobody's search result.
@@ -388,43 +386,17 @@ async fn describe(
     Ok(page)
 }
 
-fn not_found() -> Page {
+fn not_found(lang: Lang) -> Page {
+    let (title, description) = curtain_ui::titles::not_found_words(lang);
     Page {
         status: 404,
-        title: Some("Page not found".into()),
-        description: Some("There is no page at this address.".into()),
+        title: Some(title.into()),
+        description: Some(description.into()),
         noindex: true,
         ..Page::default()
     }
 }
 
-/// The title (as the app sets it) and description of the pages whose words
-/// do not depend on what they show.
-fn words_of(route: &str) -> (Option<&'static str>, Option<&'static str>) {
-    match route {
-        "/" => (None, Some(SITE_DESCRIPTION)),
-        "/signup" => (Some("Sign up"), Some("Join Curtain: log what you watch and choose who sees it.")),
-        "/signin" => (Some("Sign in"), Some("Sign in to Curtain.")),
-        "/privacy/compare" => {
-            (Some("Compare privacy policy versions"), Some("What changed between two versions of Curtain's privacy policy, word by word."))
-        }
-        "/privacy/promises" => (Some("How we keep our promises"), Some("Each promise in Curtain's privacy policy, and how it is kept.")),
-        "/privacy/request" => (Some("Make a privacy request"), Some("Ask Curtain for your data, a correction or a deletion.")),
-        "/report-child-account" => (Some("Report a child's account"), Some("Tell Curtain about an account a child under 13 made.")),
-        "/search" => (Some("Find members"), Some("Find members of Curtain who chose to be found.")),
-        "/unsubscribe/:token" => (Some("Unsubscribe"), None),
-        "/verify-email/:token" => (Some("Confirm your e-mail address"), None),
-        "/account-deleted" => (Some("Account deleted"), None),
-        "/settings" => (Some("Settings"), None),
-        "/settings/cookies" => (Some("Cookies"), None),
-        "/settings/account" => (Some("Account settings"), None),
-        "/settings/profile" => (Some("Profile settings"), None),
-        "/settings/privacy" => (Some("Privacy settings"), None),
-        "/settings/email" => (Some("E-mail settings"), None),
-        "/settings/data" => (Some("Your data"), None),
-        _ => (None, None),
-    }
-}
 
 /// The first value of `name` in a query string, decoded.
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
@@ -590,8 +562,10 @@ mod tests {
         for route in curtain_api::routes::PAGES {
             let dynamic = matches!(*route, "/u/:username" | "/privacy" | "/privacy/v/:n" | "/privacy/versions");
             // (`/privacy/compare` has its words here, and its content from the query.)
-            let (title, _) = words_of(route);
-            assert!(dynamic || title.is_some() || *route == "/", "{route} has no title");
+            for lang in Lang::ALL {
+                let (title, _) = curtain_ui::titles::route_words(route, lang);
+                assert!(dynamic || title.is_some() || *route == "/", "{route} has no title in {}", lang.tag());
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use curtain_api::CONSENT_COOKIE;
 use curtain_tests::{ApiClient, TestApp};
+use curtain_ui::Lang;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -97,7 +98,7 @@ async fn a_prefixed_address_is_the_page_in_that_language() {
             ("/privacy/compare", "from=1&to=2", "<h1"),
             ("/", "", ""),
             // A page only the app draws: the app's shell, in the language.
-            ("/settings", "", "first-paint:main"),
+            ("/settings", "", "loading-shell__status"),
         ] {
             let address = match (path, query) {
                 ("/", _) => prefix.to_string(),
@@ -303,5 +304,33 @@ async fn search_engines_find_every_language() {
     let (_, _, robots) = get(&app, "/robots.txt", None, None).await;
     for prefix in ["", "/en", "/de", "/pt-BR"] {
         assert!(robots.contains(&format!("Disallow: {prefix}/settings\n")), "{robots}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_is_titled_and_described_in_its_language() {
+    use curtain_ui::titles::{not_found_words, profile_description, route_words};
+    let app = TestApp::spawn_with_spa().await;
+    app.member("ana", "correct horse battery").await;
+    let escape = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    for lang in [Lang::De, Lang::PtBr] {
+        for route in ["/signin", "/signup", "/privacy/request", "/search", "/privacy/promises", "/report-child-account"] {
+            let (status, _, html) = get(&app, &lang.path(route), None, None).await;
+            assert_eq!(status, StatusCode::OK, "{route}");
+            let (title, description) = route_words(route, lang);
+            let (english_title, _) = route_words(route, Lang::En);
+            assert_ne!(title, english_title, "{route} is titled in {}", lang.tag());
+            assert!(html.contains(&format!("<title>{} · Curtain</title>", escape(title.unwrap()))), "{route}: {html}");
+            assert!(html.contains(&format!("content=\"{}\"", escape(description.unwrap()))), "{route}");
+        }
+        let (status, _, html) = get(&app, &lang.path("/u/nobody-here"), None, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (title, description) = not_found_words(lang);
+        assert!(html.contains(&format!("<title>{} · Curtain</title>", escape(title))), "{html}");
+        assert!(html.contains(&escape(description)));
+        let (_, _, html) = get(&app, &lang.path("/u/ana"), None, None).await;
+        assert!(html.contains(&escape(&profile_description("@ana", lang))), "{html}");
+        let (_, _, html) = get(&app, &lang.path("/"), None, None).await;
+        assert!(html.contains(&format!("content=\"{}\"", escape(route_words("/", lang).1.unwrap()))));
     }
 }

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod lang;
 pub mod policy;
 pub mod switch;
+pub mod titles;
 
 // The words of every language (`locales/*.json`), checked against English at
 // compile time. The macro is deprecated upstream in favour of generating the
