@@ -290,6 +290,18 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             b.goto("/de/privacy/compare?from=3&to=5").await?;
             b.wait_for_text("#diff-untranslated", "englischen Text").await?;
             axe_clean(&b).await?;
+
+            // The promises quote the German text; those of version 3 the
+            // English, said so and marked English.
+            let first = german.promises().into_iter().next().expect("version 5 makes promises");
+            b.goto("/de/privacy/promises").await?;
+            b.wait_for_text(&format!("#promise-{}-statement", first.id), &first.statement).await?;
+            ensure!(b.driver.find_all(By::Css("#promises-untranslated")).await?.is_empty());
+            b.goto("/de/privacy/promises?version=3").await?;
+            b.wait_for_text("#promises-untranslated", "Englisch").await?;
+            let quoted = b.driver.find_all(By::Css(".promise-item__statement q[lang='en']")).await?;
+            ensure!(!quoted.is_empty(), "the English statements are marked English");
+            axe_clean(&b).await?;
             Ok(())
         })
         .await;

@@ -115,6 +115,12 @@ fn PromisesOfVersion(list: PromiseList) -> impl IntoView {
     let sections = by_section(list.promises);
     let empty = sections.is_empty().then(|| view! { <p>{td_string!(l, promises_page.none_listed)}</p> });
     let link_to_policy = policy.clone();
+    // A version not translated into the page's language: its statements are
+    // quoted in English, the authoritative text, and marked so.
+    let foreign = (version.language != crate::lang::page_lang().tag()).then(|| version.language.clone());
+    let untranslated = foreign.is_some().then(|| {
+        view! { <p id="promises-untranslated" class="notice notice--warning" role="note">{td_string!(l, policy.promises_untranslated)}</p> }
+    });
     view! {
         <div id="promises-version" class=version_class>
             <p>
@@ -125,26 +131,32 @@ fn PromisesOfVersion(list: PromiseList) -> impl IntoView {
             {urgent}
             {other_version}
         </div>
+        {untranslated}
         {empty}
         {sections
             .into_iter()
-            .map(|section| view! { <PromiseSection section=section policy=policy.clone() /> })
+            .map(|section| view! { <PromiseSection section=section policy=policy.clone() text_lang=foreign.clone() /> })
             .collect_view()}
     }
 }
 
 #[component]
-fn PromiseSection(section: SectionPromises, policy: String) -> impl IntoView {
+fn PromiseSection(
+    section: SectionPromises,
+    policy: String,
+    /// The language of the policy's own words, when not the page's.
+    text_lang: Option<String>,
+) -> impl IntoView {
     let heading_id = format!("promises-{}-heading", section.id);
     let labelled_by = heading_id.clone();
     view! {
         <section id=format!("promises-{}", section.id) class="promises__section" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{section.title}</h2>
+            <h2 id=heading_id lang=text_lang.clone()>{section.title}</h2>
             <ul class="promises__list">
                 {section
                     .promises
                     .into_iter()
-                    .map(|promise| view! { <li><PromiseCard promise=promise policy=policy.clone() /></li> })
+                    .map(|promise| view! { <li><PromiseCard promise=promise policy=policy.clone() text_lang=text_lang.clone() /></li> })
                     .collect_view()}
             </ul>
         </section>
@@ -154,7 +166,7 @@ fn PromiseSection(section: SectionPromises, policy: String) -> impl IntoView {
 /// `article#promise-<id>`, named by its statement, so `#promise-<id>` links
 /// here and a screen reader announces which promise it is.
 #[component]
-fn PromiseCard(promise: Promise, policy: String) -> impl IntoView {
+fn PromiseCard(promise: Promise, policy: String, text_lang: Option<String>) -> impl IntoView {
     let l = crate::lang::page_lang().locale();
     let id = format!("promise-{}", promise.id);
     let statement_id = format!("{id}-statement");
@@ -175,7 +187,7 @@ fn PromiseCard(promise: Promise, policy: String) -> impl IntoView {
     view! {
         <article id=id class="card promise-item" aria-labelledby=labelled_by>
             <h3 id=statement_id class="promise-item__statement" tabindex="-1">
-                <q>{promise.statement}</q>
+                <q lang=text_lang>{promise.statement}</q>
             </h3>
             <p class="promise-item__source">
                 <A href=source attr:class="promise-item__source-link" attr:aria-describedby=described_by>
