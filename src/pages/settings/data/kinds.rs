@@ -438,7 +438,7 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
         Part::Account => {
             const SHOWN: &[&str] = &[
                 "username", "email", "email_confirmed_at", "pending_email", "birth_date", "minor",
-                "accepted_policy_version", "created_at",
+                "accepted_policy_version", "created_at", "language",
             ];
             let confirmed = match v.get("email_confirmed_at").and_then(Value::as_str) {
                 Some(at) => fill(td_string!(l, your_data.confirmed), &[("when", &(ctx.time)(at))]),
@@ -456,6 +456,11 @@ pub fn body(part: Part, v: &Value, ctx: &Ctx) -> Body {
             facts.push(fact(td_string!(l, your_data.joined), ctx.when(v, "created_at")));
             if let Some(n) = v.get("accepted_policy_version").and_then(Value::as_i64) {
                 facts.push(fact(td_string!(l, your_data.policy_at_joining), fill(td_string!(l, your_data.version_n), &[("n", &n)])));
+            }
+            if let Some(tag) = v.get("language").and_then(Value::as_str) {
+                // The language the member chose, by its own name, as the switcher shows it.
+                let name = curtain_ui::Lang::from_tag(tag).map_or_else(|| tag.to_string(), |l| l.native_name().to_string());
+                facts.push(fact(td_string!(l, your_data.site_language), name));
             }
             facts.extend(other_facts(v, SHOWN, ctx));
             Body::Facts(facts)
@@ -933,7 +938,8 @@ mod tests {
         // One row of every kind, as the export gives them, with every field.
         let export = json!({
             "account": {"username": "ana", "email": "a@example.org", "birth_date": "1991-04-12", "minor": true,
-                        "accepted_policy_version": 5, "created_at": "t", "email_confirmed_at": "t", "pending_email": "b@example.org"},
+                        "accepted_policy_version": 5, "created_at": "t", "email_confirmed_at": "t", "pending_email": "b@example.org",
+                        "language": "pt-BR"},
             "email_preferences": {"newsletter": true, "product_updates": false, "partner_offers": false},
             "sessions": [{"id": 1, "device": "D", "ip": "1.2.3.4", "created_at": "t", "last_seen_at": "t", "persistent": true, "current": false}],
             "ended_sessions": [],
@@ -963,5 +969,8 @@ mod tests {
                 assert!(!shown.contains(raw), "{}: {raw:?} in {shown}", kind.id);
             }
         }
+        // The language the member keeps, by its own name.
+        let account = words(&body(Part::Account, section(&export, "account").unwrap(), &ctx));
+        assert!(account.contains(curtain_ui::Lang::PtBr.native_name()), "{account}");
     }
 }
