@@ -307,7 +307,9 @@ mod tests {
         "src/outbox.rs",
         "src/privacy_requests.rs",
         "src/profiles.rs",
+        "src/promises.rs",
         "src/rate_limit.rs",
+        "src/retention.rs",
         "../api/src/validate.rs",
         "../api/src/account.rs",
         "../api/src/profile.rs",
@@ -478,6 +480,12 @@ mod tests {
                 }
             }
         }
+        // Words put together from tables rather than written as sentences
+        // (names, lower-case details and periods, labels such as "E-mail
+        // settings", the retention line's template): each one the answer
+        // can carry, exactly as it is looked up.
+        found.extend(crate::retention::RULES.iter().flat_map(|rule| rule.sentences()));
+        found.extend(crate::promises::sentences());
         found
     }
 

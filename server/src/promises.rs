@@ -10,7 +10,9 @@
 //! policy cannot promise what nothing checks.
 
 use curtain_api::policy::{Promise, PromiseLink, PromiseTest};
+use curtain_ui::Lang;
 
+use crate::i18n;
 use crate::policy::PolicySource;
 use crate::retention::{self, Kind};
 
@@ -247,6 +249,22 @@ pub const KEEPING: &[Keeping] = &[
     ),
 ];
 
+/// The line naming a promise's retention rule: the rule's name and how long
+/// it is kept, both in the reader's language.
+pub const RETENTION_LINE: &str = "{name}: kept {kept}";
+
+/// The English words of [`KEEPING`] that people read (how each promise is
+/// kept, the labels of the controls, the retention line), each an entry of
+/// the server's catalogues.
+pub fn sentences() -> Vec<String> {
+    let mut sentences = vec![RETENTION_LINE.to_string()];
+    for keeping in KEEPING {
+        sentences.push(keeping.how.to_string());
+        sentences.extend(keeping.control.map(|(_, label)| label.to_string()));
+    }
+    sentences
+}
+
 /// How `id` is kept, if this build knows.
 pub fn keeping(id: &str) -> Option<&'static Keeping> {
     KEEPING.iter().find(|k| k.id == id)
@@ -261,8 +279,15 @@ pub fn tests_of(id: &str) -> Vec<PromiseTest> {
         .collect()
 }
 
-/// The promises of `version` as the promises page shows them.
+/// The promises of `version` as the promises page shows them, with how each
+/// is kept in the language of the request.
 pub fn list(version: &PolicySource) -> Vec<Promise> {
+    list_in(version, i18n::request_lang())
+}
+
+/// The promises of `version`, with how each is kept in `lang` (the
+/// statements are the version's own words).
+pub fn list_in(version: &PolicySource, lang: Lang) -> Vec<Promise> {
     version
         .promises()
         .into_iter()
@@ -270,15 +295,15 @@ pub fn list(version: &PolicySource) -> Vec<Promise> {
             let keeping = keeping(&p.id);
             Promise {
                 tests: tests_of(&p.id),
-                how: keeping.map_or_else(String::new, |k| k.how.to_string()),
+                how: keeping.map_or_else(String::new, |k| i18n::translate(lang, k.how)),
                 control: keeping
                     .and_then(|k| k.control)
-                    .map(|(href, label)| PromiseLink { href: href.into(), label: label.into() }),
+                    .map(|(href, label)| PromiseLink { href: href.into(), label: i18n::translate(lang, label) }),
                 retention: keeping.and_then(|k| k.retention).and_then(|kind| {
-                    retention::RULES
-                        .iter()
-                        .find(|r| r.kind == kind)
-                        .map(|r| format!("{}: kept {}", r.name, r.kept.words()))
+                    retention::RULES.iter().find(|r| r.kind == kind).map(|r| {
+                        let name = i18n::translate(lang, r.name);
+                        i18n::text(lang, RETENTION_LINE, &[&name, &r.kept.words_in(lang)])
+                    })
                 }),
                 id: p.id,
                 section_id: p.section_id,

@@ -16,11 +16,13 @@ use std::time::Duration;
 
 use curtain_api::retention::{Retention, RetentionPeriod};
 use curtain_api::CivilDate;
+use curtain_ui::Lang;
 use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::db::Db;
 use crate::error::Result;
+use crate::i18n;
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -258,6 +260,11 @@ impl Kept {
         }
     }
 
+    /// [`Kept::words`] in `lang`, as the server's catalogue translates them.
+    pub fn words_in(&self, lang: Lang) -> String {
+        i18n::translate(lang, &self.words())
+    }
+
     /// The period in days, when it is a fixed one.
     pub fn days(&self) -> Option<u32> {
         match self {
@@ -289,23 +296,44 @@ impl Rule {
         }
     }
 
-    /// The rule's wire form.
+    /// [`Rule::detail`] as one line.
+    pub fn detail_line(&self) -> String {
+        self.detail.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The English words of the rule that people read (name, detail and
+    /// period), each an entry of the server's catalogues.
+    pub fn sentences(&self) -> [String; 3] {
+        [self.name.to_string(), self.detail_line(), self.kept.words()]
+    }
+
+    /// The rule's wire form, in the language of the request.
     pub fn to_wire(&self) -> RetentionPeriod {
+        self.to_wire_in(i18n::request_lang())
+    }
+
+    /// The rule's wire form in `lang`.
+    pub fn to_wire_in(&self, lang: Lang) -> RetentionPeriod {
         RetentionPeriod {
             kind: self.key.into(),
-            name: self.name.into(),
-            detail: self.detail.split_whitespace().collect::<Vec<_>>().join(" "),
-            kept: self.kept.words(),
+            name: i18n::translate(lang, self.name),
+            detail: i18n::translate(lang, &self.detail_line()),
+            kept: self.kept.words_in(lang),
             days: self.kept.days(),
             export_sections: self.export_sections.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
 
-/// `GET /api/retention`'s answer.
+/// `GET /api/retention`'s answer, in the language of the request.
 pub fn retention() -> Retention {
+    retention_in(i18n::request_lang())
+}
+
+/// `GET /api/retention`'s answer in `lang`.
+pub fn retention_in(lang: Lang) -> Retention {
     Retention {
-        periods: RULES.iter().map(Rule::to_wire).collect(),
+        periods: RULES.iter().map(|rule| rule.to_wire_in(lang)).collect(),
         purged_every_minutes: (PURGE_EVERY.as_secs() / 60) as u32,
     }
 }
