@@ -508,6 +508,29 @@ impl Browser {
         Ok(self.driver.current_url().await?.path().to_string())
     }
 
+    /// Waits until the browser is at `path` (a new page load or the router's move).
+    pub async fn arrive(&self, path: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.path().await? != path {
+            anyhow::ensure!(Instant::now() < deadline, "expected {path}, at {}", self.path().await?);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// The page's `<html lang>`.
+    pub async fn html_lang(&self) -> Result<String> {
+        let v = self.driver.execute("return document.documentElement.lang", vec![]).await?;
+        Ok(v.json().as_str().unwrap_or("").to_string())
+    }
+
+    /// Fails unless axe-core finds no violation on the page.
+    pub async fn axe_clean(&self) -> Result<()> {
+        let violations = self.axe_violations().await?;
+        anyhow::ensure!(violations.is_empty(), "axe: {violations:?}");
+        Ok(())
+    }
+
     async fn screenshot(&self, name: &str) -> Option<PathBuf> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser-failures");
         std::fs::create_dir_all(&dir).ok()?;

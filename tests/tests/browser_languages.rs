@@ -25,29 +25,8 @@ async fn receipt_languages(app: &TestApp, n: usize) -> Result<Vec<String>> {
     }
 }
 
-/// Waits until the browser is at `path` (a new page load or the router's move).
-async fn arrive(b: &Browser, path: &str) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while b.path().await? != path {
-        ensure!(Instant::now() < deadline, "expected {path}, at {}", b.path().await?);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
-async fn html_lang(b: &Browser) -> Result<String> {
-    let v = b.driver.execute("return document.documentElement.lang", vec![]).await?;
-    Ok(v.json().as_str().unwrap_or("").to_string())
-}
-
 async fn text(b: &Browser, css: &str) -> Result<String> {
     Ok(b.find(css).await?.text().await?)
-}
-
-async fn axe_clean(b: &Browser) -> Result<()> {
-    let violations = b.axe_violations().await?;
-    ensure!(violations.is_empty(), "axe: {violations:?}");
-    Ok(())
 }
 
 #[tokio::test]
@@ -58,11 +37,11 @@ async fn german_banner_and_dialog_record_a_german_answer() {
         .attempt("german_banner_and_dialog", async {
             b.goto("/de").await?;
             b.consent_settled().await?;
-            ensure!(html_lang(&b).await? == "de", "the page says it is German");
+            ensure!(b.html_lang().await? == "de", "the page says it is German");
             b.wait_for_text("#consent-banner-title", "Ihre Cookie-Auswahl").await?;
             ensure!(text(&b, "#consent-reject-all").await? == "Alle ablehnen");
             ensure!(text(&b, "#consent-accept-all").await? == "Alle akzeptieren");
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             b.click("#consent-choose").await?;
             b.find("#consent-dialog[open]").await?;
@@ -74,7 +53,7 @@ async fn german_banner_and_dialog_record_a_german_answer() {
             for english in ["Necessary", "Analytics", "Save my choices", "Reject all"] {
                 ensure!(!dialog.contains(english), "no English ({english:?}) in the German dialog: {dialog}");
             }
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             b.click("#consent-dialog-reject-all").await?;
             b.wait_gone("#consent-dialog[open]").await?;
             ensure!(receipt_languages(&app, 1).await? == ["de"], "the receipt records German");
@@ -93,7 +72,7 @@ async fn portuguese_pages_keep_their_language_from_link_to_link() {
         .attempt("portuguese_pages_keep_their_language", async {
             b.goto("/pt-BR/privacy").await?;
             b.consent_settled().await?;
-            ensure!(html_lang(&b).await? == "pt-BR");
+            ensure!(b.html_lang().await? == "pt-BR");
             b.wait_for_text("#consent-reject-all", "Recusar tudo").await?;
             b.click("#consent-reject-all").await?;
             b.wait_gone("#consent-banner").await?;
@@ -104,11 +83,11 @@ async fn portuguese_pages_keep_their_language_from_link_to_link() {
             let href = versions.attr("href").await?.unwrap_or_default();
             ensure!(href == "/pt-BR/privacy/versions", "the link keeps the language: {href}");
             versions.click().await?;
-            arrive(&b, "/pt-BR/privacy/versions").await?;
+            b.arrive("/pt-BR/privacy/versions").await?;
             let footer_privacy = b.find(".site-footer__links a[href$='/privacy']").await?;
             ensure!(footer_privacy.attr("href").await?.as_deref() == Some("/pt-BR/privacy"));
-            ensure!(html_lang(&b).await? == "pt-BR");
-            axe_clean(&b).await?;
+            ensure!(b.html_lang().await? == "pt-BR");
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
@@ -130,12 +109,12 @@ async fn the_switcher_opens_the_same_page_in_another_language_by_keyboard() {
             ensure!(deutsch.attr("lang").await?.as_deref() == Some("de"), "the name is marked as German");
             b.driver.execute("arguments[0].focus()", vec![deutsch.to_json()?]).await?;
             deutsch.send_keys(Key::Enter).await?;
-            arrive(&b, "/de/privacy").await?;
+            b.arrive("/de/privacy").await?;
             // A new page load: let the app take the server's page over before
             // pressing its buttons.
             b.consent_settled().await?;
             b.wait_for_text("#consent-banner-title", "Ihre Cookie-Auswahl").await?;
-            ensure!(html_lang(&b).await? == "de");
+            ensure!(b.html_lang().await? == "de");
             // Answer the German banner with the keyboard.
             let reject = b.find("#consent-reject-all").await?;
             b.driver.execute("arguments[0].focus()", vec![reject.to_json()?]).await?;
@@ -144,8 +123,8 @@ async fn the_switcher_opens_the_same_page_in_another_language_by_keyboard() {
             ensure!(receipt_languages(&app, 1).await? == ["de"]);
             // English again, chosen on purpose: the address says so.
             b.click(".language-switch a[hreflang='en']").await?;
-            arrive(&b, "/en/privacy").await?;
-            ensure!(html_lang(&b).await? == "en");
+            b.arrive("/en/privacy").await?;
+            ensure!(b.html_lang().await? == "en");
             Ok(())
         })
         .await;
@@ -159,12 +138,12 @@ async fn without_javascript_the_german_banner_answers_in_german() {
     let outcome = b
         .attempt("german_banner_without_javascript", async {
             b.driver.goto(format!("{}/de/privacy", app.base)).await?;
-            ensure!(html_lang(&b).await? == "de");
+            ensure!(b.html_lang().await? == "de");
             ensure!(text(&b, "#consent-reject-all").await? == "Alle ablehnen");
             b.click("#consent-reject-all").await?;
             // The form's answer comes back to the same page, without the banner.
             b.wait_gone("#consent-banner").await?;
-            arrive(&b, "/de/privacy").await?;
+            b.arrive("/de/privacy").await?;
             ensure!(receipt_languages(&app, 1).await? == ["de"]);
             let hreflangs = b.driver.find_all(By::Css("link[rel='alternate'][hreflang]")).await?;
             ensure!(hreflangs.len() == 4, "en, de, pt-BR and x-default: {}", hreflangs.len());
@@ -206,7 +185,7 @@ async fn german_sign_up_errors_are_german() {
             for english in ["Enter your e-mail", "Use at least 10 characters", "Create your account"] {
                 ensure!(!form.contains(english), "no English ({english:?}) in the German form: {form}");
             }
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
@@ -223,16 +202,16 @@ async fn a_profile_and_a_comparison_in_portuguese() {
             b.goto("/pt-BR/u/zoe_pt").await?;
             b.dismiss_consent().await?;
             b.wait_for_text("#profile-find-members", "Encontrar outros membros").await?;
-            ensure!(html_lang(&b).await? == "pt-BR");
-            axe_clean(&b).await?;
+            ensure!(b.html_lang().await? == "pt-BR");
+            b.axe_clean().await?;
 
             b.goto("/pt-BR/privacy/compare?from=1&to=2").await?;
             b.wait_for_text("main h1", "Comparar versões da política de privacidade").await?;
             let form = text(&b, "#compare-form").await?;
             ensure!(form.contains("Comparar"), "the form is in Portuguese: {form}");
             ensure!(!form.contains("Compare"), "no English in the form: {form}");
-            ensure!(html_lang(&b).await? == "pt-BR");
-            axe_clean(&b).await?;
+            ensure!(b.html_lang().await? == "pt-BR");
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
@@ -264,7 +243,7 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             // The English original is one link away, as English.
             let english = b.find("#policy-translation a[hreflang='en']").await?;
             ensure!(english.attr("href").await?.as_deref() == Some("/en/privacy/v/5"));
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // Version 1 was never translated: the English text, said so, and
             // marked as English for screen readers.
@@ -273,8 +252,8 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             let body_lang = b.find(".policy__layout").await?.attr("lang").await?;
             ensure!(body_lang.as_deref() == Some("en"), "the English text says it is English: {body_lang:?}");
             ensure!(b.find("#in-short-heading").await?.text().await? == "In short");
-            ensure!(html_lang(&b).await? == "de");
-            axe_clean(&b).await?;
+            ensure!(b.html_lang().await? == "de");
+            b.axe_clean().await?;
 
             // In the list, the one lines of versions 1 to 3 are English, and say so.
             b.goto("/de/privacy/versions").await?;
@@ -289,7 +268,7 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             ensure!(b.driver.find_all(By::Css("#diff-untranslated")).await?.is_empty());
             b.goto("/de/privacy/compare?from=3&to=5").await?;
             b.wait_for_text("#diff-untranslated", "englischen Text").await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // The promises quote the German text; those of version 3 the
             // English, said so and marked English.
@@ -306,7 +285,7 @@ async fn the_german_policy_is_a_translation_and_an_untranslated_version_is_engli
             b.wait_for_text("#promises-untranslated", "Englisch").await?;
             let quoted = b.driver.find_all(By::Css(".promise-item__statement q[lang='en']")).await?;
             ensure!(quoted.len() == german.promises().len(), "the English statements are marked English: {}", quoted.len());
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
@@ -321,7 +300,7 @@ async fn without_javascript_the_portuguese_policy_is_readable_in_portuguese() {
     let outcome = b
         .attempt("portuguese_policy_without_javascript", async {
             b.driver.goto(format!("{}/pt-BR/privacy", app.base)).await?;
-            ensure!(html_lang(&b).await? == "pt-BR");
+            ensure!(b.html_lang().await? == "pt-BR");
             ensure!(text(&b, ".policy__summary").await? == portuguese.summary);
             let first = &portuguese.sections[0].title;
             ensure!(text(&b, &format!("#{}-heading", portuguese.sections[0].id)).await? == *first);

@@ -4,8 +4,6 @@
 //! says back (a sign-up refused because the username is taken) speaks the
 //! page's language.
 
-use std::time::{Duration, Instant};
-
 use anyhow::{ensure, Result};
 use curtain_tests::browser::Browser;
 use curtain_tests::TestApp;
@@ -18,30 +16,9 @@ async fn press(b: &Browser, key: impl Into<thirtyfour::TypingData>) -> Result<()
     Ok(())
 }
 
-/// Waits until the browser is at `path` (after a new page load).
-async fn arrive(b: &Browser, path: &str) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while b.path().await? != path {
-        ensure!(Instant::now() < deadline, "expected {path}, at {}", b.path().await?);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
-async fn html_lang(b: &Browser) -> Result<String> {
-    let v = b.driver.execute("return document.documentElement.lang", vec![]).await?;
-    Ok(v.json().as_str().unwrap_or("").to_string())
-}
-
 async fn active_id(b: &Browser) -> Result<String> {
     let v = b.driver.execute("return document.activeElement && document.activeElement.id", vec![]).await?;
     Ok(v.json().as_str().unwrap_or("").to_string())
-}
-
-async fn axe_clean(b: &Browser) -> Result<()> {
-    let violations = b.axe_violations().await?;
-    ensure!(violations.is_empty(), "axe: {violations:?}");
-    Ok(())
 }
 
 async fn stored_language(app: &TestApp, username: &str) -> Result<Option<String>> {
@@ -65,7 +42,7 @@ async fn a_member_chooses_german_with_the_keyboard_and_stays_in_german() {
                 ensure!(label.text().await? == name, "each language by its own name");
                 ensure!(label.attr("lang").await?.as_deref() == Some(id), "and marked as that language");
             }
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // The keyboard alone: into the group, down to Deutsch, on to Save, Enter.
             b.driver.execute("document.getElementById('account-language-save').focus()", vec![]).await?;
@@ -80,17 +57,17 @@ async fn a_member_chooses_german_with_the_keyboard_and_stays_in_german() {
             ensure!(active_id(&b).await? == "account-language-save", "Tab reaches Save");
             press(&b, Key::Enter).await?;
 
-            arrive(&b, "/de/settings/account").await?;
-            ensure!(html_lang(&b).await? == "de", "the same page, in German");
+            b.arrive("/de/settings/account").await?;
+            ensure!(b.html_lang().await? == "de", "the same page, in German");
             b.wait_for_text("#account-language-heading", "Sprache").await?;
             ensure!(b.find("#account-language-de").await?.is_selected().await?, "Deutsch is what is saved");
             ensure!(stored_language(&app, "klara").await?.as_deref() == Some("de"));
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // Later, an address without a language goes to German, whatever the browser asks for.
             b.goto("/privacy").await?;
-            arrive(&b, "/de/privacy").await?;
-            ensure!(html_lang(&b).await? == "de");
+            b.arrive("/de/privacy").await?;
+            ensure!(b.html_lang().await? == "de");
             Ok(())
         })
         .await;
@@ -119,7 +96,7 @@ async fn a_german_sign_up_refused_by_the_server_says_why_in_german() {
             ensure!(!said.contains("That username"), "no English: {said}");
             let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
             ensure!(accounts == 1, "nothing created");
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             Ok(())
         })
         .await;

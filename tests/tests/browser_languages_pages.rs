@@ -88,12 +88,6 @@ async fn no_english(b: &Browser, english: &[&str]) -> Result<()> {
     Ok(())
 }
 
-async fn axe_clean(b: &Browser) -> Result<()> {
-    let violations = b.axe_violations().await?;
-    ensure!(violations.is_empty(), "axe: {violations:?}");
-    Ok(())
-}
-
 /// Signs in through the German form.
 async fn sign_in_german(b: &Browser, login: &str) -> Result<()> {
     b.goto("/de/signin").await?;
@@ -132,7 +126,7 @@ async fn a_german_member_edits_the_profile_and_reads_their_data_in_german() {
             b.wait_for_text("#preview-heading", &de("settings_profile.preview_heading")).await?;
             b.wait_for_text("#settings-preview-banner", &de("settings_profile.as_last_saved").trim().to_string()).await?;
             no_english(&b, &["Display name", "Who sees", "Save profile", "Favourite genres", "How others see"]).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // A check the page makes before sending, in German.
             let genres: Vec<String> = (1..=11).map(|i| format!("Genre {i}")).collect();
@@ -141,7 +135,7 @@ async fn a_german_member_edits_the_profile_and_reads_their_data_in_german() {
             b.wait_for_text("#settings-profile-status", &de("settings_profile.check_fields")).await?;
             let too_many = words("de", "more_rules.genres_max", &[("max", "10")]);
             b.wait_for_text("#profile-genres-input-error", &too_many).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // Saving, and the German confirmation.
             b.type_into("#profile-genres-input", "Film noir, Musicals").await?;
@@ -149,7 +143,7 @@ async fn a_german_member_edits_the_profile_and_reads_their_data_in_german() {
             b.wait_for_text("#settings-profile-unsaved", &de("forms.unsaved")).await?;
             b.click("#settings-profile-save").await?;
             b.wait_for_text("#settings-profile-status", &de("settings_profile.saved")).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // "Your data".
             b.goto("/de/settings/data").await?;
@@ -182,7 +176,7 @@ async fn a_german_member_edits_the_profile_and_reads_their_data_in_german() {
             ensure!(text(&b, "#delete-heading").await? == de("your_data.delete_heading"));
             // (The retention list's names and periods are the server's words.)
             no_english(&b, &["Information you give us", "Date of birth", "This device", "Delete your account", "Download all of it", "Kept "]).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // The deletion form's own checks, in German; nothing is deleted.
             b.type_into("#delete-username", "jemand").await?;
@@ -191,7 +185,7 @@ async fn a_german_member_edits_the_profile_and_reads_their_data_in_german() {
             b.wait_for_text("#delete-username-error", &confirm).await?;
             b.wait_for_text("#delete-password-error", &de("signin.password_missing")).await?;
             b.wait_for_text("#delete-error", &de("forms.check_fields")).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
             ensure!(members == 1, "the account is still there");
             Ok(())
@@ -220,14 +214,14 @@ async fn a_portuguese_visitor_sends_a_privacy_request_and_reads_the_promises() {
             ensure!(text(&b, "label[for='request-email']").await? == pt("privacy_request.email"));
             ensure!(text(&b, "#request-submit").await? == pt("privacy_request.submit"));
             no_english(&b, &["Make a privacy request", "What would you like us to do?", "Your e-mail address", "Send the request"]).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // Sent empty: the page's own checks, in Portuguese, before anything is sent.
             b.click("#request-submit").await?;
             b.wait_for_text("#request-error", &pt("forms.check_fields")).await?;
             b.wait_for_text("#request-kind-error", &pt("more_rules.request_kind")).await?;
             b.wait_for_text("#request-email-error", &pt("rules.email_missing")).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // An objection needs a message: the check says so in Portuguese.
             b.click("#request-kind-objection").await?;
@@ -244,7 +238,7 @@ async fn a_portuguese_visitor_sends_a_privacy_request_and_reads_the_promises() {
             let due = text(&b, "#request-due").await?;
             ensure!(due.contains(pt("privacy_request.due_before").trim()) && due.contains(" de "), "a Portuguese date: {due}");
             ensure!(due.contains("ana@example.org"), "{due}");
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // The promises.
             b.goto("/pt-BR/privacy/promises").await?;
@@ -260,7 +254,7 @@ async fn a_portuguese_visitor_sends_a_privacy_request_and_reads_the_promises() {
             }
             // (The statements and how each is kept are the policy's own words.)
             no_english(&b, &["How we keep our promises", "Proved by", "Read it in the policy"]).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
@@ -284,14 +278,14 @@ async fn a_german_parent_reports_a_childs_account_in_german() {
             b.click("#report-submit").await?;
             b.wait_for_text("#report-username-error", &de("more_rules.report_username")).await?;
             b.wait_for_text("#report-message-error", &de("more_rules.report_message")).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             b.type_into("#report-username", "mia_2014").await?;
             b.type_into("#report-email", "eltern@example.org").await?;
             b.type_into("#report-message", "Meine Tochter ist elf.").await?;
             b.click("#report-submit").await?;
             b.wait_for_text("#report-received", &de("report_child.received")).await?;
             no_english(&b, &["Report a child's account", "Thank you", "Username of the account"]).await?;
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
 
             // After an account is deleted, the page and its title are German too.
             b.goto("/de/account-deleted").await?;
@@ -299,7 +293,7 @@ async fn a_german_parent_reports_a_childs_account_in_german() {
             b.wait_for_text("#account-deleted", &de("account_deleted.heading")).await?;
             let home = b.find("#main a[href='/de']").await.context("the way home keeps the language")?;
             ensure!(home.text().await? == de("signup.refused_home"));
-            axe_clean(&b).await?;
+            b.axe_clean().await?;
             Ok(())
         })
         .await;
