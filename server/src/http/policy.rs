@@ -205,16 +205,11 @@ fn find(versions: &[PolicySource], n: u32) -> Result<&PolicySource> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct VersionQuery {
-    lang: Option<String>,
-}
-
 /// `GET /api/policies/privacy/versions/{n}[?lang=]`: one version (its permalink).
 pub async fn one(
     State(state): State<AppState>,
     ApiPath(n): ApiPath<String>,
-    ApiQuery(q): ApiQuery<VersionQuery>,
+    ApiQuery(q): ApiQuery<LangQuery>,
 ) -> Result<Json<PolicyDocument>> {
     let n = version_number("version", Some(&n))?;
     let lang = asked_language(q.lang.as_deref())?;
