@@ -1,9 +1,8 @@
 //! The app shell and every route, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::{path, Lazy};
+
+use crate::router::{provide_router, use_location, PageLoad, Route, Routes};
 
 use crate::components::connection_banner::ConnectionBanner;
 use crate::components::footer::SiteFooter;
@@ -56,64 +55,73 @@ pub fn App() -> impl IntoView {
     // links; the router keeps its prefix on every route and `<A>`.
     let page = crate::lang::page();
     provide_context(page);
-    let (is_routing, set_is_routing) = signal(false);
+    let is_routing = provide_router(page.prefix());
     view! {
-        <Router set_is_routing=set_is_routing base=page.prefix()>
-            <RouteProgress is_routing=is_routing />
-            <SkipLink />
-            <SiteHeader />
-            <ConnectionBanner />
-            <CookiesBlockedNotice />
-            <ConsentBanner />
-            {
-                // Only a signed-in member can have a policy change to acknowledge.
-                let session = crate::session::use_session();
-                let signed_in = Signal::derive(move || matches!(session.view(), crate::session::SessionView::SignedIn(_)));
-                lazy_part_when(signed_in, policy_banner_part::view)
-            }
-            <main id="main" class="site-main" tabindex="-1">
-                // The page comes in the task after the shell. A page the
-                // server also drew says itself when it is ready to swap in.
-                <NextTask then=(!crate::dom::first_paint_has_page()).then_some(crate::dom::page_ready as fn())>
-                    <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} />
-                        <Route path=path!("/signin") view={Lazy::<SigninRoute>::new()} />
-                        <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} />
-                        <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} />
-                        <Route path=path!("/privacy/v/:n") view={Lazy::<PolicyVersionRoute>::new()} />
-                        <Route path=path!("/privacy/compare") view={Lazy::<PolicyCompareRoute>::new()} />
-                        <Route path=path!("/privacy/promises") view={Lazy::<PolicyPromisesRoute>::new()} />
-                        <Route path=path!("/privacy/request") view={Lazy::<PrivacyRequestRoute>::new()} />
-                        <Route path=path!("/unsubscribe/:token") view={Lazy::<UnsubscribeRoute>::new()} />
-                        <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} />
-                        <Route path=path!("/report-child-account") view={Lazy::<ReportChildRoute>::new()} />
-                        <Route path=path!("/account-deleted") view={Lazy::<AccountDeletedRoute>::new()} />
-                        <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} />
-                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
-                        <ParentRoute path=path!("/settings") view=SettingsLayout>
-                            <Route path=path!("") view={Lazy::<SettingsHomeRoute>::new()} />
-                            <Route path=path!("cookies") view={Lazy::<CookieSettingsRoute>::new()} />
-                            <Route path=path!("account") view={Lazy::<AccountSettingsRoute>::new()} />
-                            <Route path=path!("profile") view={Lazy::<ProfileSettingsRoute>::new()} />
-                            <Route path=path!("privacy") view={Lazy::<PrivacySettingsRoute>::new()} />
-                            <Route path=path!("email") view={Lazy::<EmailSettingsRoute>::new()} />
-                            <Route path=path!("data") view={Lazy::<YourDataRoute>::new()} />
-                        </ParentRoute>
-                    </Routes>
-                </NextTask>
-            </main>
-            <SiteFooter />
-            {
-                // The preferences dialog, fetched the first time it is asked for.
-                let consent = crate::consent::use_consent();
-                lazy_part_when(Signal::derive(move || consent.dialog_open()), consent_dialog_part::view)
-            }
-            <PageViews />
-            <FocusOnNavigation />
-            <ChooseFromAddress />
-        </Router>
+        <RouteProgress is_routing=is_routing />
+        <SkipLink />
+        <SiteHeader />
+        <ConnectionBanner />
+        <CookiesBlockedNotice />
+        <ConsentBanner />
+        {
+            // Only a signed-in member can have a policy change to acknowledge.
+            let session = crate::session::use_session();
+            let signed_in = Signal::derive(move || matches!(session.view(), crate::session::SessionView::SignedIn(_)));
+            lazy_part_when(signed_in, policy_banner_part::view)
+        }
+        <main id="main" class="site-main" tabindex="-1">
+            // The page comes in the task after the shell. A page the
+            // server also drew says itself when it is ready to swap in.
+            <NextTask then=(!crate::dom::first_paint_has_page()).then_some(crate::dom::page_ready as fn())>
+                <Routes routes=ROUTES fallback=not_found />
+            </NextTask>
+        </main>
+        <SiteFooter />
+        {
+            // The preferences dialog, fetched the first time it is asked for.
+            let consent = crate::consent::use_consent();
+            lazy_part_when(Signal::derive(move || consent.dialog_open()), consent_dialog_part::view)
+        }
+        <PageViews />
+        <FocusOnNavigation />
+        <ChooseFromAddress />
     }
+}
+
+/// Every page, by path (without the language prefix).
+const ROUTES: &[Route] = &[
+    Route { path: "/", nested: false, page: || PageLoad::now(HomePage) },
+    Route { path: "/signup", nested: false, page: PageLoad::later::<SignupRoute> },
+    Route { path: "/signin", nested: false, page: PageLoad::later::<SigninRoute> },
+    Route { path: "/privacy", nested: false, page: PageLoad::later::<PrivacyRoute> },
+    Route { path: "/privacy/versions", nested: false, page: PageLoad::later::<PolicyVersionsRoute> },
+    Route { path: "/privacy/v/:n", nested: false, page: PageLoad::later::<PolicyVersionRoute> },
+    Route { path: "/privacy/compare", nested: false, page: PageLoad::later::<PolicyCompareRoute> },
+    Route { path: "/privacy/promises", nested: false, page: PageLoad::later::<PolicyPromisesRoute> },
+    Route { path: "/privacy/request", nested: false, page: PageLoad::later::<PrivacyRequestRoute> },
+    Route { path: "/unsubscribe/:token", nested: false, page: PageLoad::later::<UnsubscribeRoute> },
+    Route { path: "/verify-email/:token", nested: false, page: PageLoad::later::<VerifyEmailRoute> },
+    Route { path: "/report-child-account", nested: false, page: PageLoad::later::<ReportChildRoute> },
+    Route { path: "/account-deleted", nested: false, page: PageLoad::later::<AccountDeletedRoute> },
+    Route { path: "/u/:username", nested: false, page: PageLoad::later::<ProfileRoute> },
+    Route { path: "/search", nested: false, page: PageLoad::later::<SearchRoute> },
+    Route { path: "/settings", nested: true, page: || PageLoad::now(SettingsLayout) },
+];
+
+/// The settings sections, below `/settings` (see [`SettingsLayout`]).
+pub const SETTINGS_ROUTES: &[Route] = &[
+    Route { path: "", nested: false, page: PageLoad::later::<SettingsHomeRoute> },
+    Route { path: "/cookies", nested: false, page: PageLoad::later::<CookieSettingsRoute> },
+    Route { path: "/account", nested: false, page: PageLoad::later::<AccountSettingsRoute> },
+    Route { path: "/profile", nested: false, page: PageLoad::later::<ProfileSettingsRoute> },
+    Route { path: "/privacy", nested: false, page: PageLoad::later::<PrivacySettingsRoute> },
+    Route { path: "/email", nested: false, page: PageLoad::later::<EmailSettingsRoute> },
+    Route { path: "/data", nested: false, page: PageLoad::later::<YourDataRoute> },
+];
+
+/// What an address the app has no page for shows.
+pub fn not_found() -> AnyView {
+    view! { <NotFoundPage /> }.into_any()
 }
 
 /// A thin bar at the top, and "Loading the page…" for screen readers, when
@@ -181,7 +189,7 @@ fn FocusOnNavigation() -> impl IntoView {
 fn ChooseFromAddress() -> impl IntoView {
     let location = use_location();
     let consent = crate::consent::use_consent();
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::router::use_navigate();
     Effect::new(move |_| {
         let search = location.search.get();
         let params: Vec<&str> = search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).collect();
@@ -192,7 +200,7 @@ fn ChooseFromAddress() -> impl IntoView {
         let path = location.pathname.get_untracked();
         let address = if rest.is_empty() { path } else { format!("{path}?{}", rest.join("&")) };
         // The address is whole, its language prefix included: not resolved against the router's base.
-        navigate(&address, leptos_router::NavigateOptions { replace: true, scroll: false, resolve: false, ..Default::default() });
+        navigate(&address, crate::router::NavigateOptions { replace: true, scroll: false, resolve: false });
         consent.open_dialog();
     });
 }

@@ -17,6 +17,7 @@ mod dom;
 mod forms;
 mod lang;
 mod pages;
+mod router;
 mod session;
 
 fn main() {

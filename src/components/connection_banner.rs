@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 
 use crate::api::ApiError;
 use crate::session::{use_session, Retry};

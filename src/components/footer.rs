@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use curtain_ui::switch::LanguageSwitch;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::consent::theme::ThemePicker;
 use crate::consent::use_consent;
@@ -11,7 +11,7 @@ use crate::consent::use_consent;
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     let consent = use_consent();
-    let location = leptos_router::hooks::use_location();
+    let location = crate::router::use_location();
     let l = crate::lang::page_lang().locale();
     view! {
         <footer class="site-footer">

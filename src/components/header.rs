@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 use leptos::task::spawn_local;
-use crate::components::link::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use crate::router::A;
+use crate::router::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
 
 use crate::dom::{focus_main, focus_main_heading_soon};

@@ -6,7 +6,6 @@ pub mod field;
 pub mod footer;
 pub mod form_alert;
 pub mod header;
-pub mod link;
 pub mod policy_banner;
 pub mod policy_compare;
 pub mod policy_document;

@@ -8,7 +8,7 @@
 use curtain_api::policy::{PendingPolicyChange, PolicyStatusReply, PolicyVersionSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
+use crate::router::A;
 
 use super::policy_document::{compare_href, long_date, urgent_sentence};
 use crate::api;

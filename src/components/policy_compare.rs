@@ -4,7 +4,7 @@
 use curtain_ui::compare::{compare_address, PolicyCompareForm};
 use curtain_ui::diff::DiffLayout;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 
 /// The compare form, opening the pair in the app.
 #[component]

@@ -5,7 +5,7 @@ use curtain_api::profile::{HistoryEntry, PreviewAs, ProfileView, Relation, Title
 use curtain_ui::dates::long_date;
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
-use crate::components::link::A;
+use crate::router::A;
 
 use super::profile_avatar::Avatar;
 

@@ -5,7 +5,7 @@ use curtain_ui::Lang;
 use leptos_i18n::td_string;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::api;
 

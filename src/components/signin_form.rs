@@ -4,7 +4,7 @@ use curtain_api::SigninRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 
 use super::field::{CheckboxField, TextField};
 use super::form_alert::{show_feedback, FormAlert, SubmitButton};

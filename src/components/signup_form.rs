@@ -5,7 +5,7 @@ use curtain_api::SignupRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 
 use super::date_of_birth::{BirthDateParts, DateOfBirth};
 use super::field::{CheckboxField, TextField};

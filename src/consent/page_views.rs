@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
+use crate::router::use_location;
 
 use super::use_consent;
 use crate::api;

@@ -1,7 +1,7 @@
 //! `/account-deleted`: where the app lands after an account is deleted.
 
 use leptos::prelude::*;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::dom::set_page_title;
 

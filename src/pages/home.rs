@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::dom::set_page_title;
 use crate::session::{use_session, SessionView};

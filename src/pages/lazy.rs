@@ -23,9 +23,9 @@ impl From<SplitLoaderError> for PageLoadFailed {
     }
 }
 
-/// `lazy_page!(Route, chunk, Page)` defines `Route`, a [`leptos_router::LazyRoute`]
+/// `lazy_page!(Route, chunk, Page)` defines `Route`, a [`crate::router::LazyRoute`]
 /// showing the component `Page`, whose code lives in the split module `chunk`.
-/// Use it as `<Route view={Lazy::<Route>::new()} />`.
+/// Use it in a route table as `PageLoad::later::<Route>`.
 ///
 /// `lazy_page!(Route, chunk, Page, prop: Type = start)` also evaluates `start`
 /// as soon as the route is chosen, in the main module, and hands it to the
@@ -52,7 +52,7 @@ macro_rules! lazy_page {
             }
         }
 
-        impl leptos_router::LazyRoute for $route {
+        impl $crate::router::LazyRoute for $route {
             fn data() -> Self {
                 $route { $prop: $start }
             }
@@ -80,7 +80,7 @@ macro_rules! lazy_page {
             }
         }
 
-        impl leptos_router::LazyRoute for $route {
+        impl $crate::router::LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
@@ -116,7 +116,7 @@ macro_rules! members_only_page {
             }
         }
 
-        impl leptos_router::LazyRoute for $route {
+        impl $crate::router::LazyRoute for $route {
             fn data() -> Self {
                 $route
             }

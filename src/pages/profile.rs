@@ -7,8 +7,8 @@ use curtain_ui::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::td_string;
-use crate::components::link::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use crate::router::A;
+use crate::router::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::profile_card::ProfileCard;

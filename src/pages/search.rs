@@ -5,8 +5,8 @@ use curtain_api::profile::SearchResults;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use crate::router::A;
+use crate::router::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::profile_avatar::Avatar;

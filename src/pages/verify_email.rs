@@ -6,8 +6,8 @@
 use curtain_api::account::EmailVerified;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
-use leptos_router::hooks::use_params_map;
+use crate::router::A;
+use crate::router::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::dom::{focus_soon, set_page_title};

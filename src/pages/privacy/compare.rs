@@ -6,8 +6,8 @@ use curtain_ui::compare::{compare_address, compare_heading, DiffLayoutSwitch};
 use curtain_ui::diff::{DiffLayout, PolicyDiffView};
 use curtain_ui::policy::PolicyPageFrame;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use crate::router::{use_navigate, use_query_map};
+use crate::router::NavigateOptions;
 
 use super::LoadError;
 use crate::api;

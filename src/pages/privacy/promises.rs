@@ -5,8 +5,8 @@
 
 use curtain_api::policy::{PolicyStatus, PolicyVersionSummary, Promise, PromiseList};
 use leptos::prelude::*;
-use crate::components::link::A;
-use leptos_router::hooks::use_query_map;
+use crate::router::A;
+use crate::router::use_query_map;
 
 use crate::api::{self, ApiError};
 use crate::components::policy_document::{long_date, urgent_sentence};

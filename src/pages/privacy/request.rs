@@ -10,7 +10,7 @@ use curtain_api::account::{
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::api;
 use crate::components::field::{described_by, FieldError, TextField};

@@ -1,7 +1,7 @@
 //! `/privacy/v/:n`: one version, at an address that never changes.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use crate::router::use_params_map;
 
 use super::PolicyLoaded;
 use crate::api;

@@ -3,7 +3,7 @@
 
 use curtain_api::policy::PolicyVersionList;
 use curtain_ui::policy::{compare_href, versions_heading, versions_lede, PolicyPageFrame, PolicyVersionsView};
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 use leptos::prelude::*;
 
 use super::LoadError;

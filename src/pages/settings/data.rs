@@ -15,7 +15,7 @@ use curtain_api::retention::Retention;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use crate::router::use_navigate;
 use serde_json::Value;
 
 use self::kinds::{Ctx, Group};

@@ -1,7 +1,7 @@
 //! `/settings`: one URL per section, a section list beside (or, on a phone,
 //! above) the section itself. Every section needs a signed-in member.
 //!
-//! A section is one entry in [`SECTIONS`] plus one child route in `app.rs`.
+//! A section is one entry in [`SECTIONS`] plus one entry in `app::SETTINGS_ROUTES`.
 
 pub mod account;
 pub mod cookies;
@@ -11,9 +11,9 @@ pub mod privacy;
 pub mod profile;
 
 use leptos::prelude::*;
-use crate::components::link::A;
-use leptos_router::components::Outlet;
-use leptos_router::hooks::use_location;
+use crate::router::A;
+use crate::router::Outlet;
+use crate::router::use_location;
 
 use crate::dom::set_page_title;
 use crate::session::{use_session, SessionView};
@@ -136,7 +136,7 @@ pub fn SettingsLayout() -> impl IntoView {
             {nav}
             <div class="settings__section">
                 {notice}
-                <Outlet />
+                <Outlet routes=crate::app::SETTINGS_ROUTES prefix="/settings" fallback=crate::app::not_found />
             </div>
         </div>
     }

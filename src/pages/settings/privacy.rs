@@ -5,7 +5,7 @@
 use curtain_api::profile::{FollowRequest, PrivacySettings, PrivacyUpdate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::components::link::A;
+use crate::router::A;
 
 use crate::api;
 use crate::components::profile_avatar::Avatar;
