@@ -150,7 +150,7 @@ pub fn page_ready() {
 /// The consent configuration the server put in the page, if it did.
 pub fn boot_consent_config() -> Option<curtain_api::consent::ConsentConfig> {
     let text = document().get_element_by_id("curtain-boot")?.text_content()?;
-    serde_json::from_str(&text).ok()
+    crate::api::wire::FromJson::parse(&text).ok()
 }
 
 /// The page's path and query, as the address bar shows them.

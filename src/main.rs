@@ -15,6 +15,7 @@ mod components;
 mod consent;
 mod dom;
 mod forms;
+mod json;
 mod lang;
 mod pages;
 mod router;

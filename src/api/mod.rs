@@ -13,6 +13,7 @@ use leptos_i18n::td_string;
 use serde::de::DeserializeOwned;
 
 pub mod consent;
+pub mod wire;
 
 pub mod account;
 pub mod policy;
@@ -68,7 +69,7 @@ pub async fn session() -> Result<Option<SessionUser>, ApiError> {
     if status == 401 {
         return Ok(None);
     }
-    decode(status, &body).map(Some)
+    read(status, &body).map(Some)
 }
 
 /// `POST /api/auth/signup`: creates the account and signs it in.
@@ -157,6 +158,21 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<(u16, String)
     Ok((status, body))
 }
 
+/// A success body read by hand (see [`wire`]): for the answers the main
+/// module reads, which keeps `serde_json` out of it.
+fn read<T: wire::FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        T::parse(body).map_err(|e| ApiError::Unexpected(format!("unreadable {status} response: {e}")))
+    } else {
+        Err(error_from_response(status, body))
+    }
+}
+
+/// A JSON request body the main module writes (see [`wire`]).
+fn with_json(builder: RequestBuilder, body: &impl wire::ToJson) -> Result<Request, gloo_net::Error> {
+    builder.header("Content-Type", "application/json").body(body.to_json())
+}
+
 fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
         serde_json::from_str(body)
@@ -167,7 +183,7 @@ fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
 }
 
 fn error_from_response(status: u16, body: &str) -> ApiError {
-    match serde_json::from_str::<ErrorBody>(body) {
+    match <ErrorBody as wire::FromJson>::parse(body) {
         Ok(parsed) => ApiError::Http { status, body: parsed.error },
         // A gateway's own error page: our server is not answering.
         Err(_) if matches!(status, 502..=504) => ApiError::Unreachable,
