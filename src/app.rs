@@ -9,7 +9,7 @@ use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
 use crate::consent::banner::{ConsentBanner, CookiesBlockedNotice};
 use crate::consent::page_views::PageViews;
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, Fetched, Prefetched};
 use crate::consent::Consent;
 use crate::dom::focus_main_heading_soon;
 use crate::pages::home::HomePage;
@@ -22,7 +22,7 @@ use crate::session::Session;
 lazy_page!(SignupRoute, signup, crate::pages::signup::SignupPage);
 lazy_page!(SigninRoute, signin, crate::pages::signin::SigninPage);
 lazy_page!(PrivacyRoute, privacy, crate::pages::privacy::PrivacyPage,
-    fetched: LocalResource<Result<Fetched, ApiError>> = LocalResource::new(crate::api::policy::fetch_current));
+    fetched: Prefetched<Result<Fetched, ApiError>> = Prefetched::start(crate::api::policy::fetch_current()));
 lazy_page!(PolicyVersionsRoute, policy_versions, crate::pages::privacy::versions::PolicyVersionsPage);
 lazy_page!(PolicyVersionRoute, policy_version, crate::pages::privacy::version::PolicyVersionPage);
 lazy_page!(PolicyCompareRoute, policy_compare, crate::pages::privacy::compare::PolicyComparePage);

@@ -10,6 +10,7 @@ use curtain_api::{
 };
 use gloo_net::http::{Request, RequestBuilder};
 use leptos_i18n::td_string;
+use leptos::prelude::{LocalStorage, StoredValue, UpdateValue};
 use serde::de::DeserializeOwned;
 
 pub mod consent;
@@ -108,6 +109,64 @@ pub struct Fetched {
 impl Fetched {
     pub fn read<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         decode(self.status, &self.body)
+    }
+}
+
+/// An answer asked for as soon as a page's route is chosen, awaited by the
+/// page once its code has arrived (`prefetched.await`). Unlike a
+/// `LocalResource` it has no reactive machinery, which the main module,
+/// where it starts, would otherwise carry for every first visit.
+pub struct Prefetched<T: 'static>(StoredValue<PrefetchSlot<T>, LocalStorage>);
+
+pub struct PrefetchSlot<T> {
+    value: Option<T>,
+    waiting: Vec<std::task::Waker>,
+}
+
+impl<T: 'static> Clone for Prefetched<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Prefetched<T> {}
+
+impl<T: Clone + 'static> Prefetched<T> {
+    /// Starts `answer` now. If the page has gone by the time it arrives,
+    /// it is dropped.
+    pub fn start(answer: impl std::future::Future<Output = T> + 'static) -> Self {
+        let slot = StoredValue::new_local(PrefetchSlot { value: None, waiting: Vec::new() });
+        leptos::task::spawn_local(async move {
+            let value = answer.await;
+            slot.try_update_value(|slot| {
+                slot.value = Some(value);
+                slot.waiting.drain(..).for_each(std::task::Waker::wake);
+            });
+        });
+        Prefetched(slot)
+    }
+}
+
+impl<T: Clone + 'static> std::future::IntoFuture for Prefetched<T> {
+    type Output = T;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(std::future::poll_fn(move |cx| {
+            let ready = self.0.try_update_value(|slot| match &slot.value {
+                Some(value) => Some(value.clone()),
+                None => {
+                    slot.waiting.push(cx.waker().clone());
+                    None
+                }
+            });
+            match ready {
+                Some(Some(value)) => std::task::Poll::Ready(value),
+                // Still on its way; or the page it was for has gone, and
+                // nothing will ask again.
+                _ => std::task::Poll::Pending,
+            }
+        }))
     }
 }
 

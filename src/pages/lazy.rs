@@ -184,13 +184,26 @@ pub fn lazy_part_when<F>(wanted: Signal<bool>, load: fn() -> F) -> impl IntoView
 where
     F: std::future::Future<Output = Result<AnyView, PageLoadFailed>> + 'static,
 {
-    let once = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || wanted.get());
-    move || {
-        once.get().then(|| {
-            let part = send_wrapper::SendWrapper::new(async move { load().await.unwrap_or_else(|_| part_failed()) });
-            view! { <Suspense fallback=|| ()>{Suspend::new(part)}</Suspense> }
-        })
-    }
+    // The part's reactive owner is this one, not the effect's.
+    let owner = Owner::current();
+    let part: StoredValue<Option<AnyView>, LocalStorage> = StoredValue::new_local(None);
+    let arrived = RwSignal::new(false);
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) || !wanted.get() {
+            return started == Some(true);
+        }
+        let fetch = async move {
+            let view = load().await.unwrap_or_else(|_| part_failed());
+            part.set_value(Some(view));
+            arrived.set(true);
+        };
+        match &owner {
+            Some(owner) => owner.with(|| leptos::reactive::spawn_local_scoped(fetch)),
+            None => leptos::task::spawn_local(fetch),
+        }
+        true
+    });
+    move || arrived.get().then(|| part.try_update_value(Option::take).flatten()).flatten()
 }
 
 fn part_failed() -> AnyView {

@@ -71,7 +71,7 @@ enum Loaded {
 #[derive(Clone, Copy)]
 pub struct Prefetch {
     asked: StoredValue<Option<(String, Option<PreviewAs>)>>,
-    answer: LocalResource<Result<api::Fetched, ApiError>>,
+    answer: api::Prefetched<Result<api::Fetched, ApiError>>,
 }
 
 impl Prefetch {
@@ -79,15 +79,12 @@ impl Prefetch {
     pub fn start() -> Prefetch {
         let name = use_params_map().with_untracked(|p| p.get("username").unwrap_or_default());
         let preview = use_query_map().with_untracked(|q| q.get("as").and_then(|a| PreviewAs::parse(&a)));
-        let answer = LocalResource::new({
-            let name = name.clone();
-            move || api::profiles::fetch_profile(name.clone(), preview)
-        });
+        let answer = api::Prefetched::start(api::profiles::fetch_profile(name.clone(), preview));
         Prefetch { asked: StoredValue::new(Some((name, preview))), answer }
     }
 
     /// The answer for `name` as `preview`, once: later loads ask again.
-    fn take(self, name: &str, preview: Option<PreviewAs>) -> Option<LocalResource<Result<api::Fetched, ApiError>>> {
+    fn take(self, name: &str, preview: Option<PreviewAs>) -> Option<api::Prefetched<Result<api::Fetched, ApiError>>> {
         let matches = self.asked.with_value(|a| a.as_ref().is_some_and(|(n, p)| n == name && *p == preview));
         self.asked.set_value(None);
         matches.then_some(self.answer)

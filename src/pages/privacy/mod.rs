@@ -11,7 +11,7 @@ pub mod versions;
 use curtain_api::policy::PolicyDocument;
 use leptos::prelude::*;
 
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, Fetched, Prefetched};
 use crate::components::policy_document::PolicyDocumentView;
 use crate::dom::{page_ready, scroll_to_id, scroll_to_location_hash, set_page_title};
 use curtain_ui::policy::{ErrorNotice, PolicyPageFrame};
@@ -19,7 +19,7 @@ use curtain_ui::policy::{ErrorNotice, PolicyPageFrame};
 /// `/privacy`, with the version in effect as fetched when the route was
 /// chosen (`api::policy::fetch_current`).
 #[component]
-pub fn PrivacyPage(fetched: LocalResource<Result<Fetched, ApiError>>) -> impl IntoView {
+pub fn PrivacyPage(fetched: Prefetched<Result<Fetched, ApiError>>) -> impl IntoView {
     set_page_title(Some(curtain_ui::policy::policy_heading(crate::lang::page_lang())));
     let doc = LocalResource::new(move || async move { fetched.await.and_then(|answer| answer.read()) });
     view! {
