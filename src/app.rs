@@ -170,7 +170,8 @@ fn NextTask(children: ChildrenFn, then: Option<fn()>) -> impl IntoView {
 fn FocusOnNavigation() -> impl IntoView {
     let location = use_location();
     Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
+        // Once the new page is in, not as the move starts.
+        let path = location.arrived.get();
         if previous.is_some_and(|previous| previous != path) {
             focus_main_heading_soon();
             // The server's robots rule was about the address it answered.

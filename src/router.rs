@@ -72,6 +72,8 @@ struct RouterContext {
     /// The language prefix every route is under (`""`, `/de`, ...).
     base: &'static str,
     is_routing: RwSignal<bool>,
+    /// The path of the page on screen, once a move has finished.
+    arrived: RwSignal<String>,
     /// Route views still fetching a page for the latest move.
     loading: StoredValue<u32>,
     pending: StoredValue<Option<Change>>,
@@ -84,6 +86,9 @@ pub struct Location {
     pub pathname: Memo<String>,
     /// The query with its `?`, or empty.
     pub search: Memo<String>,
+    /// The path of the page on screen: it changes once a move has finished
+    /// (the new page is in), where `pathname` changes as the move starts.
+    pub arrived: ReadSignal<String>,
 }
 
 /// How [`use_navigate`]'s function moves.
@@ -165,8 +170,10 @@ fn router() -> RouterContext {
 /// prefix): the address becomes a signal, and clicks on links to the app's
 /// pages, and the back and forward buttons, move without a page load.
 pub fn provide_router(base: &'static str) -> ReadSignal<bool> {
+    let url = Url::current();
     let context = RouterContext {
-        url: RwSignal::new(Url::current()),
+        arrived: RwSignal::new(url.path.clone()),
+        url: RwSignal::new(url),
         base,
         is_routing: RwSignal::new(false),
         loading: StoredValue::new(0),
@@ -177,7 +184,7 @@ pub fn provide_router(base: &'static str) -> ReadSignal<bool> {
     let pathname = Memo::new(move |_| url.with(|u| u.path.clone()));
     let search = Memo::new(move |_| url.with(|u| u.search.clone()));
     let query = Memo::new(move |_| url.with(|u| ParamsMap::from_query(&u.search)));
-    provide_context(Location { pathname, search });
+    provide_context(Location { pathname, search, arrived: context.arrived.read_only() });
     provide_context(Query(query));
 
     let clicks = window_event_listener(leptos::ev::click, move |event| on_click(context, &event));
@@ -185,6 +192,7 @@ pub fn provide_router(base: &'static str) -> ReadSignal<bool> {
         // The browser has moved already (back, forward, a `#fragment`).
         context.pending.set_value(None);
         context.url.set(Url::current());
+        complete_when_loaded(context);
     });
     on_cleanup(move || {
         clicks.remove();
@@ -254,20 +262,32 @@ fn navigate(context: RouterContext, href: &str, change: Change) {
     if same_page {
         complete(context);
     } else {
-        // Route views choose their page in effects; after them, if none is
-        // fetching one, the move is complete.
-        set_timeout(move || {
+        complete_when_loaded(context);
+    }
+}
+
+/// Route views choose their page in effects; after them, if none is
+/// fetching one, the move is complete (else the last page to arrive
+/// completes it).
+fn complete_when_loaded(context: RouterContext) {
+    set_timeout(
+        move || {
             if context.loading.get_value() == 0 {
                 complete(context);
             }
-        }, std::time::Duration::ZERO);
-    }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The new page is in: the address bar shows its address, and the window
 /// scrolls to its top or to the fragment.
 fn complete(context: RouterContext) {
     context.is_routing.set(false);
+    let path = context.url.with_untracked(|url| url.path.clone());
+    if context.arrived.with_untracked(|arrived| *arrived != path) {
+        context.arrived.set(path);
+    }
     let Some(change) = context.pending.try_update_value(Option::take).flatten() else { return };
     let url = context.url.get_untracked();
     let full = url.full();
@@ -423,7 +443,10 @@ pub fn Routes(
             below(prefix, route_path(context.base, &url.path)).map(|rest| choose(routes, rest))
         })
     });
+    // What is on screen (its route, parameters and owner), and what the
+    // address last asked for (on screen, or on its way).
     let shown: StoredValue<Option<(Option<usize>, ParamsMap, Owner)>, LocalStorage> = StoredValue::new_local(None);
+    let wanted: StoredValue<Option<(Option<usize>, ParamsMap)>> = StoredValue::new(None);
     let slot: StoredValue<Option<AnyView>, LocalStorage> = StoredValue::new_local(None);
     let version = RwSignal::new(0u64);
     let generation = StoredValue::new(0u64);
@@ -435,12 +458,16 @@ pub fn Routes(
             Some((index, params)) => (Some(index), params),
             None => (None, ParamsMap::default()),
         };
-        let unchanged = shown.with_value(|s| s.as_ref().is_some_and(|(i, p, _)| *i == index && *p == params));
-        if unchanged {
+        if wanted.with_value(|w| w.as_ref().is_some_and(|(i, p)| *i == index && *p == params)) {
             return;
         }
+        wanted.set_value(Some((index, params.clone())));
+        // Any page still on its way is for an earlier move: drop it.
         generation.update_value(|g| *g += 1);
         let this_move = generation.get_value();
+        if shown.with_value(|s| s.as_ref().is_some_and(|(i, p, _)| *i == index && *p == params)) {
+            return;
+        }
         let owner = parent.child();
         let load = owner.with(|| {
             provide_context(RouteParams(Memo::new({
@@ -478,17 +505,22 @@ pub fn Routes(
                                 request_animation_frame(move || complete(context));
                             }
                         } else {
+                            // Overtaken by a later move (or the back button),
+                            // which may have been waiting for this to finish.
                             owner_for_task.cleanup();
+                            if context.loading.get_value() == 0 {
+                                complete(context);
+                            }
                         }
                     })
                 });
             }
         }
     };
-    // Outside this prefix (a nested table whose parent is going): keep
-    // what is shown until the parent goes with it.
     show(chosen.get_untracked().flatten());
     Effect::new(move |_| {
+        // Outside this prefix (a nested table whose parent is going): keep
+        // what is shown until the parent goes with it.
         if let Some(choice) = chosen.get() {
             show(choice);
         }

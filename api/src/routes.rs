@@ -75,31 +75,29 @@ mod tests {
         assert_eq!(route_of(""), None);
     }
 
-    /// The routes the SPA's router declares, read from its source.
+    /// The routes the SPA's route tables declare, read from its source: the
+    /// top table (`ROUTES`) and the settings table below `/settings`; a
+    /// `nested` entry is a layout, not a page.
     fn router_routes() -> Vec<String> {
         let source = include_str!("../../src/app.rs");
-        let mut prefixes: Vec<String> = Vec::new();
+        let mut prefix = None;
         let mut routes = Vec::new();
         for line in source.lines() {
             let line = line.trim();
-            if line.starts_with("</ParentRoute") {
-                prefixes.pop();
+            if line.starts_with("const ROUTES") {
+                prefix = Some("");
+            } else if line.starts_with("pub const SETTINGS_ROUTES") {
+                prefix = Some("/settings");
+            } else if line == "];" {
+                prefix = None;
+            }
+            let (Some(prefix), Some(start)) = (prefix, line.find("Route { path: \"")) else { continue };
+            let rest = &line[start + 15..];
+            let path = &rest[..rest.find('"').expect("closing quote")];
+            if line.contains("nested: true") {
                 continue;
             }
-            let Some(start) = line.find("path!(\"") else { continue };
-            let rest = &line[start + 7..];
-            let path = &rest[..rest.find('"').expect("closing quote")];
-            let prefix = prefixes.last().cloned().unwrap_or_default();
-            let full = match (prefix.as_str(), path) {
-                ("", p) => p.to_string(),
-                (pre, "") => pre.to_string(),
-                (pre, p) => format!("{pre}/{p}"),
-            };
-            if line.starts_with("<ParentRoute") {
-                prefixes.push(full);
-            } else {
-                routes.push(full);
-            }
+            routes.push(format!("{prefix}{path}"));
         }
         routes
     }
