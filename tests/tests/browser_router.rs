@@ -23,6 +23,16 @@ async fn mark_document(b: &Browser) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A slow line (every answer takes more than a second), or a normal one.
+async fn line(devtools: &ChromeDevTools, slow: bool) -> anyhow::Result<()> {
+    let conditions = match slow {
+        true => json!({ "offline": false, "latency": 1500, "downloadThroughput": 1_000_000, "uploadThroughput": 1_000_000 }),
+        false => json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    };
+    devtools.execute_cdp_with_params("Network.emulateNetworkConditions", conditions).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn back_and_forward_show_the_page_of_each_address() {
     let app = TestApp::spawn_with_spa().await;
@@ -68,15 +78,9 @@ async fn a_page_still_downloading_keeps_the_address_and_a_later_move_wins() {
             b.find("main#main .hero__title").await?;
             mark_document(&b).await?;
 
-            // A slow line: every answer takes more than a second.
             let devtools = ChromeDevTools::new(b.driver.handle.clone());
             devtools.execute_cdp("Network.enable").await?;
-            devtools
-                .execute_cdp_with_params(
-                    "Network.emulateNetworkConditions",
-                    json!({ "offline": false, "latency": 1500, "downloadThroughput": 1_000_000, "uploadThroughput": 1_000_000 }),
-                )
-                .await?;
+            line(&devtools, true).await?;
 
             // The sign-in page's code is on its way: the home page and its
             // address stay, and the loading bar says a page is coming.
@@ -93,12 +97,7 @@ async fn a_page_still_downloading_keeps_the_address_and_a_later_move_wins() {
 
             // The sign-in page arrives late and is dropped: the policy stays,
             // and nothing is still loading.
-            devtools
-                .execute_cdp_with_params(
-                    "Network.emulateNetworkConditions",
-                    json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-                )
-                .await?;
+            line(&devtools, false).await?;
             b.wait_gone(".route-progress--on").await?;
             tokio::time::sleep(Duration::from_millis(2000)).await;
             ensure!(b.path().await? == "/privacy", "the late page took the address: {}", b.path().await?);
@@ -117,12 +116,7 @@ async fn a_page_still_downloading_keeps_the_address_and_a_later_move_wins() {
             b.click("footer a[href='/privacy']").await?;
             b.arrive("/privacy").await?;
             b.wait_for_text("main#main h1", "Privacy policy").await?;
-            devtools
-                .execute_cdp_with_params(
-                    "Network.emulateNetworkConditions",
-                    json!({ "offline": false, "latency": 1500, "downloadThroughput": 1_000_000, "uploadThroughput": 1_000_000 }),
-                )
-                .await?;
+            line(&devtools, true).await?;
             b.click("#signup-link").await?;
             b.click("header a.site-name").await?;
             b.find("main#main .hero__title").await?;
