@@ -169,11 +169,23 @@ fn NextTask(children: ChildrenFn, then: Option<fn()>) -> impl IntoView {
 #[component]
 fn FocusOnNavigation() -> impl IntoView {
     let location = use_location();
+    // What had focus as the move started: if the visitor has moved focus
+    // since (tabbing on while the page downloads), it is not taken back.
+    let focused_at_start: StoredValue<Option<web_sys::Element>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        location.pathname.track();
+        focused_at_start.set_value(document().active_element());
+    });
     Effect::new(move |previous: Option<String>| {
         // Once the new page is in, not as the move starts.
         let path = location.arrived.get();
         if previous.is_some_and(|previous| previous != path) {
-            focus_main_heading_soon();
+            let now = document().active_element();
+            let untouched = focused_at_start.with_value(|start| *start == now)
+                || now.is_none_or(|e| e.tag_name() == "BODY");
+            if untouched {
+                focus_main_heading_soon();
+            }
             // The server's robots rule was about the address it answered.
             if let Some(meta) = document().get_element_by_id("first-paint-robots") {
                 meta.remove();
