@@ -11,7 +11,6 @@ use crate::consent::banner::{ConsentBanner, CookiesBlockedNotice};
 use crate::consent::page_views::PageViews;
 use crate::api::{ApiError, Fetched, Prefetched};
 use crate::consent::Consent;
-use crate::dom::focus_main_heading_soon;
 use crate::pages::home::HomePage;
 use crate::pages::lazy::{lazy_page, lazy_part, lazy_part_when, members_only_page};
 use crate::pages::not_found::NotFoundPage;
@@ -180,12 +179,16 @@ fn FocusOnNavigation() -> impl IntoView {
         // Once the new page is in, not as the move starts.
         let path = location.arrived.get();
         if previous.is_some_and(|previous| previous != path) {
-            let now = document().active_element();
-            let untouched = focused_at_start.with_value(|start| *start == now)
-                || now.is_none_or(|e| e.tag_name() == "BODY");
-            if untouched {
-                focus_main_heading_soon();
-            }
+            // Checked when focus would move (the next frame), as a key
+            // pressed before then moves it too.
+            request_animation_frame(move || {
+                let now = document().active_element();
+                let untouched = focused_at_start.try_with_value(|start| *start == now).unwrap_or(false)
+                    || now.is_none_or(|e| e.tag_name() == "BODY");
+                if untouched {
+                    crate::dom::focus_main_heading();
+                }
+            });
             // The server's robots rule was about the address it answered.
             if let Some(meta) = document().get_element_by_id("first-paint-robots") {
                 meta.remove();

@@ -30,13 +30,16 @@ pub fn focus_soon(id: &'static str) {
 /// After a navigation, moves focus to the new page's heading so keyboard and
 /// screen-reader users start at the top of what changed.
 pub fn focus_main_heading_soon() {
-    request_animation_frame(|| {
-        let Ok(Some(heading)) = document().query_selector("#main h1") else { return };
-        if !heading.has_attribute("tabindex") {
-            let _ = heading.set_attribute("tabindex", "-1");
-        }
-        focus(&heading);
-    });
+    request_animation_frame(focus_main_heading);
+}
+
+/// Focuses the page's heading now.
+pub fn focus_main_heading() {
+    let Ok(Some(heading)) = document().query_selector("#main h1") else { return };
+    if !heading.has_attribute("tabindex") {
+        let _ = heading.set_attribute("tabindex", "-1");
+    }
+    focus(&heading);
 }
 
 /// Focuses `#main` (the skip link's target).
