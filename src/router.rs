@@ -183,7 +183,7 @@ pub fn provide_router(base: &'static str) -> ReadSignal<bool> {
     let url = context.url;
     let pathname = Memo::new(move |_| url.with(|u| u.path.clone()));
     let search = Memo::new(move |_| url.with(|u| u.search.clone()));
-    let query = Memo::new(move |_| url.with(|u| ParamsMap::from_query(&u.search)));
+    let query = Memo::new(move |_| search.with(|s| ParamsMap::from_query(s)));
     provide_context(Location { pathname, search, arrived: context.arrived.read_only() });
     provide_context(Query(query));
 
@@ -381,7 +381,7 @@ pub trait LazyRoute: Sized {
 
 /// One entry of a route table: a path (`/u/:username`; relative to the
 /// parent's for a nested table) and what shows there. A `nested` route
-/// matches its path and everything under it; its page holds an [`Outlet`]
+/// matches its path and everything under it; its page holds a [`Routes`] of its own
 /// for the rest.
 pub struct Route {
     pub path: &'static str,
@@ -534,12 +534,6 @@ pub fn Routes(
         version.track();
         slot.try_update_value(Option::take).flatten()
     }
-}
-
-/// Where a nested route's page shows the page for the rest of the path.
-#[component]
-pub fn Outlet(routes: &'static [Route], prefix: &'static str, fallback: fn() -> AnyView) -> impl IntoView {
-    view! { <Routes routes=routes prefix=prefix fallback=fallback /> }
 }
 
 /// A link to one of the app's pages: `href` is the path as the routes name

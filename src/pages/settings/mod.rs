@@ -12,7 +12,7 @@ pub mod profile;
 
 use leptos::prelude::*;
 use crate::router::A;
-use crate::router::Outlet;
+use crate::router::Routes;
 use crate::router::use_location;
 
 use crate::dom::set_page_title;
@@ -136,7 +136,7 @@ pub fn SettingsLayout() -> impl IntoView {
             {nav}
             <div class="settings__section">
                 {notice}
-                <Outlet routes=crate::app::SETTINGS_ROUTES prefix="/settings" fallback=crate::app::not_found />
+                <Routes routes=crate::app::SETTINGS_ROUTES prefix="/settings" fallback=crate::app::not_found />
             </div>
         </div>
     }
